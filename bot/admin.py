@@ -1,0 +1,134 @@
+"""Admin tools behind the CLI: check-config, verify-url, outbox list/retry/purge."""
+from __future__ import annotations
+
+import argparse
+import secrets
+import time
+from collections.abc import Callable
+from datetime import timedelta
+
+import httpx
+from sqlalchemy import delete, select
+
+from bot.db import make_engine, make_sessionmaker, migration_status
+from bot.models import OutboxMessage
+from config.settings import Settings, SettingsError
+from crypto import WeComCrypto
+
+Out = Callable[[str], object]
+WECOM_URL_LIMIT = 1.0  # seconds: the console gives up on a slower answer
+
+
+def check_config(out: Out) -> int:
+    """Settings valid, database reachable and migrated, gettoken works. 0 when all pass."""
+    from bot.wecom.client import WeComClient
+    from bot.wecom.errors import WeComError
+
+    try:
+        settings = Settings.from_env()
+    except SettingsError as exc:
+        out("FAIL settings:")
+        for p in exc.problems:
+            out(f"  - {p}")
+        return 1
+    failures = 0
+    out("ok   settings: " + ", ".join(f"{k}={v}" for k, v in settings.public_summary().items()))
+    try:
+        engine = make_engine(settings.database_url)
+        current, head = migration_status(engine)
+        engine.dispose()
+        if current == head:
+            out(f"ok   database reachable, migrations current ({head})")
+        else:
+            failures += 1
+            out(f"FAIL database at migration {current}, code wants {head}: "
+                "run `interview-bot db upgrade`")
+    except Exception as exc:  # any driver error means the same thing to an admin
+        failures += 1
+        out(f"FAIL database unreachable: {type(exc).__name__}")
+    client = WeComClient(api_base=settings.api_base, corp_id=settings.corp_id,
+                         secret=settings.secret)
+    try:
+        client.gettoken()
+        out(f"ok   gettoken works against {settings.api_base}")
+    except WeComError as exc:
+        failures += 1
+        hint = {40001: " (wrong WECOM_SECRET, or secret of another app)",
+                40013: " (wrong WECOM_CORP_ID)",
+                60020: " (add this server's IP to the app's 企业可信IP)"}
+        code = getattr(exc, "errcode", None)
+        out(f"FAIL gettoken: {exc}{hint.get(code, '') if code else ''}")
+    finally:
+        client.close()
+    out("all checks passed" if not failures else f"{failures} check(s) failed")
+    return 0 if not failures else 1
+
+
+def verify_url(url: str, settings: Settings, out: Out,
+               transport: httpx.BaseTransport | None = None) -> int:
+    """Send WeCom's signed verification GET to `url`; report pass/fail and the time taken."""
+    crypto = WeComCrypto(settings.token, settings.encoding_aes_key, settings.corp_id)
+    echo = str(secrets.randbelow(10**19))
+    params = crypto.verify_url_query(echo, nonce=str(secrets.randbelow(10**9)))
+    started = time.perf_counter()
+    try:
+        with httpx.Client(timeout=5.0, transport=transport) as client:
+            resp = client.get(url, params=params)
+    except httpx.HTTPError as exc:
+        out(f"FAIL could not reach {url}: {type(exc).__name__}")
+        return 1
+    took = time.perf_counter() - started
+    timing = f"{took * 1000:.0f} ms (WeCom allows {WECOM_URL_LIMIT * 1000:.0f} ms)"
+    if resp.status_code != 200:
+        reason = {403: "signature refused: WECOM_TOKEN / WECOM_ENCODING_AES_KEY / "
+                       "WECOM_CORP_ID differ between here and the server",
+                  404: "no callback at this path (it is /wecom/callback)"}
+        out(f"FAIL HTTP {resp.status_code}: {reason.get(resp.status_code, resp.text[:200])}; "
+            f"{timing}")
+        return 1
+    if resp.text != echo:
+        shown = resp.text[:60]
+        out(f"FAIL the answer must be the decrypted echostr, raw; got {shown!r}; {timing}")
+        return 1
+    if took > WECOM_URL_LIMIT:
+        out(f"FAIL correct answer but too slow: {timing}")
+        return 1
+    out(f"PASS {url} answered the echostr correctly in {timing}")
+    return 0
+
+
+def outbox(args: argparse.Namespace, settings: Settings, out: Out) -> int:
+    """`outbox list [--status S]`, `outbox retry ID|--all`, `outbox purge [--days N]`."""
+    from bot import outbox as ob
+    from bot.services import utcnow
+
+    engine = make_engine(settings.database_url)
+    sessions = make_sessionmaker(engine)
+    try:
+        if args.action == "retry":
+            if args.id is None and not args.all:
+                out("say which row: `outbox retry ID` or `outbox retry --all`")
+                return 2
+            n = ob.retry_dead(sessions, None if args.all else args.id, utcnow())
+            out(f"{n} row(s) back to pending")
+            return 0 if n else 1
+        if args.action == "purge":
+            cut = utcnow() - timedelta(days=args.days)
+            with sessions.begin() as s:
+                n = s.execute(delete(OutboxMessage).where(OutboxMessage.status == "sent",
+                                                          OutboxMessage.sent_at < cut)).rowcount
+            out(f"purged {n} sent row(s) older than {args.days} days")
+            return 0
+        with sessions() as s:
+            q = select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(50)
+            if args.status:
+                q = q.where(OutboxMessage.status == args.status)
+            rows = s.scalars(q).all()
+        out(f"{'id':>6} {'status':8} {'tries':>5} {'to':16} {'created':20} error / content")
+        for r in rows:
+            detail = r.last_error or r.content.replace("\n", " ")[:50]
+            out(f"{r.id:>6} {r.status:8} {r.attempts:>5} {r.touser[:16]:16} "
+                f"{r.created_at:%Y-%m-%d %H:%M:%S} {detail}")
+        return 0
+    finally:
+        engine.dispose()

@@ -1,0 +1,183 @@
+"""`interview-bot`: the one console script (serve, worker, demo, db, admin tools)."""
+from __future__ import annotations
+
+import argparse
+import secrets
+import signal
+import string
+import sys
+import threading
+from collections.abc import Callable, Sequence
+from datetime import datetime
+
+from bot import admin
+from bot.logs import setup_logging
+from config.settings import Settings, SettingsError
+
+COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {}
+
+
+def _cmd(name: str) -> Callable[[Callable[[argparse.Namespace], int]],
+                                 Callable[[argparse.Namespace], int]]:
+    def register(fn: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
+        COMMANDS[name] = fn
+        return fn
+    return register
+
+
+def _settings() -> Settings:
+    try:
+        return Settings.from_env()
+    except SettingsError as exc:
+        print(exc, file=sys.stderr)
+        raise SystemExit(2) from None
+
+
+@_cmd("serve")
+def serve(args: argparse.Namespace) -> int:
+    """Run the web app under gunicorn with config/gunicorn.conf.py."""
+    from config.gunicorn_app import run
+
+    _valid_settings()
+    run(args.host, args.port)
+    return 0
+
+
+def _valid_settings() -> Settings:
+    settings = _settings()
+    if settings.problems():
+        print(SettingsError(settings.problems()), file=sys.stderr)
+        raise SystemExit(2)
+    return settings
+
+
+@_cmd("worker")
+def worker(args: argparse.Namespace) -> int:
+    """Run the outbox sender and the clock until SIGTERM/SIGINT."""
+    from bot.services import build
+
+    svc = build(_valid_settings())
+    stop = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stop.set())
+    svc.make_worker().run(stop)
+    svc.close()
+    return 0
+
+
+@_cmd("demo")
+def demo(args: argparse.Namespace) -> int:
+    """Everything in one process on the embedded defaults, with the simulator."""
+    from bot.demo import run_demo
+
+    return run_demo(host=args.host, port=args.port, seed=not args.no_seed)
+
+
+@_cmd("db")
+def db(args: argparse.Namespace) -> int:
+    """Database maintenance: `db upgrade`."""
+    from bot.db import upgrade
+
+    settings = _settings()
+    upgrade(settings.database_url)
+    print("database is at the latest migration")
+    return 0
+
+
+@_cmd("check-config")
+def check_config(args: argparse.Namespace) -> int:
+    """Check settings, database and gettoken; print one verdict."""
+    return admin.check_config(print)
+
+
+@_cmd("gen-aeskey")
+def gen_aeskey(args: argparse.Namespace) -> int:
+    """Print a new random EncodingAESKey (and a Token) for the WeCom console."""
+    alphabet = string.ascii_letters + string.digits
+    print("WECOM_ENCODING_AES_KEY=" + "".join(secrets.choice(alphabet) for _ in range(43)))
+    print("WECOM_TOKEN=" + "".join(secrets.choice(alphabet) for _ in range(32)))
+    return 0
+
+
+@_cmd("verify-url")
+def verify_url(args: argparse.Namespace) -> int:
+    """Do what WeCom's console does when the callback URL is saved, and say pass or fail."""
+    return admin.verify_url(args.url, _settings(), print)
+
+
+@_cmd("parse-time")
+def parse_time(args: argparse.Namespace) -> int:
+    """Show how the bot understands a time phrase."""
+    from commands.timeparse import parse_time as parse
+
+    tz = args.tz or _settings_or_default().timezone
+    now = datetime.fromisoformat(args.now) if args.now else None
+    from zoneinfo import ZoneInfo
+
+    zone = ZoneInfo(tz)
+    now = (now if now and now.tzinfo else (now or datetime.now()).replace(tzinfo=zone)) \
+        if now else datetime.now(zone)
+    result = parse(" ".join(args.text), now, zone)
+    if result.status == "ok":
+        print(result.start.isoformat() if result.end is None
+              else f"{result.start.isoformat()} – {result.end.isoformat()}")
+        return 0
+    print(f"{result.status}: {result.reason_en or 'no time found'}"
+          + (f" (best guess {result.start.isoformat()})" if result.start else ""))
+    return 1
+
+
+def _settings_or_default() -> Settings:
+    try:
+        return Settings.from_env()
+    except SettingsError:
+        return Settings()
+
+
+@_cmd("outbox")
+def outbox_cmd(args: argparse.Namespace) -> int:
+    """See and retry outbox rows."""
+    return admin.outbox(args, _settings(), print)
+
+
+def parser() -> argparse.ArgumentParser:
+    """The argument parser for every subcommand."""
+    p = argparse.ArgumentParser(prog="interview-bot", description=__doc__)
+    sub = p.add_subparsers(dest="command", required=True)
+    s = sub.add_parser("serve", help="run the web app (gunicorn)")
+    s.add_argument("--host", default="0.0.0.0")
+    s.add_argument("--port", type=int, default=8000)
+    sub.add_parser("worker", help="run the outbox sender and the clock")
+    d = sub.add_parser("demo", help="everything in one process, with the simulator")
+    d.add_argument("--host", default="127.0.0.1")
+    d.add_argument("--port", type=int, default=8080)
+    d.add_argument("--seed", action="store_true", default=True, help="load a sample company")
+    d.add_argument("--no-seed", action="store_true", help="start with an empty company")
+    dbp = sub.add_parser("db", help="database migrations")
+    dbp.add_argument("action", choices=["upgrade"])
+    sub.add_parser("check-config", help="check settings, database and gettoken")
+    sub.add_parser("gen-aeskey", help="print a new EncodingAESKey and Token")
+    v = sub.add_parser("verify-url", help="check a callback URL the way WeCom does")
+    v.add_argument("url")
+    t = sub.add_parser("parse-time", help="show how a time phrase is understood")
+    t.add_argument("text", nargs="+")
+    t.add_argument("--now", help="ISO time to resolve against (default: now)")
+    t.add_argument("--tz", help="time zone (default: BOT_TIMEZONE)")
+    o = sub.add_parser("outbox", help="list, retry or purge outbox rows")
+    o.add_argument("action", choices=["list", "retry", "purge"])
+    o.add_argument("id", nargs="?", type=int)
+    o.add_argument("--status", default=None, help="list only this status (e.g. dead)")
+    o.add_argument("--all", action="store_true", help="retry every dead row")
+    o.add_argument("--days", type=int, default=30, help="purge sent rows older than this")
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the console script."""
+    setup_logging()
+    args = parser().parse_args(argv)
+    return COMMANDS[args.command](args)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,133 @@
+"""Exactly-once processing of one inbound message: dedupe row, handler, outbox, one commit.
+
+Framework-free: the Flask view (bot.callback) and the simulator call `Bot.process`.
+A retry of the same message finds the dedupe row and does nothing; a crash before the commit
+leaves nothing behind, and WeCom's retry does the work again.
+"""
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import exc as sa_exc
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot import outbox
+from bot.inbound import Event, Inbound, Message, TemplateCardEvent, TextMessage, dedupe_key
+from bot.models import InboundMessage, User
+from bot.sql import insert_ignore
+from commands.context import Context, Reply
+from commands.help import welcome
+from commands.lang import detect
+from commands.router import Router
+from config.settings import Settings
+
+log = logging.getLogger(__name__)
+
+# The database is unreachable: the callback answers 503 so that WeCom retries later.
+DATABASE_DOWN = (sa_exc.OperationalError, sa_exc.InterfaceError, sa_exc.DisconnectionError,
+                 sa_exc.TimeoutError)
+
+APOLOGY = ("抱歉，处理这条消息时出错了，已记录下来。请稍后再试，或联系管理员。",
+           "Sorry, something went wrong with that message; it has been logged. "
+           "Please try again later or contact an admin.")
+NOT_TEXT = ("我目前只看得懂文字命令。发送「帮助」查看可用命令。",
+            "I only understand text commands for now. Send “help” to see them.")
+WELCOME_EVENTS = {"subscribe", "enter_agent"}
+COMMAND_EVENTS = {"click", "template_card_event"}   # their EventKey is a command text
+
+
+@dataclass
+class Bot:
+    """What processing needs: settings, database sessions, the router and the clock."""
+
+    settings: Settings
+    sessions: sessionmaker
+    router: Router
+    clock: Callable[[], datetime]
+    after_commit: list[Callable[[], None]] = field(default_factory=list)
+
+    def process(self, msg: Inbound, payload: str, source: str = "app") -> str:
+        """Take one message in; returns 'new', 'duplicate' or 'failed'."""
+        key = dedupe_key(msg, source)
+        now = self.clock()
+        outcome = "new"
+        with self.sessions.begin() as s:
+            row = dict(dedupe_key=key, source=source, from_user=msg.from_user_name[:64],
+                       msg_type=msg.msg_type[:32], event=getattr(msg, "event", None),
+                       status="done", payload=payload, received_at=now)
+            if not insert_ignore(s, InboundMessage, row, ("dedupe_key",)):
+                return "duplicate"
+            sender = None if msg.from_user_name in ("", "sys") else \
+                ensure_user(s, msg.from_user_name, self.settings, now)
+            try:
+                with s.begin_nested():   # a failing handler is rolled back, the rest is kept
+                    replies, handled = self.handle(s, msg, sender, key, now)
+            except DATABASE_DOWN:
+                raise
+            except Exception as exc:
+                log.exception("handler failed for %s from %s", key, msg.from_user_name)
+                outcome, handled = "failed", True
+                s.execute(update(InboundMessage).where(InboundMessage.dedupe_key == key)
+                          .values(status="failed", error=f"{type(exc).__name__}: {exc}"[:2000]))
+                text = getattr(msg, "content", "") or getattr(msg, "event_key", "")
+                lang = detect(text) if text else (sender.lang if sender else "zh") or "zh"
+                replies = [Reply(APOLOGY[0] if lang == "zh" else APOLOGY[1])]
+            if not handled:
+                s.execute(update(InboundMessage).where(InboundMessage.dedupe_key == key)
+                          .values(status="ignored"))
+            for reply in replies:
+                self.write_reply(s, reply, sender, key, now)
+        for hook in self.after_commit:
+            hook()
+        return outcome
+
+    def handle(self, s: Session, msg: Inbound, sender: User | None, key: str,
+               now: datetime) -> tuple[list[Reply], bool]:
+        """Decide the replies for one message; the bool says whether it was acted upon."""
+        if sender is None:
+            return [], False
+        ctx = Context(sender=sender, session=s, now=now, settings=self.settings,
+                      lang=sender.lang or "zh", source_key=key)
+        if isinstance(msg, TextMessage):
+            replies = self.router.dispatch(ctx, msg.content)
+            sender.lang = ctx.lang
+            return replies, True
+        if isinstance(msg, Event) and msg.event in WELCOME_EVENTS:
+            day = now.astimezone(ctx.tz).date().isoformat()
+            return [Reply(welcome(ctx), dedupe_key=f"welcome:{sender.wecom_userid}:{day}")], True
+        if isinstance(msg, TemplateCardEvent | Event) and msg.event in COMMAND_EVENTS \
+                and msg.event_key:
+            return self.router.dispatch(ctx, msg.event_key), True
+        if isinstance(msg, Message):
+            return [Reply(ctx.t(*NOT_TEXT))], True
+        return [], False
+
+    def write_reply(self, s: Session, reply: Reply, sender: User | None, key: str,
+                    now: datetime) -> None:
+        """Put one reply in the outbox."""
+        to = reply.to or (sender.wecom_userid if sender else None)
+        if not to:
+            return
+        if reply.card is not None:
+            content, msgtype = outbox.card_json(reply.card), "template_card"
+        else:
+            content, msgtype = reply.text, "markdown" if reply.markdown else "text"
+        outbox.enqueue(s, touser=to, content=content, msgtype=msgtype, now=now,
+                       dedupe_key=reply.dedupe_key, source_key=key)
+
+
+def ensure_user(s: Session, userid: str, settings: Settings, now: datetime) -> User:
+    """The user row for a WeCom userid, created on first contact (BOT_ADMINS are admins)."""
+    userid = userid.lower()   # WeCom userids are case-insensitive and come back lower-cased
+    admins = {a.lower() for a in settings.admins}
+    insert_ignore(s, User, dict(wecom_userid=userid, name=userid, created_at=now,
+                                role="admin" if userid in admins else "interviewer"),
+                  ("wecom_userid",))
+    user = s.scalars(select(User).where(User.wecom_userid == userid)).one()
+    if userid in admins and user.role != "admin":
+        user.role = "admin"
+    return user

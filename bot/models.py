@@ -1,0 +1,97 @@
+"""Tables of the spine: inbound dedupe, outbox, access token, worker heartbeat, users.
+
+Only SQLAlchemy here (no Flask), so `commands/` can use the models directly.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import BigInteger, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from bot.db import Base, UTCDateTime
+
+BigId = BigInteger().with_variant(Integer(), "sqlite")  # SQLite autoincrements INTEGER only
+
+
+class InboundMessage(Base):
+    """One row per WeCom message or event taken in; the primary key is the dedupe key."""
+
+    __tablename__ = "inbound_messages"
+
+    dedupe_key: Mapped[str] = mapped_column(String(80), primary_key=True)
+    source: Mapped[str] = mapped_column(String(16))            # app | aibot | simulator
+    from_user: Mapped[str] = mapped_column(String(64))
+    msg_type: Mapped[str] = mapped_column(String(32))
+    event: Mapped[str | None] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(16))            # done | failed | ignored
+    error: Mapped[str | None] = mapped_column(Text)
+    payload: Mapped[str | None] = mapped_column(Text)          # decrypted XML/JSON, as received
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class OutboxMessage(Base):
+    """A message to send through the WeCom API, written in the same transaction as its cause."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (
+        UniqueConstraint("dedupe_key"),
+        Index("ix_outbox_due", "status", "next_attempt_at"),
+        Index("ix_outbox_touser_sent", "touser", "sent_at"),
+        Index("ix_outbox_touser_status", "touser", "status", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    dedupe_key: Mapped[str | None] = mapped_column(String(160))
+    source_key: Mapped[str | None] = mapped_column(String(80))  # the inbound message behind it
+    channel: Mapped[str] = mapped_column(String(16), default="app")  # app | appchat | response_url
+    touser: Mapped[str] = mapped_column(String(128))            # userid, chatid or response_url
+    msgtype: Mapped[str] = mapped_column(String(32))            # text | markdown | template_card
+    content: Mapped[str] = mapped_column(Text)                  # text, or JSON for cards
+    status: Mapped[str] = mapped_column(String(16), default="pending")  # pending|sending|sent|dead
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    wecom_msgid: Mapped[str | None] = mapped_column(String(128))
+    invaliduser: Mapped[str | None] = mapped_column(Text)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class AccessToken(Base):
+    """The app's access_token, shared by every process; the row lock serialises refreshes."""
+
+    __tablename__ = "access_tokens"
+
+    app_key: Mapped[str] = mapped_column(String(128), primary_key=True)
+    access_token: Mapped[str | None] = mapped_column(String(1024))  # WeCom: reserve >= 512 bytes
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    refreshed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    gettoken_calls: Mapped[int] = mapped_column(Integer, default=0)
+    fail_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_error: Mapped[str | None] = mapped_column(Text)
+
+
+class WorkerHeartbeat(Base):
+    """Last sign of life of each worker, for /healthz."""
+
+    __tablename__ = "worker_heartbeats"
+
+    worker_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    beat_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class User(Base):
+    """A WeCom member known to the bot, created on first contact."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    wecom_userid: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(128))
+    role: Mapped[str] = mapped_column(String(16), default="interviewer")  # admin|hr|interviewer
+    timezone: Mapped[str | None] = mapped_column(String(64))   # None: the organisation's
+    lang: Mapped[str | None] = mapped_column(String(2))         # last language used: zh | en
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -1,0 +1,70 @@
+"""Wiring: build the database, crypto, router, API client and worker from Settings once."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import httpx
+from sqlalchemy.engine import Engine
+
+from bot.db import make_engine, make_sessionmaker
+from bot.dispatch import Bot
+from bot.wecom.client import WeComClient
+from bot.wecom.token import TokenStore
+from bot.worker import Worker
+from commands.registry import load
+from config.settings import Settings
+from crypto import WeComCrypto
+
+
+def utcnow() -> datetime:
+    """The real clock, aware and in UTC."""
+    return datetime.now(UTC)
+
+
+@dataclass
+class Services:
+    """Everything a web or worker process shares; build it with `build()`."""
+
+    settings: Settings
+    engine: Engine
+    bot: Bot
+    crypto: WeComCrypto
+    client: WeComClient
+    clock: Callable[[], datetime]
+
+    @property
+    def sessions(self) -> Any:
+        """The session factory."""
+        return self.bot.sessions
+
+    def make_worker(self, **kwargs: Any) -> Worker:
+        """A worker sending this app's outbox."""
+        kwargs.setdefault("concurrency", self.settings.worker_concurrency)
+        return Worker(self.sessions, self.client, agent_id=self.settings.agent_id,
+                      clock=self.clock, markdown=self.settings.markdown, **kwargs)
+
+    def close(self) -> None:
+        """Release connections."""
+        self.client.close()
+        self.engine.dispose()
+
+
+def build(settings: Settings, *, transport: httpx.BaseTransport | None = None,
+          clock: Callable[[], datetime] = utcnow, engine: Engine | None = None) -> Services:
+    """Build the services for one process."""
+    engine = engine or make_engine(settings.database_url)
+    sessions = make_sessionmaker(engine)
+    bot = Bot(settings=settings, sessions=sessions, router=load(), clock=clock)
+    crypto = WeComCrypto(settings.token, settings.encoding_aes_key, settings.corp_id,
+                         max_skew=settings.timestamp_window,
+                         clock=lambda: clock().timestamp())
+    client = WeComClient(api_base=settings.api_base, corp_id=settings.corp_id,
+                         secret=settings.secret, transport=transport,
+                         max_connections=max(4, settings.worker_concurrency))
+    client.tokens = TokenStore(sessions, f"{settings.corp_id}:{settings.agent_id}",
+                               client.gettoken, clock)
+    return Services(settings=settings, engine=engine, bot=bot, crypto=crypto, client=client,
+                    clock=clock)

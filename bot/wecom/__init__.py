@@ -1,0 +1,1 @@
+"""The WeCom server API: client, access_token store, errors."""

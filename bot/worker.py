@@ -1,0 +1,165 @@
+"""The worker: claims outbox rows and sends them through message/send; runs the clock's ticks.
+
+Any number of workers may run on any number of machines: claims use FOR UPDATE SKIP LOCKED,
+and every row is finished only by the worker that holds its claim.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import os
+import re
+import socket
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy.orm import sessionmaker
+
+from bot import outbox
+from bot.models import OutboxMessage, WorkerHeartbeat
+from bot.sql import insert_ignore
+from bot.wecom.client import WeComClient
+from bot.wecom.errors import SLOW_DOWN, ApiError, TokenUnavailable, TransportError
+
+log = logging.getLogger(__name__)
+
+# WeCom drops an identical message to the same member within this window, so a resend after a
+# crash (claim lease 60 s) is not a second message; kept short so that a member who asks the
+# same thing twice a few minutes apart still gets the second answer.
+DUPLICATE_CHECK_INTERVAL = 180
+HEARTBEAT_EVERY = timedelta(seconds=5)
+
+
+def plain_text(markdown: str) -> str:
+    """Markdown as WeCom renders it, reduced to plain text (for the text fallback)."""
+    text = re.sub(r"</?font[^>]*>", "", markdown)
+    text = re.sub(r"^#{1,6}\s*", "", text, flags=re.M)
+    text = re.sub(r"^>\s?", "", text, flags=re.M)
+    text = re.sub(r"\[([^\]]*)\]\(([^)]*)\)", r"\1 (\2)", text)
+    return text.replace("**", "").replace("`", "")
+
+
+def build_request(row: OutboxMessage, agent_id: int, markdown: bool) -> tuple[str, dict[str, Any]]:
+    """The API path and JSON body that deliver one outbox row."""
+    msgtype, content = row.msgtype, row.content
+    if msgtype == "markdown" and not markdown:
+        msgtype, content = "text", plain_text(content)
+    payload: dict[str, Any]
+    if msgtype == "template_card":
+        payload = {"template_card": json.loads(content)}
+    else:
+        payload = {msgtype: {"content": content}}
+    if row.channel == "appchat":
+        return "appchat/send", {"chatid": row.touser, "msgtype": msgtype, **payload, "safe": 0}
+    return "message/send", {"touser": row.touser, "msgtype": msgtype, "agentid": agent_id,
+                            **payload, "safe": 0, "enable_duplicate_check": 1,
+                            "duplicate_check_interval": DUPLICATE_CHECK_INTERVAL}
+
+
+class Worker:
+    """Sends the outbox with bounded concurrency and runs periodic ticks."""
+
+    def __init__(self, sessions: sessionmaker, client: WeComClient, *, agent_id: int,
+                 clock: Callable[[], datetime], markdown: bool = True, concurrency: int = 8,
+                 poll_interval: float = 0.05, worker_id: str | None = None):
+        self.sessions, self.client, self.agent_id, self.clock = sessions, client, agent_id, clock
+        self.markdown, self.concurrency, self.poll_interval = markdown, concurrency, poll_interval
+        self.worker_id = worker_id or f"{socket.gethostname()}:{os.getpid()}:{id(self):x}"[:64]
+        self.ticks: list[Callable[[datetime], None]] = []   # e.g. the clock's reminder planner
+        self._last_beat: datetime | None = None
+        self._slots = threading.Semaphore(concurrency)
+        self._wake = threading.Event()
+
+    def wake(self) -> None:
+        """Ask the loop to look for work now (used in-process after a commit)."""
+        self._wake.set()
+
+    def run(self, stop: threading.Event) -> None:
+        """Loop until `stop` is set."""
+        log.info("worker %s started (concurrency %d)", self.worker_id, self.concurrency)
+        with ThreadPoolExecutor(self.concurrency, thread_name_prefix="send") as pool:
+            while not stop.is_set():
+                try:
+                    busy = self.step(pool)
+                except Exception:  # the database may be down: keep going, it comes back
+                    log.exception("worker step failed")
+                    busy = 0
+                if not busy:
+                    self._wake.wait(self.poll_interval)
+                    self._wake.clear()
+        log.info("worker %s stopped", self.worker_id)
+
+    def step(self, pool: ThreadPoolExecutor | None = None) -> int:
+        """One pass: heartbeat, ticks, claim and send. Returns the number of rows claimed."""
+        now = self.clock()
+        if self._last_beat is None or now - self._last_beat >= HEARTBEAT_EVERY:
+            self._beat(now)
+            for tick in self.ticks:
+                tick(now)
+        free = 0
+        while free < self.concurrency and self._slots.acquire(blocking=False):
+            free += 1
+        rows = outbox.claim(self.sessions, worker_id=self.worker_id, now=now, limit=free) \
+            if free else []
+        for _ in range(free - len(rows)):
+            self._slots.release()
+        for row in rows:
+            if pool is None:
+                self._send_and_release(row)
+            else:
+                pool.submit(self._send_and_release, row)
+        return len(rows)
+
+    def drain(self, max_steps: int = 1000) -> None:
+        """Send everything that is due now, synchronously (tests, `simulate`)."""
+        for _ in range(max_steps):
+            if not self.step():
+                return
+
+    def _beat(self, now: datetime) -> None:
+        self._last_beat = now
+        with self.sessions.begin() as s:
+            if not insert_ignore(s, WorkerHeartbeat, {"worker_id": self.worker_id,
+                                                      "beat_at": now}, ("worker_id",)):
+                s.get(WorkerHeartbeat, self.worker_id).beat_at = now  # type: ignore[union-attr]
+
+    def _send_and_release(self, row: OutboxMessage) -> None:
+        try:
+            self.send(row)
+        except Exception:
+            log.exception("sending outbox row %s failed unexpectedly", row.id)
+        finally:
+            self._slots.release()
+            self._wake.set()
+
+    def send(self, row: OutboxMessage) -> None:
+        """Deliver one claimed row and record the outcome."""
+        path, body = build_request(row, self.agent_id, self.markdown)
+        try:
+            result = self.client.call("POST", path, body=body)
+        except ApiError as exc:
+            error = f"errcode {exc.errcode}: {exc.errmsg}"
+            if exc.retryable:
+                delay = 60.0 if exc.errcode in SLOW_DOWN else 0.0
+                outbox.mark_retry(self.sessions, row, self.worker_id, self.clock(), error,
+                                  min_delay=delay)
+            else:
+                log.warning("outbox row %s dead: %s", row.id, error)
+                outbox.mark_dead(self.sessions, row, self.worker_id, error)
+            return
+        except TokenUnavailable as exc:
+            outbox.mark_retry(self.sessions, row, self.worker_id, self.clock(), str(exc),
+                              min_delay=exc.retry_after)
+            return
+        except TransportError as exc:
+            outbox.mark_retry(self.sessions, row, self.worker_id, self.clock(), str(exc))
+            return
+        invalid = "|".join(x for x in (result.get("invaliduser"), result.get("unlicenseduser"))
+                           if x)
+        if invalid:
+            log.warning("outbox row %s: WeCom reports invalid/unlicensed user %s", row.id, invalid)
+        outbox.mark_sent(self.sessions, row, self.worker_id, self.clock(),
+                         msgid=result.get("msgid"), invaliduser=invalid)
