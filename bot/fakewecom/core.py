@@ -1,0 +1,267 @@
+"""FakeWeCom: the in-memory WeCom server API behind every adapter."""
+
+from __future__ import annotations
+
+import dataclasses
+import threading
+import time
+from collections.abc import Callable, Mapping
+from typing import Any, NamedTuple
+
+import httpx
+
+from . import appchat, control, messages
+from .adapters import FakeWeComServer, make_transport, make_wsgi_app
+from .errors import ApiError, InjectedHTTPStatus, InjectedTimeout, error_payload
+from .records import ApiRequest, Delivered, Fault, FaultQueue, GroupMessage, RecordedRequest
+from .state import Config, State
+
+API_PREFIX = "/cgi-bin/"
+NOT_FOUND = {"errcode": 404, "errmsg": "not found"}
+
+
+class Route(NamedTuple):
+    """How one /cgi-bin/ api is served."""
+
+    method: str
+    handler: Callable[[State, ApiRequest], dict[str, Any]]
+    needs_token: bool = True
+
+
+ROUTES: dict[str, Route] = {
+    "gettoken": Route("GET", messages.gettoken, needs_token=False),
+    "user/get": Route("GET", messages.user_get),
+    "message/send": Route("POST", messages.send),
+    "message/recall": Route("POST", messages.recall),
+    "message/update_template_card": Route("POST", messages.update_template_card),
+    "appchat/create": Route("POST", appchat.create),
+    "appchat/update": Route("POST", appchat.update),
+    "appchat/get": Route("GET", appchat.get),
+    "appchat/send": Route("POST", appchat.send),
+}
+
+
+def api_name(path: str) -> str:
+    """Normalise "message/send", "/cgi-bin/message/send" or a full path to "message/send"."""
+    name = path.strip("/")
+    return name.removeprefix("cgi-bin/")
+
+
+class FakeWeCom:
+    """Thread-safe in-memory fake of WeCom's active server API (protocol doc §6)."""
+
+    def __init__(
+        self,
+        corp_id: str = "wwfakecorp0000001",
+        secret: str = "fake-secret",
+        agent_id: int = 1000002,
+        token_ttl: float = 7200,
+        users: Mapping[str, str] | None = None,
+        clock: Callable[[], float] = time.time,
+        *,
+        timeout_seconds: float = 3.0,
+    ) -> None:
+        self.config = Config(corp_id, secret, agent_id, token_ttl, clock)
+        self.timeout_seconds = timeout_seconds
+        self._state = State(self.config, users)
+        self._faults = FaultQueue()
+        # One re-entrant lock: control requests call public methods while holding it.
+        self._lock = threading.RLock()
+        self._changed = threading.Condition(self._lock)
+        self._wsgi = make_wsgi_app(self)
+
+    # --- the API -------------------------------------------------------------
+
+    def handle(
+        self, method: str, path: str, query: Mapping[str, str], body: bytes
+    ) -> tuple[int, dict[str, Any]]:
+        """Serve one request; raises InjectedTimeout/InjectedHTTPStatus for transport faults."""
+        with self._changed:
+            try:
+                return self._dispatch(method.upper(), path, dict(query), body)
+            finally:
+                self._changed.notify_all()
+
+    def _dispatch(
+        self, method: str, path: str, query: dict[str, str], body: bytes
+    ) -> tuple[int, dict[str, Any]]:
+        if path.startswith(control.PREFIX):
+            return control.handle(self, method, path.removeprefix(control.PREFIX), body)
+        self._record(method, path, query, body)
+        route = ROUTES.get(api_name(path)) if path.startswith(API_PREFIX) else None
+        if route is None:
+            return 404, dict(NOT_FOUND)
+        fault = self._faults.take(api_name(path))
+        if fault is not None:
+            return self._inject(fault)
+        request = ApiRequest(method, api_name(path), query, body)
+        try:
+            if method != route.method:
+                raise ApiError(43001 if route.method == "GET" else 43002)
+            if route.needs_token:
+                self._state.check_token(query.get("access_token"))
+            return 200, route.handler(self._state, request)
+        except ApiError as exc:
+            return 200, exc.payload()
+
+    def _record(self, method: str, path: str, query: dict[str, str], body: bytes) -> None:
+        state = self._state
+        state.requests.append(RecordedRequest(method, path, query, body, state.now()))
+        # Failed and faulted calls count too: the point is to catch gettoken stampedes.
+        if api_name(path) == "gettoken":
+            state.gettoken_calls += 1
+
+    @staticmethod
+    def _inject(fault: Fault) -> tuple[int, dict[str, Any]]:
+        if fault.timeout:
+            raise InjectedTimeout()
+        if fault.status is not None:
+            raise InjectedHTTPStatus(fault.status)
+        return 200, error_payload(fault.errcode if fault.errcode is not None else -1)
+
+    # --- test controls ------------------------------------------------------
+
+    def fail_next(
+        self,
+        path: str,
+        times: int = 1,
+        *,
+        errcode: int | None = None,
+        status: int | None = None,
+        timeout: bool = False,
+    ) -> None:
+        """Make the next `times` requests to an api fail (errcode -1 if no kind is given)."""
+        if sum((errcode is not None, status is not None, bool(timeout))) > 1:
+            raise ValueError("give only one of errcode, status or timeout")
+        if times < 1:
+            raise ValueError("times must be at least 1")
+        if status is not None and not 100 <= status <= 599:
+            raise ValueError(f"bad HTTP status {status}")
+        if api_name(path) not in ROUTES:
+            raise ValueError(f"unknown api {path!r}")
+        with self._lock:
+            self._faults.add(api_name(path), Fault(times, errcode, status, bool(timeout)))
+
+    def expire_tokens(self) -> None:
+        """Expire every issued token so the client must call gettoken again (42001)."""
+        with self._lock:
+            self._state.expire_tokens()
+
+    def reset(self) -> None:
+        """Forget traffic, chats, faults, limits and counters; tokens and users stay."""
+        with self._changed:
+            self._state.clear_traffic()
+            self._faults.clear()
+            self._changed.notify_all()
+
+    def add_users(self, users: Mapping[str, str]) -> None:
+        """Add members (userid -> name) to the directory."""
+        with self._lock:
+            self._state.directory.add(users)
+
+    # --- inspection ----------------------------------------------------------
+
+    @property
+    def delivered(self) -> list[Delivered]:
+        """App messages delivered, one entry per member (a snapshot)."""
+        with self._lock:
+            return list(self._state.delivered)
+
+    @property
+    def dropped(self) -> list[Delivered]:
+        """Messages accepted but silently dropped by the per-member limit."""
+        with self._lock:
+            return list(self._state.dropped)
+
+    @property
+    def group_messages(self) -> list[GroupMessage]:
+        """Messages posted with appchat/send."""
+        with self._lock:
+            return list(self._state.group_messages)
+
+    @property
+    def requests(self) -> list[RecordedRequest]:
+        """Every /cgi-bin/ request received, control requests excluded."""
+        with self._lock:
+            return list(self._state.requests)
+
+    @property
+    def recalls(self) -> list[str]:
+        """msgids recalled with message/recall."""
+        with self._lock:
+            return list(self._state.recalls)
+
+    @property
+    def card_updates(self) -> list[dict[str, Any]]:
+        """Bodies accepted by message/update_template_card."""
+        with self._lock:
+            return list(self._state.card_updates)
+
+    @property
+    def chats(self) -> dict[str, dict[str, Any]]:
+        """chatid -> chat_info of every appchat group."""
+        with self._lock:
+            return {chatid: chat.info() for chatid, chat in self._state.chats.items()}
+
+    @property
+    def users(self) -> dict[str, str]:
+        """userid -> name of the known members."""
+        with self._lock:
+            return self._state.directory.snapshot()
+
+    @property
+    def gettoken_calls(self) -> int:
+        """Number of gettoken requests, failed ones included."""
+        with self._lock:
+            return self._state.gettoken_calls
+
+    @property
+    def suppressed_duplicates(self) -> int:
+        """Sends answered ok but not delivered because of enable_duplicate_check."""
+        with self._lock:
+            return self._state.suppressed_duplicates
+
+    def messages_to(self, userid: str) -> list[str]:
+        """Contents delivered to one member, in order (userids are case-insensitive)."""
+        with self._lock:
+            return [m.content for m in self._state.delivered if m.touser.lower() == userid.lower()]
+
+    def messages_in(self, chatid: str) -> list[str]:
+        """Contents posted to one appchat group, in order."""
+        with self._lock:
+            return [m.content for m in self._state.group_messages if m.chatid == chatid]
+
+    def wait_for(self, predicate: Callable[[], bool], timeout: float = 5.0) -> bool:
+        """Block until predicate() is true after some request (real time); False on timeout."""
+        with self._changed:
+            return self._changed.wait_for(predicate, timeout)
+
+    def snapshot(self) -> dict[str, Any]:
+        """Return the JSON-ready state served by GET /_fake/state."""
+        with self._lock:
+            state = self._state
+            return {
+                "gettoken_calls": state.gettoken_calls,
+                "delivered": [dataclasses.asdict(m) for m in state.delivered],
+                "group_messages": [dataclasses.asdict(m) for m in state.group_messages],
+                "dropped_count": len(state.dropped),
+                "suppressed_duplicates": state.suppressed_duplicates,
+                "recalls": list(state.recalls),
+                "card_updates": list(state.card_updates),
+                "chats": self.chats,
+                "request_count": len(state.requests),
+            }
+
+    # --- adapters ------------------------------------------------------------
+
+    def transport(self) -> httpx.MockTransport:
+        """Return an httpx transport (sync or async clients) served by this fake."""
+        return make_transport(self)
+
+    def wsgi_app(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+        """WSGI entry point serving this fake."""
+        return self._wsgi(environ, start_response)
+
+    def serve(self, host: str = "127.0.0.1", port: int = 0) -> FakeWeComServer:
+        """Start a threaded local HTTP server in a daemon thread."""
+        return FakeWeComServer(self, host, port)
