@@ -17,5 +17,8 @@ def insert_ignore(session: Session, model: Any, values: dict[str, Any],
     """
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    stmt = insert(model).values(**values).on_conflict_do_nothing(index_elements=list(conflict))
-    return session.execute(stmt).rowcount or 0
+    stmt = (insert(model).values(**values)
+            .on_conflict_do_nothing(index_elements=list(conflict))
+            .returning(model.__table__.c[conflict[0]]))
+    # RETURNING, not rowcount: the ORM's insert path does not report a reliable rowcount.
+    return 1 if session.execute(stmt).first() is not None else 0

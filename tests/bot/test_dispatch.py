@@ -1,0 +1,206 @@
+"""Exactly-once processing: retries, concurrency, failing handlers, database outages."""
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import replace
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.engine import make_url
+
+from bot.app import create_app
+from bot.db import make_engine
+from bot.dispatch import Bot
+from bot.inbound import parse_message
+from bot.models import InboundMessage, OutboxMessage, User
+from bot.services import build
+from commands.registry import load
+from commands.router import Router
+from tests.support.proxy import TcpProxy
+
+
+def rows(services, model, **where):
+    with services.sessions() as s:
+        q = select(model)
+        for k, v in where.items():
+            q = q.where(getattr(model, k) == v)
+        return s.scalars(q).all()
+
+
+def text_xml(user: str, content: str, msg_id: int) -> str:
+    return (f"<xml><ToUserName>ww</ToUserName><FromUserName>{user}</FromUserName>"
+            f"<CreateTime>1764036000</CreateTime><MsgType>text</MsgType>"
+            f"<Content><![CDATA[{content}]]></Content><MsgId>{msg_id}</MsgId>"
+            f"<AgentID>1000002</AgentID></xml>")
+
+
+def test_same_message_four_times_at_once_has_one_effect(services):
+    router = Router()
+    effects = []
+
+    @router.command("slow")
+    def slow(ctx):
+        effects.append(1)
+        ctx.session.add(User(wecom_userid="made-by-slow", name="x", role="interviewer",
+                             created_at=ctx.now))
+        time.sleep(0.3)   # the first delivery is still running when the retries arrive
+        return "done"
+
+    bot = replace(services.bot, router=router)
+    xml = text_xml("wangwu", "slow", 9001)
+    barrier = threading.Barrier(4)
+    outcomes = []
+
+    def deliver():
+        barrier.wait()
+        outcomes.append(bot.process(parse_message(xml), xml))
+
+    threads = [threading.Thread(target=deliver) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(outcomes) == ["duplicate"] * 3 + ["new"]
+    assert len(effects) == 1
+    assert len(rows(services, User, wecom_userid="made-by-slow")) == 1
+    assert [r.content for r in rows(services, OutboxMessage)] == ["done"]
+
+
+def test_four_concurrent_posts_through_http_give_one_reply(wecom, services, fake_wecom, deliver):
+    body, query = wecom.crypto.seal_callback(text_xml("zhaoliu", "帮助", 9002), nonce="7",
+                                             timestamp=str(int(wecom.clock().timestamp())))
+    app = create_app(services=services)
+    statuses = []
+
+    def post():
+        statuses.append(app.test_client().post("/wecom/callback", query_string=query,
+                                               data=body).status_code)
+
+    threads = [threading.Thread(target=post) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert statuses == [200] * 4
+    deliver()
+    assert len(fake_wecom.messages_to("zhaoliu")) == 1
+
+
+def test_failing_handler_is_rolled_back_and_the_user_gets_an_apology(services, caplog):
+    router = Router()
+
+    @router.command("boom")
+    def boom(ctx):
+        ctx.session.add(User(wecom_userid="half-written", name="x", role="interviewer",
+                             created_at=ctx.now))
+        ctx.session.flush()
+        raise RuntimeError("handler bug")
+
+    bot = replace(services.bot, router=router)
+    xml = text_xml("qianqi", "boom", 9003)
+    assert bot.process(parse_message(xml), xml) == "failed"
+    assert rows(services, User, wecom_userid="half-written") == []
+    [inbound] = rows(services, InboundMessage)
+    assert inbound.status == "failed" and "handler bug" in inbound.error
+    [apology] = rows(services, OutboxMessage)
+    assert apology.touser == "qianqi" and "Sorry" in apology.content
+    assert "handler bug" in caplog.text
+    # a retry of the failed message does not run the handler again
+    assert bot.process(parse_message(xml), xml) == "duplicate"
+
+
+def test_database_down_gives_503_and_recovers_without_restart(settings, clock, fake_wecom, db):
+    url = make_url(settings.database_url)
+    proxy = TcpProxy(url.host or "127.0.0.1", url.port or 5432)
+    proxied = url.set(port=proxy.port).render_as_string(hide_password=False)
+    engine = make_engine(proxied)
+    svc = build(replace(settings, database_url=proxied), engine=engine, clock=clock,
+                transport=fake_wecom.transport())
+    app = create_app(services=svc)
+    from tests.conftest import WeComSender
+    from crypto import WeComCrypto
+    from tests.conftest import AES_KEY, CORP_ID, TOKEN
+
+    sender = WeComSender(app.test_client(), clock, WeComCrypto(TOKEN, AES_KEY, CORP_ID,
+                                                               clock=lambda: clock().timestamp()))
+    try:
+        assert sender.text("sunba", "帮助", msg_id=9100).status_code == 200
+        proxy.cut()
+        started = time.monotonic()
+        assert sender.text("sunba", "帮助", msg_id=9101).status_code == 503
+        assert time.monotonic() - started < 5
+        proxy.restore()
+        assert sender.text("sunba", "帮助", msg_id=9101).status_code == 200
+        with svc.sessions() as s:
+            keys = s.scalars(select(InboundMessage.dedupe_key)).all()
+        assert sorted(keys) == ["app:msg:9100", "app:msg:9101"]
+    finally:
+        proxy.close()
+        svc.close()
+
+
+def test_welcome_at_most_once_a_day(wecom, services, clock):
+    wecom.event("zhouji", "enter_agent", EventKey="")
+    clock.advance(seconds=5)
+    wecom.event("zhouji", "subscribe")
+    clock.advance(hours=2)
+    wecom.event("zhouji", "enter_agent", EventKey="")
+    assert len(rows(services, OutboxMessage, touser="zhouji")) == 1
+    clock.advance(days=1)
+    wecom.event("zhouji", "enter_agent", EventKey="")
+    assert len(rows(services, OutboxMessage, touser="zhouji")) == 2
+
+
+def test_menu_click_runs_the_command_in_its_event_key(wecom, services):
+    wecom.event("wu", "click", EventKey="help")
+    [reply] = rows(services, OutboxMessage, touser="wu")
+    assert reply.content.startswith("Commands you can use")
+
+
+def test_events_in_the_same_second_are_not_mistaken_for_retries(wecom, services):
+    wecom.event("zheng", "enter_agent", EventKey="")
+    wecom.event("zheng", "click", EventKey="help")
+    assert len(rows(services, InboundMessage)) == 2
+
+
+def test_non_text_messages_get_a_hint(wecom, services):
+    wecom.post(wecom.xml("feng", "image", {"PicUrl": "http://x/p.png", "MediaId": "m1",
+                                           "MsgId": "9200"}))
+    [reply] = rows(services, OutboxMessage, touser="feng")
+    assert "文字" in reply.content
+
+
+def test_system_events_are_stored_without_creating_users(wecom, services):
+    wecom.post(wecom.xml("sys", "event", {"Event": "change_contact", "ChangeType": "create_user",
+                                          "UserID": "newbie"}))
+    [inbound] = rows(services, InboundMessage)
+    assert inbound.status == "ignored" and inbound.event == "change_contact"
+    assert rows(services, User) == [] and rows(services, OutboxMessage) == []
+
+
+def test_bot_admins_are_admins_from_the_start(wecom, services):
+    wecom.text("Boss", "help")
+    wecom.text("someone", "help")
+    roles = {u.wecom_userid: u.role for u in rows(services, User)}
+    assert roles == {"boss": "admin", "someone": "interviewer"}
+
+
+def test_unknown_command_suggests_and_points_to_help(wecom, services):
+    wecom.text("chen", "hlep")
+    wecom.text("chen", "帮主")
+    first, second = [r.content for r in rows(services, OutboxMessage, touser="chen")]
+    assert "help" in first and "Did you mean" in first
+    assert "帮助" in second and "你是不是想用" in second
+
+
+@pytest.mark.parametrize("text", ["help", "HELP", "/help", " Help ", "帮助", "/帮助", "？"])
+def test_help_aliases(services, text):
+    router = load()
+    assert router.match(text)[0].name == "help"
+
+
+def test_processing_is_counted_once_per_message(services):
+    with services.sessions() as s:
+        assert s.scalar(select(func.count()).select_from(InboundMessage)) == 0
+    assert isinstance(services.bot, Bot)
