@@ -42,7 +42,7 @@ class Settings:
     token: str = _secret()
     encoding_aes_key: str = _secret()
     api_base: str = DEFAULT_API_BASE
-    database_url: str = DEFAULT_SQLITE
+    database_url: str = field(default=DEFAULT_SQLITE, repr=False)  # may hold a password
     timezone: str = "Asia/Shanghai"
     admins: tuple[str, ...] = ()
     timestamp_window: int = 300
