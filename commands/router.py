@@ -194,6 +194,8 @@ class Router:
             elif value is None and p.required:
                 problems.append((f"缺少{p.label[0] or p.name}", f"missing {p.label[1] or p.name}"))
             values[p.name] = value
+        if rest.strip():   # text nobody consumed: say so rather than silently ignore it
+            problems.append((f"看不懂「{rest.strip()[:30]}」", f"unexpected “{rest.strip()[:30]}”"))
         if problems:
             zh = "；".join(z for z, _ in problems)
             en = "; ".join(e for _, e in problems)

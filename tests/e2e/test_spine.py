@@ -1,0 +1,109 @@
+"""The whole spine over real HTTP: gunicorn, the worker process, the fake WeCom API."""
+from __future__ import annotations
+
+import threading
+import time
+
+import httpx
+
+from bot.admin import verify_url
+from config.settings import Settings
+from crypto import WeComCrypto
+from tests.conftest import AES_KEY, AGENT_ID, CORP_ID, SECRET, TOKEN
+
+CRYPTO = WeComCrypto(TOKEN, AES_KEY, CORP_ID)
+
+
+def text_xml(user: str, content: str, msg_id: int) -> str:
+    return (f"<xml><ToUserName><![CDATA[{CORP_ID}]]></ToUserName>"
+            f"<FromUserName><![CDATA[{user}]]></FromUserName>"
+            f"<CreateTime>{int(time.time())}</CreateTime><MsgType><![CDATA[text]]></MsgType>"
+            f"<Content><![CDATA[{content}]]></Content><MsgId>{msg_id}</MsgId>"
+            f"<AgentID>{AGENT_ID}</AgentID></xml>")
+
+
+def post(base: str, xml: str, nonce: str = "1") -> httpx.Response:
+    body, query = CRYPTO.seal_callback(xml, nonce=nonce, agent_id=str(AGENT_ID))
+    return httpx.post(base + "/wecom/callback", params=query, content=body, timeout=10)
+
+
+def test_verify_url_passes_against_the_real_server(server):
+    lines = []
+    settings = Settings(corp_id=CORP_ID, agent_id=AGENT_ID, secret=SECRET, token=TOKEN,
+                        encoding_aes_key=AES_KEY)
+    assert verify_url(server + "/wecom/callback", settings, lines.append) == 0, lines
+    assert lines[0].startswith("PASS")
+
+
+def test_help_in_chinese_and_english_is_delivered(server, worker, fake_server):
+    fake, _ = fake_server
+    assert post(server, text_xml("zhangsan", "帮助", 8_000_001)).status_code == 200
+    assert post(server, text_xml("lisi", "help", 8_000_002), nonce="2").status_code == 200
+    assert fake.wait_for(lambda: fake.messages_to("zhangsan") and fake.messages_to("lisi"), 15)
+    assert "可用命令" in fake.messages_to("zhangsan")[0]
+    assert fake.messages_to("lisi")[0].startswith("Commands you can use")
+
+
+def test_retries_arriving_together_give_one_reply(server, worker, fake_server):
+    fake, _ = fake_server
+    body, query = CRYPTO.seal_callback(text_xml("wangwu", "帮助", 8_000_003), nonce="3",
+                                       agent_id=str(AGENT_ID))
+    statuses = []
+    barrier = threading.Barrier(4)
+
+    def send():
+        barrier.wait()
+        statuses.append(httpx.post(server + "/wecom/callback", params=query, content=body,
+                                   timeout=10).status_code)
+
+    threads = [threading.Thread(target=send) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert statuses == [200] * 4
+    assert fake.wait_for(lambda: len(fake.messages_to("wangwu")) >= 1, 15)
+    time.sleep(1.0)   # give a wrongly doubled reply the time to show up
+    assert len(fake.messages_to("wangwu")) == 1
+
+
+def test_api_faults_are_ridden_out(server, worker, fake_server):
+    fake, _ = fake_server
+    fake.fail_next("message/send", errcode=-1)
+    fake.fail_next("message/send", status=503)
+    assert post(server, text_xml("zhaoliu", "help", 8_000_004), nonce="4").status_code == 200
+    assert fake.wait_for(lambda: len(fake.messages_to("zhaoliu")) == 1, 30)
+
+
+def test_bad_input_over_http(server):
+    body, query = CRYPTO.seal_callback(text_xml("x", "help", 8_000_005), nonce="5")
+    url = server + "/wecom/callback"
+    assert httpx.post(url, params=dict(query, msg_signature="0" * 40), content=body).status_code \
+        == 403
+    assert httpx.post(url, params=query, content=b"<xml><Encrypt>").status_code == 400
+    assert httpx.post(url, params=query, content=b"x" * (1024 * 1024 + 10)).status_code == 413
+    assert httpx.get(url, params={"echostr": "abc"}).status_code == 403
+
+
+def test_healthz_reports_database_migrations_and_worker(server, worker):
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        health = httpx.get(server + "/healthz").json()
+        if health["worker"]["ok"]:
+            break
+        time.sleep(0.2)
+    assert health["database"] == "ok" and health["migrations"] == "current"
+    assert health["worker"]["ok"] is True
+
+
+def test_no_secret_in_the_logs(server, worker, fake_server, env):
+    fake, _ = fake_server
+    post(server, text_xml("sunba", "help", 8_000_006), nonce="6")
+    assert fake.wait_for(lambda: fake.messages_to("sunba"), 15)
+    fake.fail_next("message/send", errcode=42001)   # forces a token refresh + retry
+    post(server, text_xml("sunba", "帮助", 8_000_007), nonce="7")
+    assert fake.wait_for(lambda: len(fake.messages_to("sunba")) == 2, 15)
+    logs = worker.stop() + server.proc.stop()
+    assert "worker" in logs and "POST /wecom/callback" in logs   # the logs are really there
+    for secret in (SECRET, TOKEN, AES_KEY, "fake-token-"):
+        assert secret not in logs
