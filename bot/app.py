@@ -19,8 +19,9 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = services.settings.max_body_bytes
     app.extensions["wecom"] = services
-    from bot import callback, health
+    from bot import aibot_callback, callback, health
 
     app.register_blueprint(callback.bp)
+    app.register_blueprint(aibot_callback.bp)
     app.register_blueprint(health.bp)
     return app

@@ -10,6 +10,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import exc as sa_exc
 from sqlalchemy import select, update
@@ -37,6 +38,10 @@ APOLOGY = ("抱歉，处理这条消息时出错了，已记录下来。请稍�
 NOT_TEXT = ("我目前只看得懂文字命令。发送「帮助」查看可用命令。",
             "I only understand text commands for now. Send “help” to see them.")
 WELCOME_EVENTS = {"subscribe", "enter_agent"}
+# handle(session, sender, dedupe key, now) -> (replies, acted upon?)
+HandleFn = Callable[[Session, "User | None", str, datetime], tuple[list[Reply], bool]]
+# deliver(session, replies, sender, dedupe key, now) -> anything the entry point needs back
+DeliverFn = Callable[[Session, list[Reply], "User | None", str, datetime], Any]
 COMMAND_EVENTS = {"click", "template_card_event"}   # their EventKey is a command text
 
 
@@ -51,39 +56,53 @@ class Bot:
     after_commit: list[Callable[[], None]] = field(default_factory=list)
 
     def process(self, msg: Inbound, payload: str, source: str = "app") -> str:
-        """Take one message in; returns 'new', 'duplicate' or 'failed'."""
-        key = dedupe_key(msg, source)
+        """Take one app message in; returns 'new', 'duplicate' or 'failed'."""
+        outcome, _ = self.take(
+            key=dedupe_key(msg, source), source=source, from_user=msg.from_user_name,
+            msg_type=msg.msg_type, event=getattr(msg, "event", None), payload=payload,
+            text=getattr(msg, "content", "") or getattr(msg, "event_key", ""),
+            handle=lambda s, sender, key, now: self.handle(s, msg, sender, key, now),
+            deliver=self.write_replies)
+        return outcome
+
+    def take(self, *, key: str, source: str, from_user: str, msg_type: str,
+             event: str | None, payload: str, text: str, handle: HandleFn,
+             deliver: DeliverFn) -> tuple[str, Any]:
+        """Dedupe, run the handler in a savepoint, deliver its replies: one transaction.
+
+        Returns (outcome, what `deliver` returned); `deliver` is not called for a duplicate.
+        """
         now = self.clock()
         outcome = "new"
         with self.sessions.begin() as s:
-            row = dict(dedupe_key=key, source=source, from_user=msg.from_user_name[:64],
-                       msg_type=msg.msg_type[:32], event=getattr(msg, "event", None),
-                       status="done", payload=payload, received_at=now)
+            row = dict(dedupe_key=key, source=source, from_user=from_user[:64],
+                       msg_type=msg_type[:32], event=event, status="done", payload=payload,
+                       received_at=now)
             if not insert_ignore(s, InboundMessage, row, ("dedupe_key",)):
-                return "duplicate"
-            sender = None if msg.from_user_name in ("", "sys") else \
-                ensure_user(s, msg.from_user_name, self.settings, now)
+                return "duplicate", None
+            sender = None if from_user in ("", "sys") else \
+                ensure_user(s, from_user, self.settings, now)
             try:
                 with s.begin_nested():   # a failing handler is rolled back, the rest is kept
-                    replies, handled = self.handle(s, msg, sender, key, now)
+                    replies, handled = handle(s, sender, key, now)
             except DATABASE_DOWN:
                 raise
             except Exception as exc:
-                log.exception("handler failed for %s from %s", key, msg.from_user_name)
+                log.exception("handler failed for %s from %s", key, from_user)
                 outcome, handled = "failed", True
-                s.execute(update(InboundMessage).where(InboundMessage.dedupe_key == key)
-                          .values(status="failed", error=f"{type(exc).__name__}: {exc}"[:2000]))
-                text = getattr(msg, "content", "") or getattr(msg, "event_key", "")
-                lang = detect(text) if text else (sender.lang if sender else "zh") or "zh"
+                self._mark(s, key, status="failed", error=f"{type(exc).__name__}: {exc}"[:2000])
+                lang = detect(text) if text else (sender.lang if sender else None) or "zh"
                 replies = [Reply(APOLOGY[0] if lang == "zh" else APOLOGY[1])]
             if not handled:
-                s.execute(update(InboundMessage).where(InboundMessage.dedupe_key == key)
-                          .values(status="ignored"))
-            for reply in replies:
-                self.write_reply(s, reply, sender, key, now)
+                self._mark(s, key, status="ignored")
+            delivered = deliver(s, replies, sender, key, now)
         for hook in self.after_commit:
             hook()
-        return outcome
+        return outcome, delivered
+
+    @staticmethod
+    def _mark(s: Session, key: str, **values: Any) -> None:
+        s.execute(update(InboundMessage).where(InboundMessage.dedupe_key == key).values(**values))
 
     def handle(self, s: Session, msg: Inbound, sender: User | None, key: str,
                now: datetime) -> tuple[list[Reply], bool]:
@@ -106,8 +125,14 @@ class Bot:
             return [Reply(ctx.t(*NOT_TEXT))], True
         return [], False
 
+    def write_replies(self, s: Session, replies: list[Reply], sender: User | None, key: str,
+                      now: datetime) -> None:
+        """Put every reply in the outbox."""
+        for reply in replies:
+            self.write_reply(s, reply, sender, key, now)
+
     def write_reply(self, s: Session, reply: Reply, sender: User | None, key: str,
-                    now: datetime) -> None:
+                    now: datetime, channel: str = "app") -> None:
         """Put one reply in the outbox."""
         to = reply.to or (sender.wecom_userid if sender else None)
         if not to:
@@ -117,7 +142,7 @@ class Bot:
         else:
             content, msgtype = reply.text, "markdown" if reply.markdown else "text"
         outbox.enqueue(s, touser=to, content=content, msgtype=msgtype, now=now,
-                       dedupe_key=reply.dedupe_key, source_key=key)
+                       dedupe_key=reply.dedupe_key, source_key=key, channel=channel)
 
 
 def ensure_user(s: Session, userid: str, settings: Settings, now: datetime) -> User:

@@ -27,6 +27,7 @@ class InboundMessage(Base):
     status: Mapped[str] = mapped_column(String(16))            # done | failed | ignored
     error: Mapped[str | None] = mapped_column(Text)
     payload: Mapped[str | None] = mapped_column(Text)          # decrypted XML/JSON, as received
+    reply: Mapped[str | None] = mapped_column(Text)            # passive reply given (aibot)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
@@ -45,7 +46,8 @@ class OutboxMessage(Base):
     dedupe_key: Mapped[str | None] = mapped_column(String(160))
     source_key: Mapped[str | None] = mapped_column(String(80))  # the inbound message behind it
     channel: Mapped[str] = mapped_column(String(16), default="app")  # app | appchat | response_url
-    touser: Mapped[str] = mapped_column(String(128))            # userid, chatid or response_url
+    touser: Mapped[str] = mapped_column(String(128))            # userid or chatid: FIFO key
+    url: Mapped[str | None] = mapped_column(Text)               # response_url (aibot replies)
     msgtype: Mapped[str] = mapped_column(String(32))            # text | markdown | template_card
     content: Mapped[str] = mapped_column(Text)                  # text, or JSON for cards
     status: Mapped[str] = mapped_column(String(16), default="pending")  # pending|sending|sent|dead

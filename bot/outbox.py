@@ -49,7 +49,8 @@ def split_utf8(text: str, limit: int = TEXT_LIMIT) -> list[str]:
 
 def enqueue(session: Session, *, touser: str, content: str, now: datetime,
             msgtype: str = "text", channel: str = "app", dedupe_key: str | None = None,
-            source_key: str | None = None, due_at: datetime | None = None) -> int:
+            source_key: str | None = None, due_at: datetime | None = None,
+            url: str | None = None) -> int:
     """Write a message to send; long text becomes several rows. Returns rows written.
 
     With a dedupe_key, a second enqueue of the same key writes nothing: that is how
@@ -59,7 +60,7 @@ def enqueue(session: Session, *, touser: str, content: str, now: datetime,
     written = 0
     for i, part in enumerate(parts):
         key = dedupe_key if dedupe_key is None or len(parts) == 1 else f"{dedupe_key}#{i}"
-        row = dict(touser=touser, content=part, msgtype=msgtype, channel=channel,
+        row = dict(touser=touser, content=part, msgtype=msgtype, channel=channel, url=url,
                    dedupe_key=key, source_key=source_key, status="pending", attempts=0,
                    next_attempt_at=due_at or now, created_at=now)
         written += insert_ignore(session, OutboxMessage, row, ("dedupe_key",)) \

@@ -9,6 +9,7 @@ from typing import Any
 import httpx
 from sqlalchemy.engine import Engine
 
+from bot.aibot import Aibot
 from bot.db import make_engine, make_sessionmaker
 from bot.dispatch import Bot
 from bot.wecom.client import WeComClient
@@ -34,6 +35,8 @@ class Services:
     crypto: WeComCrypto
     client: WeComClient
     clock: Callable[[], datetime]
+    aibot: Aibot
+    aibot_crypto: WeComCrypto | None = None   # None when no intelligent bot is configured
 
     @property
     def sessions(self) -> Any:
@@ -66,5 +69,11 @@ def build(settings: Settings, *, transport: httpx.BaseTransport | None = None,
                          max_connections=max(4, settings.worker_concurrency))
     client.tokens = TokenStore(sessions, f"{settings.corp_id}:{settings.agent_id}",
                                client.gettoken, clock)
+    aibot_crypto = None
+    if settings.aibot_token and settings.aibot_encoding_aes_key:
+        # The intelligent bot's ReceiveId is the empty string (protocol §8.1).
+        aibot_crypto = WeComCrypto(settings.aibot_token, settings.aibot_encoding_aes_key, "",
+                                   max_skew=settings.timestamp_window,
+                                   clock=lambda: clock().timestamp())
     return Services(settings=settings, engine=engine, bot=bot, crypto=crypto, client=client,
-                    clock=clock)
+                    clock=clock, aibot=Aibot(bot), aibot_crypto=aibot_crypto)

@@ -52,6 +52,8 @@ def build_request(row: OutboxMessage, agent_id: int, markdown: bool) -> tuple[st
         payload = {"template_card": json.loads(content)}
     else:
         payload = {msgtype: {"content": content}}
+    if row.channel == "response_url":
+        return row.url or "", {"msgtype": "markdown", "markdown": {"content": content}}
     if row.channel == "appchat":
         return "appchat/send", {"chatid": row.touser, "msgtype": msgtype, **payload, "safe": 0}
     return "message/send", {"touser": row.touser, "msgtype": msgtype, "agentid": agent_id,
@@ -139,7 +141,10 @@ class Worker:
         """Deliver one claimed row and record the outcome."""
         path, body = build_request(row, self.agent_id, self.markdown)
         try:
-            result = self.client.call("POST", path, body=body)
+            if row.channel == "response_url":   # one-shot URL, no access_token
+                result = self.client.post_url(path, body)
+            else:
+                result = self.client.call("POST", path, body=body)
         except ApiError as exc:
             error = f"errcode {exc.errcode}: {exc.errmsg}"
             if exc.retryable:

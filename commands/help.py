@@ -52,7 +52,13 @@ def _one(ctx: Context, topic: str) -> str:
 
 
 def welcome(ctx: Context) -> str:
-    """The short greeting sent when a member opens the app (at most once a day)."""
-    return ctx.t("你好，我是面试助手。发送「帮助」查看我能做什么，例如「我的面试」「今日」。",
-                 "Hi, I'm the interview assistant. Send “help” to see what I can do, "
-                 "e.g. “my interviews” or “today”.")
+    """The short greeting sent when a member opens the app (at most once a day).
+
+    Both languages until we know which one the member writes in.
+    """
+    zh = "你好，我是面试助手。发送「帮助」查看我能做什么，例如「我的面试」「今日」。"
+    en = ("Hi, I'm the interview assistant. Send “help” to see what I can do, "
+          "e.g. “my interviews” or “today”.")
+    if ctx.sender.lang is None:
+        return f"{zh}\n{en}"
+    return zh if ctx.sender.lang == "zh" else en

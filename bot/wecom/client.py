@@ -74,6 +74,17 @@ class WeComClient:
         return self._request(method, path, params={**(params or {}), "access_token": token},
                              body=body)
 
+    def post_url(self, url: str, body: dict[str, Any]) -> dict[str, Any]:
+        """POST to an absolute WeCom URL (an intelligent bot's response_url), no token.
+
+        Only WeCom's own API host is accepted: the URL came from a callback, and we never let a
+        callback make us POST somewhere else.
+        """
+        if httpx.URL(url).host != self.http.base_url.host:
+            raise ApiError(-2, f"response_url host {httpx.URL(url).host!r} is not WeCom's",
+                           "response_url")
+        return self._request("POST", url, body=body)
+
     def send_message(self, body: dict[str, Any]) -> dict[str, Any]:
         """POST message/send."""
         return self.call("POST", "message/send", body=body)

@@ -1,0 +1,27 @@
+"""intelligent bot: stored passive replies, response_url deliveries
+
+Revision ID: 0003
+Revises: 0001
+Create Date: 2026-11-28
+"""
+from alembic import op
+import sqlalchemy as sa
+
+revision = "0003"
+down_revision = "0001"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("inbound_messages") as batch:
+        batch.add_column(sa.Column("reply", sa.Text(), nullable=True))
+    with op.batch_alter_table("outbox") as batch:
+        batch.add_column(sa.Column("url", sa.Text(), nullable=True))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("outbox") as batch:
+        batch.drop_column("url")
+    with op.batch_alter_table("inbound_messages") as batch:
+        batch.drop_column("reply")
