@@ -18,7 +18,7 @@ demo: $(STAMP)
 	$(VENV)/bin/interview-bot demo
 
 test: $(STAMP)
-	$(PY) -m pytest
+	$(PY) -m pytest -q
 
 bench: $(STAMP)
 	$(PY) bench/run.py
