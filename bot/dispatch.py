@@ -9,11 +9,11 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import exc as sa_exc
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot import outbox
@@ -35,6 +35,8 @@ DATABASE_DOWN = (sa_exc.OperationalError, sa_exc.InterfaceError, sa_exc.Disconne
 APOLOGY = ("抱歉，处理这条消息时出错了，已记录下来。请稍后再试，或联系管理员。",
            "Sorry, something went wrong with that message; it has been logged. "
            "Please try again later or contact an admin.")
+SLOW_DOWN = ("你发得太快了，请稍等一分钟再发。", "You're sending messages too fast; please wait a "
+             "minute and try again.")
 NOT_TEXT = ("我目前只看得懂文字命令。发送「帮助」查看可用命令。",
             "I only understand text commands for now. Send “help” to see them.")
 WELCOME_EVENTS = {"subscribe", "enter_agent"}
@@ -56,7 +58,7 @@ class Bot:
     after_commit: list[Callable[[], None]] = field(default_factory=list)
 
     def process(self, msg: Inbound, payload: str, source: str = "app") -> str:
-        """Take one app message in; returns 'new', 'duplicate' or 'failed'."""
+        """Take one app message in; returns 'new', 'duplicate', 'throttled' or 'failed'."""
         outcome, _ = self.take(
             key=dedupe_key(msg, source), source=source, from_user=msg.from_user_name,
             msg_type=msg.msg_type, event=getattr(msg, "event", None), payload=payload,
@@ -82,6 +84,13 @@ class Bot:
                 return "duplicate", None
             sender = None if from_user in ("", "sys") else \
                 ensure_user(s, from_user, self.settings, now)
+            if sender is not None and self._flooding(s, from_user, now):
+                self._mark(s, key, status="throttled")
+                lang = detect(text) if text else sender.lang or "zh"
+                minute = now.strftime("%Y%m%d%H%M")
+                polite = Reply(SLOW_DOWN[0] if lang == "zh" else SLOW_DOWN[1],
+                               dedupe_key=f"throttled:{sender.wecom_userid}:{minute}")
+                return "throttled", deliver(s, [polite], sender, key, now)
             try:
                 with s.begin_nested():   # a failing handler is rolled back, the rest is kept
                     replies, handled = handle(s, sender, key, now)
@@ -99,6 +108,13 @@ class Bot:
         for hook in self.after_commit:
             hook()
         return outcome, delivered
+
+    def _flooding(self, s: Session, from_user: str, now: datetime) -> bool:
+        """More than the per-user command limit in the last minute (this one included)."""
+        recent = s.scalar(select(func.count()).select_from(InboundMessage).where(
+            InboundMessage.from_user == from_user[:64],
+            InboundMessage.received_at > now - timedelta(minutes=1)))
+        return (recent or 0) > self.settings.user_rate_limit > 0
 
     @staticmethod
     def _mark(s: Session, key: str, **values: Any) -> None:

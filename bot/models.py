@@ -18,6 +18,7 @@ class InboundMessage(Base):
     """One row per WeCom message or event taken in; the primary key is the dedupe key."""
 
     __tablename__ = "inbound_messages"
+    __table_args__ = (Index("ix_inbound_from_user", "from_user", "received_at"),)
 
     dedupe_key: Mapped[str] = mapped_column(String(80), primary_key=True)
     source: Mapped[str] = mapped_column(String(16))            # app | aibot | simulator

@@ -50,6 +50,7 @@ class Settings:
     markdown: bool = True
     simulator: bool = False
     worker_concurrency: int = 8
+    user_rate_limit: int = 20          # commands a minute per user; 0 turns the limit off
     aibot_token: str = _secret()
     aibot_encoding_aes_key: str = _secret()
 
@@ -154,6 +155,7 @@ class Settings:
             markdown=env.get("BOT_MARKDOWN", "1").strip().lower() not in ("0", "false", "no"),
             simulator=env.get("BOT_SIMULATOR", "").strip().lower() in ("1", "true", "yes"),
             worker_concurrency=integer("BOT_WORKER_CONCURRENCY", 8),
+            user_rate_limit=integer("BOT_USER_RATE_LIMIT", 20),
             aibot_token=env.get("WECOM_AIBOT_TOKEN", "").strip(),
             aibot_encoding_aes_key=env.get("WECOM_AIBOT_ENCODING_AES_KEY", "").strip(),
         )

@@ -1,4 +1,4 @@
-"""intelligent bot: stored passive replies, response_url deliveries
+"""intelligent bot: stored passive replies, response_url deliveries; per-user rate index
 
 Revision ID: 0003
 Revises: 0001
@@ -16,6 +16,7 @@ depends_on = None
 def upgrade() -> None:
     with op.batch_alter_table("inbound_messages") as batch:
         batch.add_column(sa.Column("reply", sa.Text(), nullable=True))
+        batch.create_index("ix_inbound_from_user", ["from_user", "received_at"])
     with op.batch_alter_table("outbox") as batch:
         batch.add_column(sa.Column("url", sa.Text(), nullable=True))
 
@@ -24,4 +25,5 @@ def downgrade() -> None:
     with op.batch_alter_table("outbox") as batch:
         batch.drop_column("url")
     with op.batch_alter_table("inbound_messages") as batch:
+        batch.drop_index("ix_inbound_from_user")
         batch.drop_column("reply")

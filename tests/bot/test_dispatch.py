@@ -204,3 +204,18 @@ def test_processing_is_counted_once_per_message(services):
     with services.sessions() as s:
         assert s.scalar(select(func.count()).select_from(InboundMessage)) == 0
     assert isinstance(services.bot, Bot)
+
+
+def test_a_flooding_user_is_slowed_down_politely(wecom, services, clock):
+    for i in range(25):
+        wecom.text("flood", "help", msg_id=9300 + i)
+    replies = rows(services, OutboxMessage, touser="flood")
+    assert len(replies) == 21          # 20 answers, then one polite note for the rest
+    assert "too fast" in replies[-1].content
+    statuses = {r.status for r in rows(services, InboundMessage, from_user="flood")}
+    assert statuses == {"done", "throttled"}
+    clock.advance(minutes=2)
+    wecom.text("flood", "help", msg_id=9400)
+    assert len(rows(services, OutboxMessage, touser="flood")) == 22
+    wecom.text("calm", "help", msg_id=9401)                  # nobody else is affected
+    assert len(rows(services, OutboxMessage, touser="calm")) == 1
