@@ -73,11 +73,11 @@ def _insert(session: Session, row: dict[str, Any]) -> int:
     return 1
 
 
-def claim(sessions: sessionmaker, *, worker_id: str, now: datetime,
-          limit: int) -> list[OutboxMessage]:
+def claim(sessions: sessionmaker, *, worker_id: str, now: datetime, limit: int,
+          lease: timedelta = LEASE) -> list[OutboxMessage]:
     """Claim up to `limit` due rows for this worker: FIFO per member, rate limits applied."""
     due = or_(and_(OutboxMessage.status == "pending", OutboxMessage.next_attempt_at <= now),
-              and_(OutboxMessage.status == "sending", OutboxMessage.claimed_at < now - LEASE))
+              and_(OutboxMessage.status == "sending", OutboxMessage.claimed_at < now - lease))
     with sessions.begin() as s:
         rows = s.scalars(select(OutboxMessage).where(due).order_by(OutboxMessage.id)
                          .limit(limit * 4).with_for_update(skip_locked=True)).all()

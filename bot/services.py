@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -46,6 +46,7 @@ class Services:
     def make_worker(self, **kwargs: Any) -> Worker:
         """A worker sending this app's outbox."""
         kwargs.setdefault("concurrency", self.settings.worker_concurrency)
+        kwargs.setdefault("lease", timedelta(seconds=self.settings.claim_lease_seconds))
         return Worker(self.sessions, self.client, agent_id=self.settings.agent_id,
                       clock=self.clock, markdown=self.settings.markdown, **kwargs)
 

@@ -66,8 +66,10 @@ class Worker:
 
     def __init__(self, sessions: sessionmaker, client: WeComClient, *, agent_id: int,
                  clock: Callable[[], datetime], markdown: bool = True, concurrency: int = 8,
-                 poll_interval: float = 0.05, worker_id: str | None = None):
+                 poll_interval: float = 0.05, worker_id: str | None = None,
+                 lease: timedelta = outbox.LEASE):
         self.sessions, self.client, self.agent_id, self.clock = sessions, client, agent_id, clock
+        self.lease = lease   # how long a claimed row stays ours before another worker takes it
         self.markdown, self.concurrency, self.poll_interval = markdown, concurrency, poll_interval
         self.worker_id = worker_id or f"{socket.gethostname()}:{os.getpid()}:{id(self):x}"[:64]
         self.ticks: list[Callable[[datetime], None]] = []   # e.g. the clock's reminder planner
@@ -104,8 +106,8 @@ class Worker:
         free = 0
         while free < self.concurrency and self._slots.acquire(blocking=False):
             free += 1
-        rows = outbox.claim(self.sessions, worker_id=self.worker_id, now=now, limit=free) \
-            if free else []
+        rows = outbox.claim(self.sessions, worker_id=self.worker_id, now=now, limit=free,
+                            lease=self.lease) if free else []
         for _ in range(free - len(rows)):
             self._slots.release()
         for row in rows:
