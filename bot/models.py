@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Boolean, Index, Integer, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.db import Base, UTCDateTime
@@ -98,3 +98,10 @@ class User(Base):
     timezone: Mapped[str | None] = mapped_column(String(64))   # None: the organisation's
     lang: Mapped[str | None] = mapped_column(String(2))         # last language used: zh | en
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # False while `name` is only the userid: the worker may fill it from WeCom user/get
+    # (commands cannot do HTTP). True once a real name is known, from WeCom or set by a person.
+    name_synced: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+
+
+# The hiring tables live in their own module; importing it here registers them with Base.
+import bot.models_hiring  # noqa: E402,F401

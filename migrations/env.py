@@ -3,6 +3,7 @@ from alembic import context
 from sqlalchemy import pool
 
 import bot.models  # noqa: F401  (registers the tables)
+import bot.models_hiring  # noqa: F401  (the hiring tables)
 from bot.db import Base, make_engine
 
 config = context.config
