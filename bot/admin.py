@@ -1,17 +1,18 @@
-"""Admin tools behind the CLI: check-config, verify-url, outbox list/retry/purge."""
+"""Admin tools behind the CLI: check-config, verify-url, outbox list/retry/purge, users, roles."""
 from __future__ import annotations
 
 import argparse
 import secrets
 import time
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import httpx
 from sqlalchemy import delete, select
+from sqlalchemy.orm import sessionmaker
 
 from bot.db import make_engine, make_sessionmaker, migration_status
-from bot.models import OutboxMessage
+from bot.models import OutboxMessage, User
 from config.settings import Settings, SettingsError
 from crypto import WeComCrypto
 
@@ -129,6 +130,68 @@ def outbox(args: argparse.Namespace, settings: Settings, out: Out) -> int:
             detail = r.last_error or r.content.replace("\n", " ")[:50]
             out(f"{r.id:>6} {r.status:8} {r.attempts:>5} {r.touser[:16]:16} "
                 f"{r.created_at:%Y-%m-%d %H:%M:%S} {detail}")
+        return 0
+    finally:
+        engine.dispose()
+
+
+def set_role(sessions: sessionmaker, userid: str, role: str, now: datetime,
+             name: str | None = None) -> tuple[User, bool]:
+    """Give a member a role, creating the member if the bot has not met them yet.
+
+    Returns (user, created). Userids are stored lower-cased, as WeCom sends them back.
+    """
+    from commands.context import ROLES
+
+    if role not in ROLES:
+        raise ValueError(f"unknown role {role!r}: use one of {', '.join(ROLES)}")
+    userid = userid.strip().lower()
+    with sessions.begin() as s:
+        user = s.scalars(select(User).where(User.wecom_userid == userid)).one_or_none()
+        created = user is None
+        if user is None:
+            user = User(wecom_userid=userid, name=name or userid, role=role, created_at=now)
+            s.add(user)
+        else:
+            user.role = role
+            if name:
+                user.name = name
+        if name and hasattr(User, "name_synced"):
+            user.name_synced = True   # a person chose this name: WeCom's sync leaves it alone
+    return user, created
+
+
+def list_users(sessions: sessionmaker) -> list[User]:
+    """Every member the bot knows, oldest first."""
+    with sessions() as s:
+        return list(s.scalars(select(User).order_by(User.id)).all())
+
+
+def users(args: argparse.Namespace, database_url: str, admins: tuple[str, ...], out: Out) -> int:
+    """`users list` and `role set USERID ROLE [--name NAME]`."""
+    from bot.services import utcnow
+
+    engine = make_engine(database_url)
+    sessions = make_sessionmaker(engine)
+    try:
+        if args.command == "role":
+            try:
+                user, created = set_role(sessions, args.userid, args.role, utcnow(), args.name)
+            except ValueError as exc:
+                out(str(exc))
+                return 2
+            out(f"{user.wecom_userid} ({user.name}) is now {user.role}"
+                + (" (new member: the bot had not met them yet)" if created else ""))
+            if user.wecom_userid in {a.lower() for a in admins} and user.role != "admin":
+                out(f"note: {user.wecom_userid} is in BOT_ADMINS and becomes admin again "
+                    "on their next message; remove them there first")
+            return 0
+        rows = list_users(sessions)
+        out(f"{'userid':20} {'name':16} {'role':12} {'lang':4} created")
+        for u in rows:
+            out(f"{u.wecom_userid[:20]:20} {u.name[:16]:16} {u.role:12} {u.lang or '-':4} "
+                f"{u.created_at:%Y-%m-%d %H:%M}")
+        out(f"{len(rows)} member(s)")
         return 0
     finally:
         engine.dispose()

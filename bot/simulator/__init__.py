@@ -1,0 +1,51 @@
+"""The WeCom simulator: a chat page that talks to the bot through the real callback path.
+
+`install(app)` mounts it on an app whose settings pass `guard.check` (the demo does this; so
+may an app started with BOT_SIMULATOR=1 against a local fake WeCom API).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from flask import Flask
+
+from bot.services import Services
+from bot.simulator.fakelink import FakeLink, RemoteFake
+from bot.simulator.guard import SimulatorRefused, check
+from bot.simulator.wecom_side import PostFn, WeComSide, http_poster
+
+# The app menu a real deployment would configure in the admin console: (label, EventKey).
+MENU = (("我的面试", "my interviews"), ("今日", "today"), ("帮助", "help"))
+
+__all__ = ["MENU", "Simulator", "SimulatorRefused", "install"]
+
+
+@dataclass
+class Simulator:
+    """What the simulator's views share."""
+
+    services: Services
+    link: FakeLink
+    side: WeComSide
+    started_at: datetime
+    menu: tuple[tuple[str, str], ...] = field(default=MENU)
+
+
+def install(app: Flask, *, link: FakeLink | None = None, callback_url: str | None = None,
+            post: PostFn | None = None) -> Simulator:
+    """Mount the simulator on `app` (idempotent); raises SimulatorRefused on real settings."""
+    if "simulator" in app.extensions:
+        return app.extensions["simulator"]  # type: ignore[no-any-return]
+    svc: Services = app.extensions["wecom"]
+    check(svc.settings)
+    if post is None:
+        # Default: our own server over loopback HTTP, exactly as WeCom reaches it.
+        post = http_poster(callback_url or "http://127.0.0.1:8000/wecom/callback")
+    sim = Simulator(services=svc, link=link or RemoteFake(svc.settings.api_base),
+                    side=WeComSide(svc.settings, svc.clock, post), started_at=svc.clock())
+    from bot.simulator.views import bp
+
+    app.register_blueprint(bp)
+    app.extensions["simulator"] = sim
+    return sim
