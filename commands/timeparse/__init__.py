@@ -23,8 +23,9 @@ tomorrow); exactly `now` is not past. Weeks run Monday to Sunday.
   * 本周五 / 这周五 / this fri: Friday of this week, even if already past ("past").
   * 下周三 / next wed: Wednesday of next calendar week; 下下周三: two weeks on;
     上周五 / last fri: previous week.
-  * 12月1日, Dec 1, 1 Dec, 12/1 (month/day), 12-01 with no year: this year, or next year
-    if that date is before today. With a year (2027年1月5日, 2026-12-01) it is used as is.
+  * 12月1日, Dec 1, 1 Dec, 12/1 (month/day), 12-01 with no year: this year; a date up to
+    60 days back is "past" (a slip worth pointing out), one further back is next year's
+    (1月5日 asked in December). With a year (2027年1月5日, 2026-12-01) it is used as is.
   * 20号: this month, or the next month that has that day if it is before today.
   * A weekday together with a date (周二 12月1日) must agree, else "invalid".
 
@@ -35,9 +36,10 @@ Hours (the 12/24-hour question):
     凌晨2点 = 02:00 of the named day. A clash (上午15点, morning 3pm) is "invalid".
   * 24-hour forms are unambiguous: 0 and 12–23 in any form (15:00, 15点, 十二点 = noon),
     zero-padded "09:00", ISO date-times, times with a UTC offset.
-  * "H:MM" with H = 8–11 (9:00, 10:30) is taken as morning: that is how 24-hour time is
-    written. "H:MM" with H = 1–7 is ambiguous (1:00 or 13:00).
-  * "X点" (any minutes: 3点, 3点半, 十点半), "3 o'clock" and a bare hour after a day
+  * "H:MM" and "X点" with H = 8–11 (9:00, 10:30, 10点, 十点半) are taken as morning: that
+    is how 24-hour time is written, and nobody means an interview at 10 at night.
+    "H:MM" with H = 1–7 is ambiguous (1:00 or 13:00).
+  * "X点" (any minutes: 3点, 3点半), "3 o'clock" with X = 1–7, and a bare hour after a day
     (fri 3, at 3) with X = 1–11 are ambiguous. A bare number is an hour only after a day
     or part of the day, after "at", or as one end of a marked range (3-4pm); "2 rounds",
     "round 2" and phone numbers stay text.

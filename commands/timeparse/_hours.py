@@ -69,8 +69,9 @@ def hour_options(t: dict[str, Any], period: str | None) -> tuple[list[Option], s
         return ([opt], None) if opt else ([], "clash")
     # No marker. 0, 12–23, zero-padded "09:00", ISO and explicit offsets are 24-hour clock;
     # "8:00"–"11:59" written with a colon is how people write morning times in 24h.
+    # So is "8点"–"11点": an interview at 10 at night is not a reading worth asking about.
     if (h == 0 or h >= 12 or fmt in ("clock0", "iso") or t["off"] is not None
-            or (fmt == "clock" and h >= 8)):
+            or (fmt in ("clock", "dian") and h >= 8)):
         return [(0, h, m)], None
     am, pm = (0, h, m), (0, h + 12, m)
     # Interviews happen in working hours: 1–7 most likely afternoon, 8–11 morning.
@@ -100,7 +101,11 @@ def day_of(spec: tuple[Any, ...], today: date) -> date | None:
             return _valid(year, mo, d)
         if _valid(2000, mo, d) is None:  # 2000 is a leap year, so 2月29日 passes here
             return None
-        # No year: this year, or the next year that has the date if it is already past.
+        # No year: this year; a date up to two months back is a mistake to point out ("past"),
+        # one further back means next year (in December, "1月5日" is next January).
+        this_year = _valid(today.year, mo, d)
+        if this_year is not None and today - timedelta(days=60) <= this_year:
+            return this_year
         for y in range(today.year, today.year + 9):
             found = _valid(y, mo, d)
             if found is not None and found >= today:

@@ -36,7 +36,7 @@ CHINESE = [
     ("明天下午3点", OK, "2026-11-26 15:00", None),
     ("后天上午10:30", OK, "2026-11-27 10:30", None),
     ("周五 14:00", OK, "2026-11-27 14:00", None),
-    ("下周三10点", AMB, "2026-12-02 10:00", None),
+    ("下周三10点", OK, "2026-12-02 10:00", None),
     ("12月1日 15:00", OK, "2026-12-01 15:00", None),
     ("12月1号下午3点半", OK, "2026-12-01 15:30", None),
     ("今晚8点", OK, "2026-11-25 20:00", None),
@@ -87,7 +87,7 @@ CHINESE = [
     ("2026年12月1日下午3点", OK, "2026-12-01 15:00", None),
     ("2027年1月5日 10:00", OK, "2027-01-05 10:00", None),
     ("1月5日 10:00", OK, "2027-01-05 10:00", None),
-    ("11月24日 15:00", OK, "2027-11-24 15:00", None),
+    ("11月24日 15:00", PAST, "2026-11-24 15:00", None),
     ("11月25日 9:00", PAST, "2026-11-25 09:00", None),
     ("2026年11月24日 15:00", PAST, "2026-11-24 15:00", None),
     ("12-01 15:00", OK, "2026-12-01 15:00", None),
@@ -133,9 +133,9 @@ CHINESE = [
     ("3点钟", AMB, "2026-11-25 15:00", None),
     ("两点", AMB, "2026-11-25 14:00", None),
     ("明天3点", AMB, "2026-11-26 15:00", None),
-    ("十点半", AMB, "2026-11-25 10:30", None),
-    ("明天十点半", AMB, "2026-11-26 10:30", None),
-    ("9点", AMB, "2026-11-25 09:00", None),
+    ("十点半", OK, "2026-11-25 10:30", None),
+    ("明天十点半", OK, "2026-11-26 10:30", None),
+    ("9点", PAST, "2026-11-25 09:00", None),
     ("3:30", AMB, "2026-11-25 15:30", None),
     # offsets from now
     ("2小时后", OK, "2026-11-25 12:00", None),
@@ -249,7 +249,7 @@ ENGLISH = [
     ("1st of December 3pm", OK, "2026-12-01 15:00", None),
     ("1 December 2027 10:00", OK, "2027-12-01 10:00", None),
     ("Jan 5 10am", OK, "2027-01-05 10:00", None),
-    ("Nov 24 3pm", OK, "2027-11-24 15:00", None),
+    ("Nov 24 3pm", PAST, "2026-11-24 15:00", None),
     ("Nov 25 9am", PAST, "2026-11-25 09:00", None),
     ("12/1 15:00", OK, "2026-12-01 15:00", None),
     ("12/1 3pm", OK, "2026-12-01 15:00", None),
@@ -432,11 +432,15 @@ ZONED = [
      "2026-11-25T15:00:00+08:00", None),
     (datetime(2026, 11, 25, 16, 0, tzinfo=SH), "Asia/Shanghai", "3点", PAST,
      "2026-11-25T15:00:00+08:00", None),
-    # 12月1日 asked on 12月5日 is next year
-    (datetime(2026, 12, 5, 10, 0, tzinfo=SH), "Asia/Shanghai", "12月1日 15:00", OK,
-     "2027-12-01T15:00:00+08:00", None),
-    (datetime(2026, 12, 5, 10, 0, tzinfo=SH), "Asia/Shanghai", "Dec 1 3pm", OK,
-     "2027-12-01T15:00:00+08:00", None),
+    # 12月1日 asked on 12月5日 is a mistake to point out; 1月5日 asked in December is next year
+    (datetime(2026, 12, 5, 10, 0, tzinfo=SH), "Asia/Shanghai", "12月1日 15:00", PAST,
+     "2026-12-01T15:00:00+08:00", None),
+    (datetime(2026, 12, 5, 10, 0, tzinfo=SH), "Asia/Shanghai", "Dec 1 3pm", PAST,
+     "2026-12-01T15:00:00+08:00", None),
+    (datetime(2026, 12, 5, 10, 0, tzinfo=SH), "Asia/Shanghai", "1月5日 15:00", OK,
+     "2027-01-05T15:00:00+08:00", None),
+    (datetime(2026, 12, 5, 10, 0, tzinfo=SH), "Asia/Shanghai", "8月1日 15:00", OK,
+     "2027-08-01T15:00:00+08:00", None),
     # Feb 29 without a year goes to the next leap year
     (NOW, "Asia/Shanghai", "2月29日 10:00", OK, "2028-02-29T10:00:00+08:00", None),
     (NOW, "Europe/London", "tomorrow 3pm", OK, "2026-11-26T15:00:00+00:00", None),
@@ -464,8 +468,8 @@ def test_ambiguous_gives_alternatives_and_reasons() -> None:
     assert [a.isoformat() for a in r.alternatives] == [
         "2026-11-27T03:00:00+08:00", "2026-11-27T15:00:00+08:00"]
     assert "am/pm" in r.reason_en
-    r = parse_time("下周三10点", NOW)
-    assert [a.strftime("%H:%M") for a in r.alternatives] == ["10:00", "22:00"]
+    r = parse_time("下周三5点", NOW)
+    assert [a.strftime("%H:%M") for a in r.alternatives] == ["05:00", "17:00"]
 
 
 def test_non_ok_reasons() -> None:
