@@ -107,23 +107,22 @@ def verify_url(args: argparse.Namespace) -> int:
 
 @_cmd("parse-time")
 def parse_time(args: argparse.Namespace) -> int:
-    """Show how the bot understands a time phrase."""
-    from commands.timeparse import parse_time as parse
-
-    tz = args.tz or _settings_or_default().timezone
-    now = datetime.fromisoformat(args.now) if args.now else None
+    """Show how the bot understands a time phrase: ISO 8601 with offset, or why not."""
     from zoneinfo import ZoneInfo
 
-    zone = ZoneInfo(tz)
-    now = (now if now and now.tzinfo else (now or datetime.now()).replace(tzinfo=zone)) \
-        if now else datetime.now(zone)
+    from commands.timeparse import parse_time as parse
+
+    zone = ZoneInfo(args.tz or _settings_or_default().timezone)
+    now = datetime.fromisoformat(args.now) if args.now else datetime.now(zone)
+    if now.tzinfo is None:      # a bare --now is read in the zone given
+        now = now.replace(tzinfo=zone)
     result = parse(" ".join(args.text), now, zone)
-    if result.status == "ok":
+    if result.status == "ok" and result.start is not None:
         print(result.start.isoformat() if result.end is None
               else f"{result.start.isoformat()} – {result.end.isoformat()}")
         return 0
-    print(f"{result.status}: {result.reason_en or 'no time found'}"
-          + (f" (best guess {result.start.isoformat()})" if result.start else ""))
+    guess = f" (best guess {result.start.isoformat()})" if result.start else ""
+    print(f"{result.status}: {result.reason_en or 'no time found'}{guess}")
     return 1
 
 

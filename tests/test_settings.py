@@ -61,3 +61,13 @@ def test_gen_aeskey_prints_a_valid_key(capsys):
     s = Settings.from_env(dict(GOOD, WECOM_ENCODING_AES_KEY=lines["WECOM_ENCODING_AES_KEY"],
                                WECOM_TOKEN=lines["WECOM_TOKEN"]), dotenv=None)
     assert len(s.encoding_aes_key) == 43
+
+
+def test_parse_time_command(capsys):
+    assert main(["parse-time", "明天下午3点", "--now", "2026-11-25T10:00"]) == 0
+    assert capsys.readouterr().out.strip() == "2026-11-26T15:00:00+08:00"
+    assert main(["parse-time", "next", "wed", "10:30", "--now", "2026-11-25T10:00",
+                 "--tz", "America/New_York"]) == 0
+    assert capsys.readouterr().out.strip() == "2026-12-02T10:30:00-05:00"
+    assert main(["parse-time", "3点", "--now", "2026-11-25T10:00"]) == 1
+    assert capsys.readouterr().out.startswith("ambiguous:")
