@@ -167,6 +167,14 @@ def list_users(sessions: sessionmaker) -> list[User]:
         return list(s.scalars(select(User).order_by(User.id)).all())
 
 
+def _pad(text: str, width: int) -> str:
+    """Left-justify in terminal columns (a Chinese character takes two)."""
+    import unicodedata
+
+    used = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+    return text + " " * max(0, width - used)
+
+
 def users(args: argparse.Namespace, database_url: str, admins: tuple[str, ...], out: Out) -> int:
     """`users list` and `role set USERID ROLE [--name NAME]`."""
     from bot.services import utcnow
@@ -189,8 +197,8 @@ def users(args: argparse.Namespace, database_url: str, admins: tuple[str, ...], 
         rows = list_users(sessions)
         out(f"{'userid':20} {'name':16} {'role':12} {'lang':4} created")
         for u in rows:
-            out(f"{u.wecom_userid[:20]:20} {u.name[:16]:16} {u.role:12} {u.lang or '-':4} "
-                f"{u.created_at:%Y-%m-%d %H:%M}")
+            out(f"{u.wecom_userid[:20]:20} {_pad(u.name[:16], 16)} {u.role:12} "
+                f"{u.lang or '-':4} {u.created_at:%Y-%m-%d %H:%M}")
         out(f"{len(rows)} member(s)")
         return 0
     finally:

@@ -73,6 +73,18 @@ def demo(args: argparse.Namespace) -> int:
     return run_demo(host=args.host, port=args.port, seed=not args.no_seed)
 
 
+@_cmd("simulate")
+def simulate(args: argparse.Namespace) -> int:
+    """Send one message as a member through the real callback path; print the replies."""
+    from pathlib import Path
+
+    from bot.simulate import Request
+    from bot.simulate import simulate as run
+
+    instance = Path(args.instance).resolve() if args.instance else None
+    return run(Request(args.user, " ".join(args.text), click=args.click), instance=instance)
+
+
 @_cmd("db")
 def db(args: argparse.Namespace) -> int:
     """Database maintenance: `db upgrade`."""
@@ -139,6 +151,37 @@ def outbox_cmd(args: argparse.Namespace) -> int:
     return admin.outbox(args, _settings(), print)
 
 
+@_cmd("users")
+def users_cmd(args: argparse.Namespace) -> int:
+    """List the members the bot knows."""
+    url, admins = _database_settings()
+    return admin.users(args, url, admins, print)
+
+
+@_cmd("role")
+def role_cmd(args: argparse.Namespace) -> int:
+    """Give a member a role."""
+    url, admins = _database_settings()
+    return admin.users(args, url, admins, print)
+
+
+def _database_settings() -> tuple[str, tuple[str, ...]]:
+    """DATABASE_URL and BOT_ADMINS only: member tools work before WeCom is configured."""
+    try:
+        s = Settings.from_env()
+        return s.database_url, s.admins
+    except SettingsError:
+        import os
+
+        from dotenv import dotenv_values
+
+        from config.settings import DEFAULT_SQLITE
+
+        env = {**dotenv_values(".env"), **os.environ}
+        admins = tuple(a.strip() for a in (env.get("BOT_ADMINS") or "").split(",") if a.strip())
+        return (env.get("DATABASE_URL") or "").strip() or DEFAULT_SQLITE, admins
+
+
 def parser() -> argparse.ArgumentParser:
     """The argument parser for every subcommand."""
     p = argparse.ArgumentParser(prog="interview-bot", description=__doc__)
@@ -152,6 +195,12 @@ def parser() -> argparse.ArgumentParser:
     d.add_argument("--port", type=int, default=8080)
     d.add_argument("--seed", action="store_true", default=True, help="load a sample company")
     d.add_argument("--no-seed", action="store_true", help="start with an empty company")
+    sim = sub.add_parser("simulate", help="send one message as a member, print the replies")
+    sim.add_argument("--user", required=True, help="the member's userid, e.g. lisi")
+    sim.add_argument("--click", action="store_true",
+                     help="press the app menu entry whose EventKey is TEXT")
+    sim.add_argument("--instance", help="the demo's instance directory (default ./instance)")
+    sim.add_argument("text", nargs="+")
     dbp = sub.add_parser("db", help="database migrations")
     dbp.add_argument("action", choices=["upgrade"])
     sub.add_parser("check-config", help="check settings, database and gettoken")
@@ -168,6 +217,13 @@ def parser() -> argparse.ArgumentParser:
     o.add_argument("--status", default=None, help="list only this status (e.g. dead)")
     o.add_argument("--all", action="store_true", help="retry every dead row")
     o.add_argument("--days", type=int, default=30, help="purge sent rows older than this")
+    u = sub.add_parser("users", help="list the members the bot knows")
+    u.add_argument("action", choices=["list"])
+    r = sub.add_parser("role", help="give a member a role: role set USERID ROLE")
+    r.add_argument("action", choices=["set"])
+    r.add_argument("userid")
+    r.add_argument("role", choices=["interviewer", "hr", "admin"])
+    r.add_argument("--name", help="the member's display name")
     return p
 
 

@@ -83,6 +83,7 @@ class Demo:
         """Build and start everything; returns the simulator's URL."""
         creds = load_or_create(self.instance)
         db_url = database_url(self.instance)
+        logging.getLogger("alembic").setLevel(logging.WARNING)
         upgrade(db_url)
         clock = OffsetClock.load(self.instance / CLOCK_FILE)
         # Bind first: the port (maybe a free one) decides the fake API's URL.
