@@ -1,0 +1,68 @@
+"""Fixtures for the simulator: an app on generated dev credentials with the simulator mounted,
+its fake WeCom API in-process, and callbacks posted through the Flask test client."""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from bot.fakewecom import FakeWeCom
+from bot.services import Services, build
+from bot.simulator import Simulator, install
+from bot.simulator.devcreds import DevCredentials, generate
+from bot.simulator.fakelink import LocalFake
+from bot.simulator.wecom_side import client_poster
+from config.settings import Settings
+
+
+@pytest.fixture
+def creds() -> DevCredentials:
+    return generate()
+
+
+@pytest.fixture
+def dev_settings(creds: DevCredentials, pg_url: str) -> Settings:
+    return Settings(corp_id=creds.corp_id, agent_id=creds.agent_id, secret=creds.secret,
+                    token=creds.token, encoding_aes_key=creds.encoding_aes_key,
+                    api_base="http://127.0.0.1", database_url=pg_url, simulator=True).validated()
+
+
+@pytest.fixture
+def dev_fake(creds: DevCredentials, clock: Any) -> FakeWeCom:
+    return FakeWeCom(corp_id=creds.corp_id, secret=creds.secret, agent_id=creds.agent_id,
+                     clock=lambda: clock().timestamp())
+
+
+@pytest.fixture
+def dev_services(db: Any, dev_settings: Settings, dev_fake: FakeWeCom,
+                 clock: Any) -> Iterator[Services]:
+    svc = build(dev_settings, transport=dev_fake.transport(), clock=clock, engine=db)
+    yield svc
+    svc.client.close()
+
+
+@pytest.fixture
+def sim_app(dev_services: Services, dev_fake: FakeWeCom) -> Any:
+    from bot.app import create_app
+
+    app = create_app(services=dev_services)
+    install(app, link=LocalFake(dev_fake), post=client_poster(app.test_client()))
+    return app
+
+
+@pytest.fixture
+def sim(sim_app: Any) -> Simulator:
+    return sim_app.extensions["simulator"]
+
+
+@pytest.fixture
+def page(sim_app: Any) -> Any:
+    """The test client, as the simulator page uses the API."""
+    return sim_app.test_client()
+
+
+@pytest.fixture
+def drain(dev_services: Services) -> Any:
+    worker = dev_services.make_worker(concurrency=2)
+    return worker.drain

@@ -1,0 +1,219 @@
+"""The simulator end to end in-process: page API -> sealed callback -> bot -> outbox -> worker
+-> fake WeCom API -> the page's view of the conversation."""
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from bot import outbox
+from bot.fakewecom import FakeWeCom
+from bot.models import InboundMessage, User
+from bot.simulator import SimulatorRefused, install
+from bot.simulator.clock import OffsetClock
+from bot.simulator.fakelink import LocalFake
+from bot.simulator.history import conversation
+
+
+def state(page, user=""):
+    resp = page.get("/simulator/api/state", query_string={"user": user})
+    assert resp.status_code == 200
+    return resp.get_json()
+
+
+def send(page, **body):
+    return page.post("/simulator/api/send", json=body)
+
+
+def test_the_page_is_served_with_its_assets(page):
+    html = page.get("/simulator/").get_data(as_text=True)
+    assert "企业微信模拟器" in html
+    for asset in ("static/app.js", "static/markdown.js", "static/style.css"):
+        assert asset in html
+        assert page.get("/simulator/" + asset).status_code == 200
+    assert not re.search(r'(src|href)="(https?:)?//', html)   # nothing from a CDN
+
+
+def test_a_typed_message_reaches_the_bot_and_the_reply_comes_back(page, drain, dev_fake):
+    resp = send(page, user="lisi", kind="text", text="帮助")
+    assert resp.status_code == 200
+    key = resp.get_json()["key"]
+    assert key.startswith("app:msg:")
+    drain()
+    assert "可用命令" in dev_fake.messages_to("lisi")[0]
+    chat = state(page, "lisi")["messages"]
+    assert [(m["from"], m["kind"]) for m in chat] == [("user", "text"), ("bot", "text")]
+    assert chat[0]["content"] == "帮助" and chat[0]["key"] == key
+    assert "可用命令" in chat[1]["content"]
+
+
+def test_the_callback_really_was_signed_and_encrypted(page, sim, dev_services):
+    send(page, user="lisi", kind="text", text="help")
+    with dev_services.sessions() as s:
+        row = s.scalars(select(InboundMessage)).one()
+    # The bot stored the decrypted payload: it passed signature check and decryption.
+    assert "<Content><![CDATA[help]]></Content>" in row.payload
+    assert f"<ToUserName><![CDATA[{dev_services.settings.corp_id}]]>" in row.payload
+
+
+def test_a_menu_press_is_a_click_event_whose_key_is_the_command(page, drain, dev_fake):
+    assert send(page, user="lisi", kind="click", key="help").status_code == 200
+    drain()
+    assert dev_fake.messages_to("lisi")[0].startswith("Commands you can use")
+    chat = state(page, "lisi")["messages"]
+    assert chat[0] == {**chat[0], "from": "user", "kind": "click", "content": "help"}
+
+
+def test_opening_the_app_greets_once_and_is_not_shown_as_a_message(page, drain, dev_fake):
+    assert send(page, user="zhaoliu", kind="enter").status_code == 200
+    drain()
+    assert "面试助手" in dev_fake.messages_to("zhaoliu")[0]
+    assert [m["from"] for m in state(page, "zhaoliu")["messages"]] == ["bot"]
+
+
+def test_a_card_button_is_a_template_card_event(page, drain, dev_fake, dev_services, clock):
+    card = {"card_type": "button_interaction", "task_id": "task-1",
+            "main_title": {"title": "面试邀请"},
+            "button_list": [{"text": "帮助", "style": 1, "key": "help"}]}
+    with dev_services.sessions.begin() as s:
+        outbox.enqueue(s, touser="lisi", content=outbox.card_json(card),
+                       msgtype="template_card", now=clock())
+    drain()
+    shown = state(page, "lisi")["messages"][0]
+    assert shown["card"]["task_id"] == "task-1" and shown["response_code"]
+    clock.advance(seconds=1)
+    assert send(page, user="lisi", kind="button", key="help", task_id="task-1",
+                card_type="button_interaction",
+                response_code=shown["response_code"]).status_code == 200
+    drain()
+    assert dev_fake.messages_to("lisi")[-1].startswith("Commands you can use")
+    with dev_services.sessions() as s:
+        row = s.scalars(select(InboundMessage).where(InboundMessage.event.is_not(None))).one()
+    assert "<ResponseCode><![CDATA[" + shown["response_code"] in row.payload
+    assert state(page, "lisi")["messages"][1]["kind"] == "button"
+
+
+def test_a_card_updated_by_the_bot_shows_its_outcome(sim, dev_fake, dev_services, clock, drain):
+    card = {"card_type": "button_interaction", "task_id": "t2", "main_title": {"title": "x"},
+            "button_list": [{"text": "接受", "key": "accept 1"}]}
+    with dev_services.sessions.begin() as s:
+        outbox.enqueue(s, touser="lisi", content=outbox.card_json(card),
+                       msgtype="template_card", now=clock())
+    drain()
+    code = dev_fake.delivered[0].response_code
+    dev_services.client.call("POST", "message/update_template_card", body={
+        "userids": ["lisi"], "agentid": dev_services.settings.agent_id, "response_code": code,
+        "button": {"replace_name": "已接受"}})
+    chat = conversation(dev_services.sessions, dev_fake.snapshot(), "lisi", sim.started_at)
+    assert chat[0]["replaced"] == "已接受"
+
+
+def test_messages_and_replies_are_merged_in_time_order(page, drain, clock):
+    send(page, user="lisi", kind="text", text="help")
+    drain()
+    clock.advance(minutes=1)
+    send(page, user="lisi", kind="text", text="帮助")
+    drain()
+    chat = state(page, "lisi")["messages"]
+    assert [(m["from"], m["content"][:4]) for m in chat] == [
+        ("user", "help"), ("bot", "Comm"), ("user", "帮助"), ("bot", "可用命令")]
+
+
+def test_members_can_be_added_with_a_role(page, dev_services, dev_fake):
+    resp = page.post("/simulator/api/users", json={"userid": "ZhaoLiu", "name": "赵六",
+                                                   "role": "hr"})
+    assert resp.status_code == 200, resp.get_json()
+    assert resp.get_json() == {"userid": "zhaoliu", "name": "赵六", "role": "hr"}
+    with dev_services.sessions() as s:
+        assert s.scalars(select(User)).one().role == "hr"
+    assert dev_fake.users["zhaoliu"] == "赵六"
+    assert state(page)["users"] == [{"userid": "zhaoliu", "name": "赵六", "role": "hr",
+                                     "received": 0}]
+
+
+@pytest.mark.parametrize("body", [{"userid": "bad id", "role": "hr"},
+                                  {"userid": "ok", "role": "boss"}])
+def test_bad_members_are_refused(page, body):
+    assert page.post("/simulator/api/users", json=body).status_code == 400
+
+
+@pytest.mark.parametrize("body", [{"user": "", "kind": "text", "text": "hi"},
+                                  {"user": "lisi", "kind": "text", "text": "  "},
+                                  {"user": "lisi", "kind": "shout"}])
+def test_bad_sends_are_refused(page, body):
+    assert send(page, **body).status_code == 400
+
+
+def test_the_clock_cannot_move_when_the_app_runs_on_the_real_clock(page):
+    resp = page.post("/simulator/api/clock", json={"step": "+1h"})
+    assert resp.status_code == 409
+    assert state(page)["clock"]["adjustable"] is False
+
+
+def test_the_demo_clock_moves_forward_for_the_bot_and_the_worker(db, dev_settings, creds,
+                                                                 clock):
+    from bot.app import create_app
+    from bot.services import build
+
+    demo_clock = OffsetClock(base=clock)
+    fake = FakeWeCom(corp_id=creds.corp_id, secret=creds.secret, agent_id=creds.agent_id,
+                     clock=lambda: demo_clock().timestamp())
+    svc = build(dev_settings, transport=fake.transport(), clock=demo_clock, engine=db)
+    app = create_app(services=svc)
+    install(app, link=LocalFake(fake), post=lambda q, b: 200)
+    worker = svc.make_worker()
+    woken = []
+    demo_clock.listeners.append(lambda: woken.append(worker.clock()))
+    page = app.test_client()
+    resp = page.post("/simulator/api/clock", json={"step": "+1d"})
+    assert resp.status_code == 200
+    assert resp.get_json()["clock"]["offset_seconds"] == 86400
+    assert woken == [clock() + timedelta(days=1)]           # the worker sees the moved time
+    assert svc.bot.clock() == clock() + timedelta(days=1)   # and so does the bot
+    assert page.post("/simulator/api/clock", json={"step": "-1d"}).status_code == 400
+    svc.client.close()
+
+
+def test_a_sealed_message_from_the_moved_clock_is_accepted(db, dev_settings, creds, clock):
+    # Timestamps are checked against the bot's clock: the simulator must use the same one.
+    from bot.app import create_app
+    from bot.services import build
+    from bot.simulator.wecom_side import client_poster
+
+    demo_clock = OffsetClock(base=clock)
+    demo_clock.advance(timedelta(days=3))
+    fake = FakeWeCom(corp_id=creds.corp_id, secret=creds.secret, agent_id=creds.agent_id)
+    svc = build(dev_settings, transport=fake.transport(), clock=demo_clock, engine=db)
+    app = create_app(services=svc)
+    sim = install(app, link=LocalFake(fake), post=client_poster(app.test_client()))
+    assert sim.side.text("lisi", "help").startswith("app:msg:")
+    svc.client.close()
+
+
+def test_the_simulator_refuses_an_app_with_real_looking_credentials(services):
+    from bot.app import create_app
+
+    app = create_app(services=services)       # tests' credentials: not generated dev ones
+    with pytest.raises(SimulatorRefused):
+        install(app)
+    assert "simulator" not in app.blueprints
+
+
+def test_install_is_idempotent(sim_app, sim):
+    assert install(sim_app) is sim
+
+
+def test_cdata_breakers_in_text_survive(page, drain, dev_services):
+    text = "x ]]> <b>y</b> & z"
+    assert send(page, user="lisi", kind="text", text=text).status_code == 200
+    assert state(page, "lisi")["messages"][0]["content"] == text
+
+
+def test_state_lists_members_with_their_delivered_counts(page, drain):
+    send(page, user="lisi", kind="text", text="help")
+    drain()
+    users = {u["userid"]: u for u in state(page)["users"]}
+    assert users["lisi"]["received"] == 1
+    assert [m["key"] for m in state(page)["menu"]] == ["my interviews", "today", "help"]

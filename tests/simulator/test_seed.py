@@ -1,0 +1,49 @@
+"""The demo's sample company: members now, interviews only through the schedule command."""
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from bot import demo_seed
+from bot.models import User
+from commands.context import Context
+from commands.router import Router
+
+
+def test_members_are_seeded_once_with_their_roles(dev_services, clock):
+    assert demo_seed.seed_users(dev_services.sessions, clock()) == len(demo_seed.COMPANY)
+    assert demo_seed.seed_users(dev_services.sessions, clock()) == 0
+    with dev_services.sessions() as s:
+        roles = {u.wecom_userid: (u.name, u.role) for u in s.scalars(select(User))}
+    assert roles["wangfang"] == ("王芳", "hr")
+    assert roles["lisi"] == ("李四", "interviewer")
+    assert roles["zhaolei"][1] == "admin"
+
+
+def test_without_a_schedule_command_no_interview_is_sent(dev_services):
+    sent = []
+    assert demo_seed.seed_interviews(dev_services.sessions, Router(),
+                                     lambda u, t: sent.append((u, t))) == 0
+    assert sent == []
+
+
+def test_interviews_go_through_the_schedule_command_as_hr(page, sim, dev_services, clock):
+    router = Router()
+
+    @router.command("schedule", zh=("安排",), role="hr")
+    def schedule(ctx: Context, rest: str | None = None) -> str:
+        return "ok"
+
+    demo_seed.seed_users(dev_services.sessions, clock())
+    sent = []
+
+    def send(user, text):
+        sent.append((user, text))
+        return sim.side.text(user, text)   # the real callback path
+
+    n = demo_seed.seed_interviews(dev_services.sessions, router, send)
+    assert n == len(demo_seed.INTERVIEWS) == len(sent)
+    assert {u for u, _ in sent} == {demo_seed.HR}
+    assert all(t.startswith("安排 ") for _, t in sent)
+    # HR has now spoken: a restart does not schedule the same interviews again.
+    assert demo_seed.seed_interviews(dev_services.sessions, router, send) == 0
+    assert len(sent) == len(demo_seed.INTERVIEWS)
