@@ -31,6 +31,7 @@ log = logging.getLogger(__name__)
 # same thing twice a few minutes apart still gets the second answer.
 DUPLICATE_CHECK_INTERVAL = 180
 HEARTBEAT_EVERY = timedelta(seconds=5)
+FAILED_STEP_PAUSE = 1.0   # seconds between steps while the database is unreachable
 
 
 def plain_text(markdown: str) -> str:
@@ -90,9 +91,9 @@ class Worker:
                     busy = self.step(pool)
                 except Exception:  # the database may be down: keep going, it comes back
                     log.exception("worker step failed")
-                    busy = 0
-                if not busy:
-                    self._wake.wait(self.poll_interval)
+                    busy = -1
+                if busy <= 0:   # after a failure wait a second: one traceback, not twenty
+                    self._wake.wait(self.poll_interval if busy == 0 else FAILED_STEP_PAUSE)
                     self._wake.clear()
         log.info("worker %s stopped", self.worker_id)
 
@@ -106,10 +107,14 @@ class Worker:
         free = 0
         while free < self.concurrency and self._slots.acquire(blocking=False):
             free += 1
-        rows = outbox.claim(self.sessions, worker_id=self.worker_id, now=now, limit=free,
-                            lease=self.lease) if free else []
-        for _ in range(free - len(rows)):
-            self._slots.release()
+        rows: list[OutboxMessage] = []
+        try:
+            if free:
+                rows = outbox.claim(self.sessions, worker_id=self.worker_id, now=now,
+                                    limit=free, lease=self.lease)
+        finally:   # a failed claim (database down) must give its slots back, or none are left
+            for _ in range(free - len(rows)):
+                self._slots.release()
         for row in rows:
             if pool is None:
                 self._send_and_release(row)
