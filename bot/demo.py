@@ -6,6 +6,7 @@ and a clock the simulator can move forward. Ctrl-C (or SIGTERM) stops it all cle
 """
 from __future__ import annotations
 
+import errno
 import json
 import logging
 import os
@@ -88,8 +89,11 @@ class Demo:
         clock = OffsetClock.load(self.instance / CLOCK_FILE)
         # Bind first: the port (maybe a free one) decides the fake API's URL.
         self._wsgi: Any = None
-        self.server = make_server(self.host, self.port, lambda e, s: self._wsgi(e, s),
-                                  threaded=True, request_handler=_QuietHandler)
+        try:
+            self.server = make_server(self.host, self.port, lambda e, s: self._wsgi(e, s),
+                                      threaded=True, request_handler=_QuietHandler)
+        except SystemExit:   # werkzeug exits on a busy port; we want to say it our way
+            raise OSError(errno.EADDRINUSE, "the port is in use") from None
         port = self.server.server_port
         base = f"http://{loopback_for(self.host)}:{port}"
         self.fake = FakeWeCom(corp_id=creds.corp_id, secret=creds.secret,
