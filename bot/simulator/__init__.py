@@ -15,8 +15,9 @@ from bot.simulator.fakelink import FakeLink, RemoteFake
 from bot.simulator.guard import SimulatorRefused, check
 from bot.simulator.wecom_side import PostFn, WeComSide, http_poster
 
-# The app menu a real deployment would configure in the admin console: (label, EventKey).
-MENU = (("我的面试", "my interviews"), ("今日", "today"), ("帮助", "help"))
+# The app menu a real deployment configures in the admin console: (label, EventKey). The key is
+# a command's text, and the bot answers in the key's language, so Chinese labels get Chinese keys.
+MENU = (("我的面试", "我的面试"), ("今日", "今日"), ("帮助", "帮助"))
 
 __all__ = ["MENU", "Simulator", "SimulatorRefused", "install"]
 

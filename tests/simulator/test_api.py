@@ -216,4 +216,4 @@ def test_state_lists_members_with_their_delivered_counts(page, drain):
     drain()
     users = {u["userid"]: u for u in state(page)["users"]}
     assert users["lisi"]["received"] == 1
-    assert [m["key"] for m in state(page)["menu"]] == ["my interviews", "today", "help"]
+    assert [m["key"] for m in state(page)["menu"]] == ["我的面试", "今日", "帮助"]
