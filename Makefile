@@ -3,8 +3,12 @@ PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
+# The browser test drives Debian's Chromium through Debian's chromedriver (never a downloaded
+# browser); a CJK font makes the screenshot readable. CI runs as root; elsewhere sudo is used.
+BROWSER_FILES := /usr/bin/chromium /usr/bin/chromedriver /usr/share/fonts/truetype/wqy/wqy-microhei.ttc
+SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: demo test install bench reliability clean
+.PHONY: demo test install browser screenshot bench reliability clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,8 +21,21 @@ install: $(STAMP)
 demo: $(STAMP)
 	$(VENV)/bin/interview-bot demo
 
-test: $(STAMP)
+browser:
+	@for f in $(BROWSER_FILES); do [ -e $$f ] || missing=1; done; \
+	if [ -n "$$missing" ]; then \
+		echo "installing chromium, chromium-driver and a CJK font for the browser test"; \
+		$(SUDO) apt-get update -qq && \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+			chromium chromium-driver fonts-wqy-microhei >/dev/null; \
+	fi
+
+test: $(STAMP) browser
 	$(PY) -m pytest -q
+
+# Re-take docs/simulator.png (the browser test only writes it when it is missing).
+screenshot: $(STAMP) browser
+	UPDATE_SCREENSHOT=1 $(PY) -m pytest -q tests/e2e/test_browser.py
 
 bench: $(STAMP)
 	$(PY) bench/run.py
