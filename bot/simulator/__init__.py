@@ -13,7 +13,7 @@ from flask import Flask
 from bot.services import Services
 from bot.simulator.fakelink import FakeLink, RemoteFake
 from bot.simulator.guard import SimulatorRefused, check
-from bot.simulator.wecom_side import PostFn, WeComSide, http_poster
+from bot.simulator.wecom_side import PostFn, WeComSide, http_poster, own_server_poster
 
 # The app menu a real deployment configures in the admin console: (label, EventKey). The key is
 # a command's text, and the bot answers in the key's language, so Chinese labels get Chinese keys.
@@ -42,7 +42,7 @@ def install(app: Flask, *, link: FakeLink | None = None, callback_url: str | Non
     check(svc.settings)
     if post is None:
         # Default: our own server over loopback HTTP, exactly as WeCom reaches it.
-        post = http_poster(callback_url or "http://127.0.0.1:8000/wecom/callback")
+        post = http_poster(callback_url) if callback_url else own_server_poster()
     sim = Simulator(services=svc, link=link or RemoteFake(svc.settings.api_base),
                     side=WeComSide(svc.settings, svc.clock, post), started_at=svc.clock())
     from bot.simulator.views import bp

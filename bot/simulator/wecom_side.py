@@ -38,6 +38,16 @@ def http_poster(callback_url: str, timeout: float = 10.0) -> PostFn:
     return post
 
 
+def own_server_poster(timeout: float = 10.0) -> PostFn:
+    """POST over real HTTP to the server handling the current request, via loopback."""
+    def post(query: dict[str, str], body: bytes) -> int:
+        from flask import request
+
+        port = request.environ.get("SERVER_PORT", "80")
+        return http_poster(f"http://127.0.0.1:{port}/wecom/callback", timeout)(query, body)
+    return post
+
+
 def client_poster(client: object) -> PostFn:
     """POST through a Flask test client (the terminal simulator)."""
     def post(query: dict[str, str], body: bytes) -> int:

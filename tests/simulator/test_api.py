@@ -217,3 +217,45 @@ def test_state_lists_members_with_their_delivered_counts(page, drain):
     users = {u["userid"]: u for u in state(page)["users"]}
     assert users["lisi"]["received"] == 1
     assert [m["key"] for m in state(page)["menu"]] == ["我的面试", "今日", "帮助"]
+
+
+def test_with_defaults_it_posts_to_its_own_server_and_reads_a_remote_fake(db, dev_settings,
+                                                                          creds):
+    # What BOT_SIMULATOR=1 gives any app: real HTTP to itself, the fake's /_fake/ API.
+    import dataclasses
+    import threading
+
+    import httpx
+    from werkzeug.serving import make_server
+
+    from bot.app import create_app
+    from bot.services import build
+
+    fake = FakeWeCom(corp_id=creds.corp_id, secret=creds.secret, agent_id=creds.agent_id)
+    fake_server = fake.serve()
+    settings = dataclasses.replace(dev_settings, api_base=fake_server.url)
+    svc = build(settings, engine=db)
+    app = create_app(services=svc)
+    install(app)
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    base = f"http://127.0.0.1:{server.server_port}"
+    try:
+        resp = httpx.post(base + "/simulator/api/send", timeout=10,
+                          json={"user": "lisi", "kind": "text", "text": "帮助"})
+        assert resp.status_code == 200, resp.text
+        svc.make_worker().drain()
+        chat = httpx.get(base + "/simulator/api/state", params={"user": "lisi"},
+                         timeout=10).json()["messages"]
+        assert [m["from"] for m in chat] == ["user", "bot"]
+        assert "可用命令" in chat[1]["content"]
+        added = httpx.post(base + "/simulator/api/users", timeout=10,
+                           json={"userid": "zhaoliu", "name": "赵六", "role": "hr"})
+        assert added.status_code == 200 and fake.users["zhaoliu"] == "赵六"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(5)
+        fake_server.stop()
+        svc.client.close()   # the engine is the shared test fixture's
