@@ -8,11 +8,30 @@ from commands.router import Router
 router = Router()
 
 # One module per command family; each registers itself with `router` on import.
-COMMAND_MODULES = ("commands.help",)
+COMMAND_MODULES = (
+    "commands.help",
+    "commands.kinds",          # parameter kinds (time, day, person, people …) before their users
+    "commands.views", "commands.rsvp", "commands.feedback", "commands.candidates",
+    "commands.schedule", "commands.reschedule", "commands.panel", "commands.lifecycle",
+    "commands.hr_views", "commands.admin", "commands.audit", "commands.settings_cmd",
+    "commands.confirm",
+)
+
+
+# The order `help` lists commands in (modules register in import order, which is incidental).
+HELP_ORDER = (
+    "help", "my interviews", "today", "interview", "accept", "decline", "feedback", "candidate",
+    "settings", "confirm", "abort",
+    "schedule", "reschedule", "cancel", "add interviewer", "remove interviewer", "noshow",
+    "done", "interviews", "free", "pending feedback", "nudge", "add candidate", "name",
+    "role", "audit",
+)
 
 
 def load() -> Router:
     """Import all command modules (idempotent) and return the router."""
     for name in COMMAND_MODULES:
         importlib.import_module(name)
+    rank = {n: i for i, n in enumerate(HELP_ORDER)}
+    router.commands.sort(key=lambda c: rank.get(c.name, len(rank)))   # stable for the rest
     return router

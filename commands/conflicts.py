@@ -1,0 +1,74 @@
+"""Refusing a double booking: name the clash, offer three free slots within working hours.
+
+The offered slots are parked as a pending confirmation, so HR takes one with
+`confirm CODE 2` / `确认 CODE 2`; the schedule is then re-checked as if typed afresh.
+"""
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from bot.models import User
+from bot.models_hiring import Interview
+from commands import interviews_repo as repo
+from commands.confirm import ask
+from commands.context import Context, Reply
+from commands.people import display
+from commands.render import when
+from commands.settings_store import org_setting, span
+from commands.slots import suggest
+
+LOOK_AHEAD = timedelta(days=14)
+_CIRCLED = "①②③④⑤"
+
+
+def work_hours(ctx: Context) -> tuple[tuple[time, time], ZoneInfo]:
+    """The organisation's working hours and the zone they are in."""
+    return span(org_setting(ctx.session, "work_hours")) or (time(9), time(19)), \
+        ZoneInfo(ctx.settings.timezone)
+
+
+def free_slots(ctx: Context, user_ids: list[int], start: datetime, length: timedelta,
+               exclude: int | None = None) -> list[tuple[datetime, datetime]]:
+    """The three free slots for all these people nearest the requested time, in time order."""
+    work, tz = work_hours(ctx)
+    day_start = start.astimezone(tz).replace(hour=0, minute=0, second=0, microsecond=0)
+    after = max(ctx.now, day_start)
+    busy = repo.busy(ctx.session, user_ids, after, after + LOOK_AHEAD, exclude)
+    pool = suggest(busy, after=after, length=length, work=work, tz=tz, count=60)
+    return sorted(sorted(pool, key=lambda s: abs(s[0] - start))[:3])
+
+
+def clash_lines(ctx: Context, clashes: list[tuple[User, Interview]]) -> list[str]:
+    """李四 在 2026-11-27 (周五) 14:00–15:00 CST 已有 #15."""
+    return [ctx.t(f"{display(u)} 在 {when(iv.start_at, iv.end_at, ctx.tz, 'zh')} 已有 #{iv.id}",
+                  f"{display(u)} already has #{iv.id} at "
+                  f"{when(iv.start_at, iv.end_at, ctx.tz, 'en')}") for u, iv in clashes]
+
+
+def refuse(ctx: Context, clashes: list[tuple[User, Interview]], *, user_ids: list[int],
+           start: datetime, end: datetime, action: str, payload: dict[str, Any],
+           exclude: int | None = None) -> Reply:
+    """The refusal of a double booking, with slots to pick from when there are any."""
+    head = ctx.t("时间冲突，未安排：", "Not scheduled, there is a clash: ") + \
+        ctx.t("；", "; ").join(clash_lines(ctx, clashes))
+    slots = free_slots(ctx, user_ids, start, end - start, exclude)
+    if not slots:
+        return Reply(head + ctx.t("。两周内工作时间没有所有人都空闲的时段，请换人或另选时间。",
+                                  ". No slot in working hours in the next two weeks suits "
+                                  "everyone; change the interviewers or pick another time."))
+    options = "\n".join(f"{_CIRCLED[i]} {when(s, e, ctx.tz, ctx.lang)}"
+                        for i, (s, e) in enumerate(slots))
+    payload = {**payload, "slots": [[s.isoformat(), e.isoformat()] for s, e in slots]}
+    return ask(ctx, action, payload, f"{head}。\n可选：\n{options}",
+               f"{head}.\nFree slots:\n{options}", choices=len(slots))
+
+
+def chosen_slot(payload: dict[str, Any], choice: int | None) -> tuple[datetime, datetime] | None:
+    """The slot picked by number (1-based), or None when the number is not one of them."""
+    slots = payload.get("slots") or []
+    if choice is None or not 1 <= choice <= len(slots):
+        return None
+    s, e = slots[choice - 1]
+    return datetime.fromisoformat(s), datetime.fromisoformat(e)

@@ -1,0 +1,125 @@
+"""Messages to people other than the sender: replies with `to=` become outbox rows in the
+same transaction as the change, and the dedupe key (kind, interview, person, audit entry)
+makes each one exactly-once. Each is written in the recipient's language and time zone.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot.models import User
+from commands.context import Context, Reply
+from commands.interviews_repo import View
+from commands.people import display
+from commands.render import REC, headline, lang_of, mode_text, pick, when, zone_of
+
+
+def _to(ctx: Context, user: User, key: str, zh: str, en: str, private: bool = False) -> list[Reply]:
+    if user.id == ctx.sender.id:      # the sender learns it from their own reply
+        return []
+    return [Reply(zh if lang_of(user) == "zh" else en, to=user.wecom_userid,
+                  dedupe_key=key[:160], private=private)]
+
+
+def _brief(ctx: Context, v: View, user: User) -> tuple[str, str]:
+    """Headline, time, mode and link of an interview, for one reader."""
+    out = []
+    for lang in ("zh", "en"):
+        lines = [headline(v, lang), when(v.iv.start_at, v.iv.end_at, zone_of(user, ctx), lang)]
+        mode = mode_text(v.iv.mode, v.iv.location, lang)
+        if mode:
+            lines.append(mode)
+        if v.iv.meeting_url:
+            lines.append(pick(lang, ("链接：", "Link: ")) + v.iv.meeting_url)
+        out.append("\n".join(lines))
+    return out[0], out[1]
+
+
+def assigned(ctx: Context, v: View, user: User, audit_id: int) -> list[Reply]:
+    """Tell an interviewer they are on an interview."""
+    zh, en = _brief(ctx, v, user)
+    hr = display(ctx.sender)
+    return _to(ctx, user, f"assigned:{v.iv.id}:{user.id}:{audit_id}",
+               f"{hr} 安排你面试：\n{zh}\n回复「接受 #{v.iv.id}」或「拒绝 #{v.iv.id} 原因」。",
+               f"{hr} has put you on an interview:\n{en}\n"
+               f"Reply “accept #{v.iv.id}” or “decline #{v.iv.id} <reason>”.", private=True)
+
+
+def rescheduled(ctx: Context, v: View, user: User, old: tuple[datetime, datetime],
+                reason: str | None, audit_id: int) -> list[Reply]:
+    """Tell an interviewer the time changed, old -> new, and ask them to confirm again."""
+    tz = zone_of(user, ctx)
+    why_zh, why_en = (f"（原因：{reason}）", f" (reason: {reason})") if reason else ("", "")
+    return _to(ctx, user, f"rescheduled:{v.iv.id}:{user.id}:{audit_id}",
+               f"#{v.iv.id} {v.candidate.name} 已改期{why_zh}：\n{when(*old, tz, 'zh')}\n→ "
+               f"{when(v.iv.start_at, v.iv.end_at, tz, 'zh')}\n请回复「接受 #{v.iv.id}」重新确认，"
+               f"或「拒绝 #{v.iv.id} 原因」。",
+               f"#{v.iv.id} {v.candidate.name} was rescheduled{why_en}:\n{when(*old, tz, 'en')}\n→ "
+               f"{when(v.iv.start_at, v.iv.end_at, tz, 'en')}\nPlease reply “accept #{v.iv.id}” "
+               f"again, or “decline #{v.iv.id} <reason>”.")
+
+
+def cancelled(ctx: Context, v: View, user: User, reason: str | None,
+              audit_id: int) -> list[Reply]:
+    """Tell an interviewer the interview is off."""
+    tz = zone_of(user, ctx)
+    why_zh, why_en = (f"原因：{reason}", f"Reason: {reason}") if reason else ("", "")
+    return _to(ctx, user, f"cancelled:{v.iv.id}:{user.id}:{audit_id}",
+               f"已取消：#{v.iv.id} {v.candidate.name}，{when(v.iv.start_at, v.iv.end_at, tz, 'zh')}。"
+               f"{why_zh}",
+               f"Cancelled: #{v.iv.id} {v.candidate.name}, "
+               f"{when(v.iv.start_at, v.iv.end_at, tz, 'en')}. {why_en}".rstrip())
+
+
+def removed(ctx: Context, v: View, user: User, audit_id: int) -> list[Reply]:
+    """Tell an interviewer they are no longer on the interview."""
+    tz = zone_of(user, ctx)
+    return _to(ctx, user, f"removed:{v.iv.id}:{user.id}:{audit_id}",
+               f"你已不再参加 #{v.iv.id} {v.candidate.name}（{when(v.iv.start_at, v.iv.end_at, tz, 'zh')}），"
+               "无需出席。",
+               f"You are no longer on #{v.iv.id} {v.candidate.name} "
+               f"({when(v.iv.start_at, v.iv.end_at, tz, 'en')}); no need to attend.")
+
+
+def declined(ctx: Context, v: View, reason: str, audit_id: int) -> list[Reply]:
+    """Tell the interview's HR that the sender declined, and how to replace them."""
+    who, tz = display(ctx.sender), zone_of(v.creator, ctx)
+    return _to(ctx, v.creator, f"declined:{v.iv.id}:{ctx.sender.id}:{audit_id}",
+               f"{who} 拒绝了 #{v.iv.id}（{v.candidate.name}，{when(v.iv.start_at, v.iv.end_at, tz, 'zh')}）："
+               f"「{reason}」。可回复「加面试官 #{v.iv.id} 姓名」换人。",
+               f"{who} declined #{v.iv.id} ({v.candidate.name}, "
+               f"{when(v.iv.start_at, v.iv.end_at, tz, 'en')}): “{reason}”. "
+               f"Reply “add interviewer #{v.iv.id} <name>” to replace them.")
+
+
+def all_accepted(ctx: Context, v: View, audit_id: int) -> list[Reply]:
+    """Tell the interview's HR that every interviewer has accepted."""
+    return _to(ctx, v.creator, f"confirmed:{v.iv.id}:{audit_id}",
+               f"#{v.iv.id} {v.candidate.name} 的面试官已全部接受。",
+               f"Every interviewer has accepted #{v.iv.id} {v.candidate.name}.")
+
+
+def feedback_in(ctx: Context, v: View, fb: object, audit_id: int) -> list[Reply]:
+    """Tell the interview's HR that feedback arrived (private: it carries the verdict)."""
+    who = display(ctx.sender)
+    rec, score = getattr(fb, "recommendation"), getattr(fb, "score")
+    return _to(ctx, v.creator, f"feedback:{v.iv.id}:{ctx.sender.id}",
+               f"{who} 提交了 #{v.iv.id} {v.candidate.name} 的评价：{pick('zh', REC[rec])} {score}/5。"
+               f"查看：「面试 #{v.iv.id}」",
+               f"{who} submitted feedback on #{v.iv.id} {v.candidate.name}: "
+               f"{pick('en', REC[rec])} {score}/5. See “interview #{v.iv.id}”.", private=True)
+
+
+def nudge(ctx: Context, v: View, user: User, n: int) -> list[Reply]:
+    """Remind an interviewer to submit their feedback."""
+    return _to(ctx, user, f"nudge:{v.iv.id}:{user.id}:{n}",
+               f"{display(ctx.sender)} 提醒你提交 #{v.iv.id} {v.candidate.name} 的评价：\n"
+               f"评价 #{v.iv.id} 结论:推荐 评分:4 备注:…",
+               f"{display(ctx.sender)} asks for your feedback on #{v.iv.id} {v.candidate.name}:\n"
+               f"feedback #{v.iv.id} rec:yes score:4 notes:…")
+
+
+def role_changed(ctx: Context, user: User, role: tuple[str, str], audit_id: int) -> list[Reply]:
+    """Tell someone their role changed."""
+    return _to(ctx, user, f"role:{user.id}:{audit_id}",
+               f"{display(ctx.sender)} 已将你的角色设为 {role[0]}。发送「帮助」查看可用命令。",
+               f"{display(ctx.sender)} set your role to {role[1]}. Send “help” to see your commands.")

@@ -1,0 +1,132 @@
+"""`add interviewer` / `加面试官` and `remove interviewer` / `移除面试官` (confirmed first)."""
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+
+from bot.models import User
+from bot.models_hiring import LIVE, Panelist
+import commands.kinds  # noqa: F401  (registers the parameter kinds used below)
+from commands import audit, notify
+from commands import interviews_repo as repo
+from commands.confirm import ask, confirmable
+from commands.conflicts import clash_lines
+from commands.context import Context, Reply
+from commands.people import display, persist
+from commands.registry import router
+from commands.router import CommandError, Param
+
+
+def _live(ctx: Context, iid: int, lock: bool = False) -> repo.View:
+    v = repo.view(ctx.session, iid, lock=lock)
+    if v is None:
+        raise CommandError(f"没有面试 #{iid}。", f"There is no interview #{iid}.")
+    if v.iv.status not in LIVE:
+        raise CommandError(f"#{iid} 已结束或已取消，不能再调整面试官。",
+                           f"#{iid} is over or cancelled; its panel can no longer change.")
+    return v
+
+
+def settle_status(v: repo.View) -> None:
+    """Confirmed when everyone on the panel has accepted; otherwise waiting for RSVPs."""
+    rsvps = [p.rsvp for p, _ in v.panel]
+    v.iv.needs_attention = "declined" in rsvps
+    if rsvps and all(r == "accepted" for r in rsvps):
+        v.iv.status = "confirmed"
+    elif v.iv.status == "confirmed":
+        v.iv.status = "scheduled"
+
+
+@router.command(
+    "add interviewer", zh=("加面试官", "添加面试官"), role="hr",
+    params=(Param("interview", kind="id", label=("面试编号", "interview #id")),
+            Param("people", kind="people", label=("面试官", "interviewer"))),
+    summary=("给面试加面试官并通知", "add interviewers to an interview and tell them"),
+    usage=("加面试官 #编号 人…", "add interviewer #id <people>"),
+    example=("加面试官 #12 赵六", "add interviewer #12 @zhaoliu"))
+def add_interviewer(ctx: Context, interview: int, people: list[User]) -> Any:
+    """Put more interviewers on interview #id, if they are free then."""
+    s = ctx.session
+    v = _live(ctx, interview, lock=True)
+    on = {u.wecom_userid for _, u in v.panel}
+    already = [display(u) for u in people if u.wecom_userid in on]
+    if already:
+        raise CommandError(f"{'、'.join(already)} 已在 #{interview} 的面试官中。",
+                           f"{', '.join(already)} already on #{interview}.")
+    known = [u.id for u in people if u.id is not None]
+    repo.lock_users(s, known)
+    clashes = repo.conflicts(s, known, v.iv.start_at, v.iv.end_at, exclude=interview)
+    if clashes:
+        raise CommandError(ctx.t("时间冲突：", "") + "；".join(clash_lines(ctx, clashes)),
+                           "Clash: " + "; ".join(clash_lines(ctx, clashes)))
+    before = repo.snapshot(v)
+    added = persist(ctx, people)
+    for u in added:
+        s.add(Panelist(interview_id=interview, user_id=u.id, rsvp="pending",
+                       feedback_status="pending", nudges=0, added_at=ctx.now))
+    s.flush()
+    v = repo.view(s, interview)
+    settle_status(v)
+    v.iv.sequence += 1
+    v.iv.updated_at = ctx.now
+    entry = audit.record(ctx, "add_interviewer", "interview", interview, before=before,
+                         after=repo.snapshot(v))
+    names = ctx.t("、", ", ").join(display(u) for u in added)
+    out = [Reply(ctx.t(f"已将 {names} 加入 #{interview}，已私信通知（待确认）。",
+                       f"Added {names} to #{interview}; notified, awaiting their RSVP."))]
+    for u in added:
+        out += notify.assigned(ctx, v, u, entry.id)
+    return out
+
+
+@router.command(
+    "remove interviewer", zh=("移除面试官", "删除面试官"), role="hr",
+    params=(Param("interview", kind="id", label=("面试编号", "interview #id")),
+            Param("person", kind="person", label=("面试官", "interviewer"))),
+    summary=("从面试中移除面试官（需确认）", "take an interviewer off an interview (confirmed first)"),
+    usage=("移除面试官 #编号 人", "remove interviewer #id <person>"),
+    example=("移除面试官 #12 王五", "remove interviewer #12 @wangwu"))
+def remove_interviewer(ctx: Context, interview: int, person: User) -> Reply:
+    """Ask to confirm removing one interviewer from interview #id."""
+    v = _live(ctx, interview)
+    _removable(v, person)
+    return ask(ctx, "remove_interviewer", {"interview": interview, "userid": person.wecom_userid},
+               f"从 #{interview}（{v.candidate.name}）移除面试官 {display(person)}？将通知对方。",
+               f"Remove {display(person)} from #{interview} ({v.candidate.name})? "
+               "They will be told.")
+
+
+def _removable(v: repo.View, person: User) -> Panelist:
+    row = v.member(person.id) if person.id is not None else None
+    if row is None:
+        raise CommandError(f"{display(person)} 不在 #{v.iv.id} 的面试官中。",
+                           f"{display(person)} is not on #{v.iv.id}.")
+    if row.feedback_status == "submitted":
+        raise CommandError(f"{display(person)} 已提交评价，不能移除。",
+                           f"{display(person)} has submitted feedback and cannot be removed.")
+    if len(v.panel) == 1:
+        raise CommandError(f"{display(person)} 是 #{v.iv.id} 唯一的面试官：请先加人，或取消面试。",
+                           f"{display(person)} is the only interviewer on #{v.iv.id}: add "
+                           "someone first, or cancel the interview.")
+    return row
+
+
+@confirmable("remove_interviewer", role="hr")
+def _remove(ctx: Context, payload: dict[str, Any], choice: int | None) -> list[Reply]:
+    iid = payload["interview"]
+    v = _live(ctx, iid, lock=True)
+    person = ctx.session.scalars(select(User).where(User.wecom_userid == payload["userid"])).one()
+    row = _removable(v, person)
+    before = repo.snapshot(v)
+    ctx.session.delete(row)
+    ctx.session.flush()
+    v = repo.view(ctx.session, iid)
+    settle_status(v)
+    v.iv.sequence += 1
+    v.iv.updated_at = ctx.now
+    entry = audit.record(ctx, "remove_interviewer", "interview", iid, before=before,
+                         after=repo.snapshot(v))
+    return [Reply(ctx.t(f"已将 {display(person)} 从 #{iid} 移除，已通知对方。",
+                        f"Removed {display(person)} from #{iid}; they have been told.")),
+            *notify.removed(ctx, v, person, entry.id)]

@@ -1,0 +1,123 @@
+"""Naming people in commands: by @mention, WeCom userid or name.
+
+An exact userid wins; otherwise the display name (case-insensitive). Several people with the
+same name get the choices back; an unknown name gets a clear error. An unknown `@userid`
+that looks like a WeCom account is accepted as a new member: the kind returns an unsaved
+User and `persist()` writes it when the command actually acts, so a rejected command leaves
+nothing behind.
+"""
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from bot.models import User
+from bot.sql import insert_ignore
+from commands.context import Context
+from commands.router import CommandError
+
+_USERID = re.compile(r"[A-Za-z0-9_.\-]{1,64}")
+_SEPARATORS = re.compile(r"\s*(?:[,，、;；&/]|\band\b)\s*", re.IGNORECASE)
+# "with" / 面试官 introduce the interviewers of a new interview.
+PANEL_KEYWORD = re.compile(r"(?:(?<=\s)|^)(?:with|interviewers?)\b\s*[:：]?\s*|面试官\s*[:：]?\s*",
+                           re.IGNORECASE)
+
+
+def display(user: User) -> str:
+    """The name to show; the userid when that is all we know."""
+    return user.name or user.wecom_userid
+
+
+def matches(session: Session, query: str) -> list[User]:
+    """Users a query could mean: the exact userid, else everyone with that name."""
+    q = query.strip().lstrip("@＠").strip()
+    if not q:
+        return []
+    by_id = session.scalars(select(User).where(User.wecom_userid == q.lower())).first()
+    if by_id is not None:
+        return [by_id]
+    squeezed = re.sub(r"\s+", "", q).lower()
+    return list(session.scalars(select(User).where(or_(
+        func.lower(User.name) == q.lower(),
+        func.lower(func.replace(User.name, " ", "")) == squeezed)).order_by(User.id)))
+
+
+def resolve(session: Session, query: str) -> User:
+    """Exactly one user for a query, else a CommandError with the choices or the problem."""
+    found = matches(session, query)
+    if len(found) == 1:
+        return found[0]
+    shown = query.strip()
+    if len(found) > 1:
+        choices = "、".join(f"{display(u)}（@{u.wecom_userid}）" for u in found)
+        choices_en = ", ".join(f"{display(u)} (@{u.wecom_userid})" for u in found)
+        ex = found[0].wecom_userid
+        raise CommandError(f"「{shown}」有 {len(found)} 位：{choices}。请用 @账号 指定，例如 @{ex}",
+                           f"“{shown}” could be {len(found)} people: {choices_en}. "
+                           f"Name one by account, e.g. @{ex}")
+    bare = shown.lstrip("@＠")
+    if shown[:1] in "@＠" and _USERID.fullmatch(bare):
+        # Not seen yet, but written as a WeCom account: take it (saved by persist()).
+        return User(wecom_userid=bare.lower(), name=bare.lower(), role="interviewer")
+    raise CommandError(f"找不到「{shown}」。请用企业微信账号指定（例如 @lisi），或请对方先给我发一条消息",
+                       f"I don't know “{shown}”. Name them by WeCom account (e.g. @lisi), "
+                       "or ask them to message me first")
+
+
+def resolve_many(session: Session, text: str) -> list[User]:
+    """Several people, separated by spaces, commas, 、 or "and"; names may contain spaces."""
+    out: list[User] = []
+    problems: list[CommandError] = []
+    for chunk in filter(None, _SEPARATORS.split(text.strip())):
+        tokens = chunk.split()
+        i = 0
+        while i < len(tokens):
+            # The longest run of words that names someone ("Li Si" before "Li").
+            for j in range(len(tokens), i, -1):
+                if matches(session, " ".join(tokens[i:j])):
+                    break
+            try:
+                for part in _split_he(session, " ".join(tokens[i:j])):
+                    user = resolve(session, part)
+                    if all(u.wecom_userid != user.wecom_userid for u in out):
+                        out.append(user)
+            except CommandError as exc:
+                problems.append(exc)
+            i = j
+    if problems:
+        raise CommandError("；".join(p.zh for p in problems), "; ".join(p.en for p in problems))
+    return out
+
+
+def _split_he(session: Session, text: str) -> list[str]:
+    # "李四和王五": 和 separates two people unless the whole text is someone's name.
+    if "和" not in text or matches(session, text):
+        return [text]
+    return [p for p in text.split("和") if p]
+
+
+def persist(ctx: Context, users: list[User]) -> list[User]:
+    """Save members named by an unknown @userid; returns the users, all with ids."""
+    out = []
+    for user in users:
+        if user.id is None:
+            insert_ignore(ctx.session, User, dict(
+                wecom_userid=user.wecom_userid, name=user.wecom_userid, role="interviewer",
+                created_at=ctx.now), ("wecom_userid",))
+            user = ctx.session.scalars(
+                select(User).where(User.wecom_userid == user.wecom_userid)).one()
+        out.append(user)
+    return out
+
+
+def split_panel(text: str) -> tuple[str | None, str]:
+    """(people text after `with` / 面试官, the text before it); else @mentions, else None."""
+    m = PANEL_KEYWORD.search(text)
+    if m:
+        return text[m.end():].strip() or None, text[:m.start()].strip()
+    mentions = re.findall(r"[@＠]\S+", text)
+    if mentions:
+        return " ".join(mentions), re.sub(r"[@＠]\S+", " ", text).strip()
+    return None, text

@@ -1,0 +1,131 @@
+"""How interviews read in replies, in both languages; times always in the reader's zone."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from bot.models import User
+from commands.context import Context
+from commands.interviews_repo import View
+from commands.people import display
+from commands.privacy import Doc, may_see_contact, may_see_feedback
+from commands.timeparse import format_when
+
+STATUS = {"scheduled": ("已安排", "scheduled"), "confirmed": ("已确认", "confirmed"),
+          "rescheduled": ("已改期，待确认", "rescheduled, awaiting RSVPs"),
+          "cancelled": ("已取消", "cancelled"), "completed": ("已完成", "completed"),
+          "no_show": ("候选人未到场", "candidate no-show")}
+RSVP = {"pending": ("未回复", "awaiting reply"), "accepted": ("已接受", "accepted"),
+        "declined": ("已拒绝", "declined")}
+REC = {"strong_yes": ("强烈推荐", "strong yes"), "yes": ("推荐", "yes"),
+       "no": ("不推荐", "no"), "strong_no": ("强烈不推荐", "strong no")}
+MODE = {"onsite": ("现场", "onsite"), "video": ("视频", "video"), "phone": ("电话", "phone"),
+        "showmebug": ("ShowMeBug", "ShowMeBug")}
+_ZH_NUM = "一二三四五六七八九"
+
+
+def pick(lang: str, pair: tuple[str, str]) -> str:
+    """The zh or en half of a pair."""
+    return pair[0] if lang == "zh" else pair[1]
+
+
+def zone_of(user: User, ctx: Context) -> ZoneInfo:
+    """The zone a user reads times in: their own, else the organisation's."""
+    return ZoneInfo(user.timezone or ctx.settings.timezone)
+
+
+def lang_of(user: User) -> str:
+    """The language to write to a user in: the one they last used, Chinese by default."""
+    return user.lang or "zh"
+
+
+def when(start: datetime, end: datetime | None, tz: ZoneInfo, lang: str) -> str:
+    """2026-11-26 (周四) 15:00–16:00 CST, in the reader's zone."""
+    return format_when(start.astimezone(tz), end.astimezone(tz) if end else None, lang)
+
+
+def round_text(rnd: int, label: str | None, lang: str) -> str:
+    """二面（技术） / Round 2 (tech)."""
+    if lang == "zh":
+        base = f"{_ZH_NUM[rnd - 1]}面" if 1 <= rnd <= 9 else f"第{rnd}轮"
+        return f"{base}（{label}）" if label else base
+    return f"Round {rnd} ({label})" if label else f"Round {rnd}"
+
+
+def mode_text(mode: str | None, location: str | None, lang: str) -> str:
+    """视频 / onsite 3F-301."""
+    parts = [pick(lang, MODE[mode])] if mode in MODE else []
+    if location:
+        parts.append(location)
+    return " ".join(parts)
+
+
+def headline(v: View, lang: str) -> str:
+    """#12 张三｜后端工程师｜二面."""
+    parts = [f"#{v.iv.id} {v.candidate.name}"]
+    if v.position:
+        parts.append(v.position.title)
+    parts.append(round_text(v.iv.round, v.iv.round_label, lang))
+    return ("｜" if lang == "zh" else " · ").join(parts)
+
+
+def row_line(row: Any, tz: ZoneInfo, lang: str, *, own_rsvp: bool = True) -> str:
+    """One line of "my interviews": time, candidate, position, round, mode, state."""
+    parts = [f"#{row.id} {when(row.start_at, row.end_at, tz, lang)}", row.candidate]
+    if row.position:
+        parts.append(row.position)
+    parts.append(round_text(row.round, row.round_label, lang))
+    mode = mode_text(row.mode, row.location, lang)
+    if mode:
+        parts.append(mode)
+    state = pick(lang, STATUS[row.status])
+    if own_rsvp and row.status in ("scheduled", "rescheduled", "confirmed"):
+        if row.rsvp == "pending":
+            state = pick(lang, ("待你确认", "awaiting your RSVP"))
+        elif row.rsvp == "declined":
+            state = pick(lang, ("你已拒绝", "you declined"))
+    parts.append(state)
+    return " · ".join(parts)
+
+
+def panel_text(v: View, lang: str) -> str:
+    """李四（已接受）、王五（未回复）."""
+    sep = "、" if lang == "zh" else ", "
+    return sep.join(f"{display(u)}" + (f"（{pick(lang, RSVP[p.rsvp])}）" if lang == "zh"
+                                       else f" ({pick(lang, RSVP[p.rsvp])})") for p, u in v.panel)
+
+
+def detail(ctx: Context, v: View, feedback: list[tuple[Any, User]]) -> Doc:
+    """The full card of one interview; contact details and feedback marked private."""
+    lang, iv = ctx.lang, v.iv
+    doc = Doc().add(headline(v, lang))
+    doc.add(ctx.t("时间：", "Time: ") + when(iv.start_at, iv.end_at, ctx.tz, lang))
+    doc.add(ctx.t("面试官：", "Interviewers: ") + panel_text(v, lang))
+    mode = mode_text(iv.mode, iv.location, lang)
+    if mode:
+        doc.add(ctx.t("形式：", "Mode: ") + mode)
+    if iv.meeting_url and (v.member(ctx.sender.id) or may_see_contact(ctx.sender)):
+        doc.add(ctx.t("链接：", "Link: ") + iv.meeting_url, private=True)
+    status = pick(lang, STATUS[iv.status])
+    if iv.status == "cancelled" and iv.cancel_reason:
+        status += ctx.t(f"（{iv.cancel_reason}）", f" ({iv.cancel_reason})")
+    doc.add(ctx.t(f"状态：{status}｜HR：{display(v.creator)}",
+                  f"Status: {status} · HR: {display(v.creator)}"))
+    if iv.notes:
+        doc.add(ctx.t("备注：", "Notes: ") + iv.notes)
+    if may_see_contact(ctx.sender):
+        contact = " ".join(x for x in (v.candidate.phone, v.candidate.email) if x)
+        if contact:
+            doc.add(ctx.t("候选人联系方式：", "Candidate contact: ") + contact, private=True)
+    for fb, author in feedback:
+        if may_see_feedback(ctx.sender, author.id):
+            doc.add(feedback_line(fb, author, lang), private=True)
+    return doc
+
+
+def feedback_line(fb: Any, author: User, lang: str) -> str:
+    """李四：推荐 4/5 — 算法扎实."""
+    text = f"{display(author)}{'：' if lang == 'zh' else ': '}{pick(lang, REC[fb.recommendation])} " \
+           f"{fb.score}/5"
+    return text + (f" — {fb.notes}" if fb.notes else "")

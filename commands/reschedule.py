@@ -1,0 +1,97 @@
+"""`reschedule #id <time>` / `改期 #编号 <时间>`: move an interview, keep its length, reset RSVPs.
+
+Locks the interview row, then its interviewers' rows (the order every writer uses), checks
+for clashes, and tells every interviewer old -> new in the same transaction.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from bot.models_hiring import LIVE
+import commands.kinds  # noqa: F401  (registers the parameter kinds used below)
+from commands import audit, notify
+from commands import interviews_repo as repo
+from commands.confirm import confirmable
+from commands.conflicts import chosen_slot, refuse
+from commands.context import Context, Reply
+from commands.people import display
+from commands.registry import router
+from commands.router import CommandError, Option, Param
+from commands.render import STATUS, pick
+from commands.timeparse import format_when
+
+
+@router.command(
+    "reschedule", zh=("改期",), role="hr",
+    params=(Param("interview", kind="id", label=("面试编号", "interview #id")),
+            Param("when", kind="time", label=("新时间", "new time"))),
+    options=(Option("reason", ("reason", "原因"), "text"),
+             Option("duration", ("dur", "duration", "时长"), "minutes")),
+    summary=("改期并通知面试官重新确认", "move an interview; interviewers confirm again"),
+    usage=("改期 #编号 新时间 [原因:…] [时长:分钟]", "reschedule #id <new time> [reason:…] [dur:min]"),
+    example=("改期 #12 下周三 10:30 原因:候选人冲突", "reschedule #12 next wed 10:30 reason:candidate busy"))
+def reschedule(ctx: Context, interview: int, when: tuple[datetime, datetime | None],
+               reason: str | None = None, duration: int | None = None) -> Any:
+    """Move interview #id to a new time (or refuse a clash with three free slots)."""
+    start, end = when
+    return move(ctx, interview, start, end, reason, duration)
+
+
+@confirmable("reschedule_slot", role="hr")
+def _take_slot(ctx: Context, payload: dict[str, Any], choice: int | None) -> Any:
+    slot = chosen_slot(payload, choice)
+    if slot is None:
+        n = len(payload.get("slots") or [])
+        raise CommandError(f"请选择 1–{n} 中的一个，例如「确认 代码 1」",
+                           f"pick one of 1–{n}, e.g. “confirm CODE 1”")
+    return move(ctx, payload["interview"], slot[0], slot[1], payload.get("reason"), None)
+
+
+def move(ctx: Context, iid: int, start: datetime, end: datetime | None, reason: str | None,
+         minutes: int | None) -> Any:
+    """Check and apply a new time for interview #iid."""
+    s = ctx.session
+    v = repo.view(s, iid, lock=True)
+    if v is None:
+        raise CommandError(f"没有面试 #{iid}。", f"There is no interview #{iid}.")
+    iv = v.iv
+    if iv.status not in LIVE:
+        raise CommandError(f"#{iid} 状态为{_status(iv.status, 'zh')}，不能改期。",
+                           f"#{iid} is {_status(iv.status, 'en')}; it cannot be rescheduled.")
+    if end is None or minutes:
+        end = start + (timedelta(minutes=minutes) if minutes else iv.end_at - iv.start_at)
+    if start == iv.start_at and end == iv.end_at:
+        raise CommandError(f"#{iid} 已经是这个时间，没有改动。", f"#{iid} is already at that time.")
+    ids = [u.id for _, u in v.panel]
+    repo.lock_users(s, ids)
+    clashes = repo.conflicts(s, ids, start, end, exclude=iid)
+    if clashes:
+        return refuse(ctx, clashes, user_ids=ids, start=start, end=end, exclude=iid,
+                      action="reschedule_slot", payload={"interview": iid, "reason": reason})
+    before = repo.snapshot(v)
+    old = (iv.start_at, iv.end_at)
+    iv.start_at, iv.end_at, iv.status = start, end, "rescheduled"
+    iv.reschedule_count += 1
+    iv.sequence += 1
+    iv.needs_attention, iv.updated_at = False, ctx.now
+    for p, _ in v.panel:               # the new time needs everyone's answer again
+        p.rsvp, p.rsvp_at, p.rsvp_note = "pending", None, None
+    s.flush()
+    entry = audit.record(ctx, "reschedule", "interview", iid, before=before,
+                         after=repo.snapshot(v), reason=reason)
+    names = ctx.t("、", ", ").join(display(u) for _, u in v.panel)
+    old_text = format_when(old[0].astimezone(ctx.tz), None, ctx.lang)
+    new_text = format_when(start.astimezone(ctx.tz), end.astimezone(ctx.tz), ctx.lang)
+    out: list[Reply] = [Reply(ctx.t(
+        f"已改期 #{iid}（第 {iv.reschedule_count} 次）：{old_text} → {new_text}。\n"
+        f"已通知 {names} 重新确认。",
+        f"Rescheduled #{iid} (change {iv.reschedule_count}): {old_text} → {new_text}.\n"
+        f"{names} have been asked to confirm again."))]
+    for _, u in v.panel:
+        out += notify.rescheduled(ctx, v, u, old, reason, entry.id)
+    return out
+
+
+def _status(status: str, lang: str) -> str:
+    return pick(lang, STATUS[status])

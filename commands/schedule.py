@@ -1,0 +1,169 @@
+"""`schedule` / `安排`: a new interview, checked for clashes under row locks, echoed with the
+absolute time, and announced to its interviewers in the same transaction.
+
+Schedule runs at once rather than behind a confirmation: an ambiguous or past time never
+gets this far (the router asks back), and the reply echoes the exact time with weekday and
+zone, so a slip is fixed with `reschedule` or `cancel`, which are themselves guarded.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from bot.models import User
+from bot.models_hiring import Candidate, Interview, Panelist
+import commands.kinds  # noqa: F401  (registers the parameter kinds used below)
+from commands import audit, notify, people
+from commands import interviews_repo as repo
+from commands.candidates_repo import CandidateRef, cid, create_candidate, position_named
+from commands.confirm import confirmable
+from commands.conflicts import chosen_slot, refuse, work_hours
+from commands.context import Context, Reply
+from commands.registry import router
+from commands.render import headline, mode_text, round_text, when
+from commands.router import CommandError, Option, Param
+from commands.slots import inside
+
+DEFAULT_MINUTES = 60
+
+
+@dataclass
+class Spec:
+    """Everything a new interview needs, JSON-friendly (it may wait in a confirmation)."""
+
+    candidate_id: int | None
+    candidate_name: str
+    start: str
+    end: str
+    userids: list[str] = field(default_factory=list)
+    round: int | None = None
+    round_label: str | None = None
+    mode: str | None = None
+    position: str | None = None
+    link: str | None = None
+    location: str | None = None
+    notes: str | None = None
+
+
+@router.command(
+    "schedule", zh=("安排", "安排面试"), role="hr",
+    params=(Param("when", kind="time", label=("时间", "time")),
+            Param("interviewers", kind="panel", label=("面试官", "interviewers (after “with”)")),
+            Param("candidate", kind="candidate", label=("候选人", "candidate"))),
+    options=(Option("duration", ("dur", "duration", "时长"), "minutes"),
+             Option("round", ("round", "轮次"), "round"), Option("mode", ("mode", "形式"), "mode"),
+             Option("position", ("position", "岗位", "职位"), "text"),
+             Option("link", ("link", "链接"), "text"),
+             Option("location", ("location", "地点"), "text"),
+             Option("notes", ("notes", "备注"), "text")),
+    summary=("安排面试并通知面试官", "schedule an interview and tell its interviewers"),
+    usage=("安排 候选人 时间 面试官 人… [时长:分钟] [轮次:二面] [形式:视频] [岗位:…] [链接:…] [地点:…]",
+           "schedule <candidate> <time> with <people> [dur:min] [round:2] [mode:video] "
+           "[position:…] [link:…] [location:…]"),
+    example=("安排 张三 明天下午3点 面试官 李四 王五 时长:60 轮次:二面 形式:视频",
+             "schedule Alice Wang tomorrow 3pm with @lisi dur:45 round:1"))
+def schedule(ctx: Context, when: tuple[datetime, datetime | None], interviewers: list[User],
+             candidate: CandidateRef, duration: int | None = None,
+             round: tuple[int | None, str | None] | None = None, mode: str | None = None,
+             position: str | None = None, link: str | None = None, location: str | None = None,
+             notes: str | None = None) -> Any:
+    """Create an interview (or refuse a clash with three free slots)."""
+    start, end = when
+    if end is None or duration:
+        end = start + timedelta(minutes=duration or DEFAULT_MINUTES)
+    spec = Spec(candidate.candidate.id if candidate.candidate else None, candidate.name,
+                start.isoformat(), end.isoformat(), [u.wecom_userid for u in interviewers],
+                round[0] if round else None, round[1] if round else None, mode, position,
+                link, location, notes)
+    return create(ctx, spec, known=[u for u in interviewers if u.id is not None],
+                  new=[u for u in interviewers if u.id is None])
+
+
+@confirmable("schedule_slot", role="hr")
+def _take_slot(ctx: Context, payload: dict[str, Any], choice: int | None) -> Any:
+    slot = chosen_slot(payload, choice)
+    if slot is None:
+        n = len(payload.get("slots") or [])
+        raise CommandError(f"请选择 1–{n} 中的一个，例如「确认 代码 1」",
+                           f"pick one of 1–{n}, e.g. “confirm CODE 1”")
+    spec = Spec(**{k: v for k, v in payload.items() if k != "slots"})
+    spec.start, spec.end = slot[0].isoformat(), slot[1].isoformat()
+    users = list(ctx.session.scalars(select(User).where(User.wecom_userid.in_(spec.userids))))
+    missing = [User(wecom_userid=u, name=u, role="interviewer") for u in spec.userids
+               if u not in {x.wecom_userid for x in users}]
+    return create(ctx, spec, known=users, new=missing)
+
+
+def create(ctx: Context, spec: Spec, *, known: list[User], new: list[User]) -> Any:
+    """Check, write, audit and announce a new interview."""
+    start, end = datetime.fromisoformat(spec.start), datetime.fromisoformat(spec.end)
+    s = ctx.session
+    repo.lock_users(s, [u.id for u in known])
+    clashes = repo.conflicts(s, [u.id for u in known], start, end)
+    if clashes:
+        return refuse(ctx, clashes, user_ids=[u.id for u in known], start=start, end=end,
+                      action="schedule_slot", payload=asdict(spec))
+    rnd = spec.round
+    if spec.candidate_id and rnd:
+        taken = repo.live_round(s, spec.candidate_id, rnd)
+        if taken is not None:
+            raise CommandError(
+                f"{spec.candidate_name} 的{round_text(rnd, None, 'zh')}已有 #{taken.id}。"
+                f"要改时间请用「改期 #{taken.id} 新时间」。",
+                f"{spec.candidate_name} already has {round_text(rnd, None, 'en')} as "
+                f"#{taken.id}. To move it: “reschedule #{taken.id} <time>”.")
+    panel = [*known, *people.persist(ctx, new)]
+    pos = position_named(s, spec.position, ctx.now) if spec.position else None
+    cand = s.get(Candidate, spec.candidate_id) if spec.candidate_id else \
+        create_candidate(s, spec.candidate_name, by=ctx.sender.id, now=ctx.now, position=pos)
+    iv = Interview(candidate_id=cand.id, position_id=(pos.id if pos else cand.position_id),
+                   round=rnd or repo.next_round(s, cand.id), round_label=spec.round_label,
+                   start_at=start, end_at=end, mode=spec.mode, location=spec.location,
+                   meeting_url=spec.link, notes=spec.notes, status="scheduled",
+                   needs_attention=False, reschedule_count=0, sequence=0,
+                   created_by=ctx.sender.id, created_at=ctx.now, updated_at=ctx.now)
+    try:
+        with s.begin_nested():        # a concurrent schedule of the same round loses cleanly
+            s.add(iv)
+            s.flush()
+    except IntegrityError:
+        raise CommandError(f"{spec.candidate_name} 的这一轮刚刚被别人安排了，请用「面试列表」查看。",
+                           f"Someone just scheduled this round for {spec.candidate_name}; "
+                           "see “interviews”.") from None
+    for u in panel:
+        s.add(Panelist(interview_id=iv.id, user_id=u.id, rsvp="pending",
+                       feedback_status="pending", nudges=0, added_at=ctx.now))
+    s.flush()
+    v = repo.view(s, iv.id)
+    entry = audit.record(ctx, "create", "interview", iv.id, after=repo.snapshot(v))
+    out: list[Reply] = [Reply(_echo(ctx, v, spec.candidate_id is None, cand))]
+    for u in panel:
+        out += notify.assigned(ctx, v, u, entry.id)
+    return out
+
+
+def _echo(ctx: Context, v: repo.View, new_candidate: bool, cand: Any) -> str:
+    """The confirmation of a new interview: exact time, panel, and how to undo it."""
+    iv, lang = v.iv, ctx.lang
+    names = ctx.t("、", ", ").join(people.display(u) for _, u in v.panel)
+    lines = [ctx.t("已安排 ", "Scheduled ") + headline(v, lang),
+             ctx.t("时间：", "Time: ") + when(iv.start_at, iv.end_at, ctx.tz, lang),
+             ctx.t(f"面试官：{names}（已私信通知，待确认）",
+                   f"Interviewers: {names} (notified, awaiting their RSVP)")]
+    mode = mode_text(iv.mode, iv.location, lang)
+    if mode:
+        lines.append(ctx.t("形式：", "Mode: ") + mode)
+    if new_candidate:
+        lines.append(ctx.t(f"新候选人 {cand.name}（{cid(cand)}），可用「候选人 {cid(cand)}」查看。",
+                           f"New candidate {cand.name} ({cid(cand)})."))
+    work, tz = work_hours(ctx)
+    if not inside(iv.start_at, iv.end_at, work, tz):
+        hours = f"{work[0]:%H:%M}–{work[1]:%H:%M}"
+        lines.append(ctx.t(f"注意：不在工作时间 {hours} 内。", f"Note: outside working hours {hours}."))
+    lines.append(ctx.t(f"有误？「改期 #{iv.id} 新时间」或「取消 #{iv.id}」。",
+                       f"Wrong? “reschedule #{iv.id} <time>” or “cancel #{iv.id}”."))
+    return "\n".join(lines)
