@@ -40,5 +40,9 @@ screenshot: $(STAMP) browser
 bench: $(STAMP)
 	$(PY) bench/run.py
 
+# Retry storm, PostgreSQL restart, WeCom API faults, SIGKILLed workers; ~7 min on 2 cores.
+reliability: $(STAMP)
+	$(PY) reliability/run.py
+
 clean:
 	rm -rf $(VENV) instance .pytest_cache
