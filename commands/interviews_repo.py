@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -163,7 +163,8 @@ def live_round(session: Session, candidate_id: int, rnd: int) -> Interview | Non
 def snapshot(v: View) -> dict[str, Any]:
     """The interview as JSON, for the audit log's before/after."""
     iv = v.iv
-    return {"status": iv.status, "start": iv.start_at.isoformat(), "end": iv.end_at.isoformat(),
+    return {"status": iv.status, "start": iv.start_at.astimezone(UTC).isoformat(),
+            "end": iv.end_at.astimezone(UTC).isoformat(),
             "candidate": v.candidate.name, "round": iv.round, "round_label": iv.round_label,
             "mode": iv.mode, "location": iv.location, "meeting_url": iv.meeting_url,
             "sequence": iv.sequence, "cancel_reason": iv.cancel_reason,

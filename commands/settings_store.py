@@ -84,6 +84,7 @@ def set_user_setting(session: Session, user_id: int, key: str, value: Any,
     if value is None:
         if row is not None:
             session.delete(row)
+            session.flush()           # so a read in this transaction sees it gone
     elif row is None:
         session.add(UserSetting(user_id=user_id, key=key, value=value, updated_at=now))
     else:
