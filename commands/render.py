@@ -85,6 +85,8 @@ def row_line(row: Any, tz: ZoneInfo, lang: str, *, own_rsvp: bool = True) -> str
             state = pick(lang, ("待你确认", "awaiting your RSVP"))
         elif row.rsvp == "declined":
             state = pick(lang, ("你已拒绝", "you declined"))
+        elif row.status != "confirmed":          # you said yes; others have not yet
+            state = pick(lang, ("你已接受", "you accepted"))
     parts.append(state)
     return " · ".join(parts)
 
