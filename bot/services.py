@@ -10,6 +10,7 @@ import httpx
 from sqlalchemy.engine import Engine
 
 from bot.aibot import Aibot
+from bot.clock import ReminderClock
 from bot.db import make_engine, make_sessionmaker
 from bot.dispatch import Bot
 from bot.wecom.client import WeComClient

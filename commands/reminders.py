@@ -1,0 +1,245 @@
+"""The bot's clock, the domain half: what is due at `now`, as replies with unique keys.
+
+Nothing is planned ahead: every tick works out what is due from the interviews themselves, and
+each message carries a dedupe key (kind, interview, person, offset or day, schedule sequence),
+so two workers, or a worker catching up after downtime, never send anything twice.
+
+- Reminders before a live interview, at the person's offsets (default 60 and 15 minutes). After
+  downtime only the latest due offset goes out; once the interview has started, none does.
+  Quiet hours never hold them back.
+- The daily agenda at the organisation's digest time on working days (Mon-Fri), in each
+  person's own zone, while the day still has interviews ahead; HR get the day's summary.
+- Feedback nudges after the end: first after `feedback_first_after_min`, then every
+  `feedback_every_min`, at most `feedback_max`, never in quiet hours; an overdue one is sent
+  once. They stop on submission, cancellation or no-show.
+- Auto-complete: a live interview becomes completed `completed_grace_min` after its end.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.models import User
+from bot.models_hiring import LIVE, AuditLog, Interview, Panelist
+from commands.context import Reply
+from commands.interviews_repo import View, view
+from commands.render import headline, lang_of, mode_text, pick, when
+from commands.settings_store import org_settings, user_setting
+
+WEEKEND = (5, 6)
+
+
+@dataclass(frozen=True)
+class Org:
+    """The settings the clock needs, read once per tick."""
+
+    tz: str
+    offsets: list[int]
+    digest: str
+    first_after: int
+    every: int
+    max_nudges: int
+    quiet: str
+    grace: int
+
+    @classmethod
+    def load(cls, s: Session, tz: str) -> Org:
+        """Read the organisation's settings (defaults filled in)."""
+        o = org_settings(s)
+        return cls(tz, list(o["remind_offsets_min"]), o["digest_time"],
+                   int(o["feedback_first_after_min"]), int(o["feedback_every_min"]),
+                   int(o["feedback_max"]), o["quiet_hours"], int(o["completed_grace_min"]))
+
+
+def zone(user: User, org: Org) -> ZoneInfo:
+    """The person's zone, else the organisation's."""
+    return ZoneInfo(user.timezone or org.tz)
+
+
+def _hhmm(text: str) -> time:
+    h, m = text.split(":")
+    return time(int(h), int(m))
+
+
+def in_quiet_hours(local: datetime, quiet: str) -> bool:
+    """True inside a "22:00-08:00" style window (which may wrap midnight); "off" is never."""
+    if not quiet or quiet == "off":
+        return False
+    start, end = (_hhmm(x) for x in quiet.split("-"))
+    t = local.time()
+    return start <= t < end if start <= end else (t >= start or t < end)
+
+
+def auto_complete(s: Session, now: datetime, org: Org) -> int:
+    """Mark live interviews completed once their end plus the grace time has passed."""
+    cut = now - timedelta(minutes=org.grace)
+    ids = list(s.scalars(select(Interview.id).where(Interview.status.in_(LIVE),
+                                                   Interview.end_at <= cut)
+                        .with_for_update(skip_locked=True)))
+    for iid in ids:
+        iv = s.get(Interview, iid)
+        assert iv is not None
+        before = iv.status
+        iv.status, iv.updated_at = "completed", now
+        s.add(AuditLog(at=now, actor_id=None, actor_kind="scheduler", action="auto_complete",
+                       entity="interview", entity_id=str(iid), before={"status": before},
+                       after={"status": "completed"}))
+    return len(ids)
+
+
+def _brief(v: View, user: User, org: Org, lang: str) -> str:
+    lines = [headline(v, lang), when(v.iv.start_at, v.iv.end_at, zone(user, org), lang)]
+    mode = mode_text(v.iv.mode, v.iv.location, lang)
+    if mode:
+        lines.append(mode)
+    if v.iv.meeting_url:
+        lines.append(pick(lang, ("链接：", "Link: ")) + v.iv.meeting_url)
+    return "\n".join(lines)
+
+
+def reminders(s: Session, now: datetime, org: Org) -> list[Reply]:
+    """Reminders due now: the latest due offset of each person on each live interview."""
+    horizon = max([*org.offsets, 24 * 60]) + 1
+    rows = s.execute(select(Interview.id, Panelist, User)
+                     .join(Panelist, Panelist.interview_id == Interview.id)
+                     .join(User, User.id == Panelist.user_id)
+                     .where(Interview.status.in_(LIVE), Interview.start_at > now,
+                            Interview.start_at <= now + timedelta(minutes=horizon),
+                            Panelist.rsvp != "declined")).all()
+    out: list[Reply] = []
+    views: dict[int, View | None] = {}
+    for iid, panelist, user in rows:
+        v = views.setdefault(iid, view(s, iid))
+        if v is None:
+            continue
+        offsets = user_setting(s, user.id, "remind_offsets_min") or []
+        due = [o for o in offsets if v.iv.start_at - timedelta(minutes=o) <= now]
+        if not due:
+            continue
+        offset = min(due)          # the latest due; earlier ones are superseded
+        lang = lang_of(user)
+        minutes = max(1, round((v.iv.start_at - now).total_seconds() / 60))
+        head = pick(lang, (f"⏰ {minutes} 分钟后有面试：", f"⏰ Interview in {minutes} min:"))
+        rsvp = "" if panelist.rsvp == "accepted" else pick(
+            lang, (f"\n你还没有确认，回复「接受 #{iid}」。", f"\nYou haven't accepted yet: "
+                                                       f"reply “accept #{iid}”."))
+        out.append(Reply(f"{head}\n{_brief(v, user, org, lang)}{rsvp}", to=user.wecom_userid,
+                         dedupe_key=f"remind:{iid}:{user.id}:{offset}:s{v.iv.sequence}"))
+    return out
+
+
+def stale_reminder(key: str, s: Session) -> bool:
+    """True for a queued reminder whose interview is no longer live or has been rescheduled."""
+    _, iid, _, _, seq = key.split(":")
+    iv = s.get(Interview, int(iid))
+    return iv is None or iv.status not in LIVE or f"s{iv.sequence}" != seq
+
+
+def nudges(s: Session, now: datetime, org: Org) -> list[Reply]:
+    """Feedback nudges due now to interviewers of completed interviews without feedback."""
+    if org.max_nudges <= 0:
+        return []
+    first, every = timedelta(minutes=org.first_after), timedelta(minutes=max(1, org.every))
+    oldest = now - first - every * org.max_nudges - timedelta(days=1)
+    rows = s.execute(select(Interview, Panelist, User)
+                     .join(Panelist, Panelist.interview_id == Interview.id)
+                     .join(User, User.id == Panelist.user_id)
+                     .where(Interview.status == "completed", Panelist.feedback_status == "pending",
+                            Panelist.rsvp != "declined", Interview.end_at > oldest,
+                            Interview.end_at <= now - first)).all()
+    out: list[Reply] = []
+    for iv, p, user in rows:
+        due = min(org.max_nudges, 1 + int((now - iv.end_at - first) / every))
+        if p.nudges >= due or in_quiet_hours(now.astimezone(zone(user, org)), org.quiet):
+            continue
+        v = view(s, iv.id)
+        if v is None:
+            continue
+        p.nudges, p.last_nudged_at = due, now
+        lang = lang_of(user)
+        text = pick(lang, (f"请提交 #{iv.id} {v.candidate.name} 的面试评价（第 {due} 次提醒）。\n"
+                           f"回复「评价 #{iv.id} 结论:推荐 评分:4 备注:…」",
+                           f"Please submit your feedback on #{iv.id} {v.candidate.name} "
+                           f"(reminder {due}).\nReply “feedback #{iv.id} rec:yes score:4 "
+                           "notes:…”"))
+        out.append(Reply(text, to=user.wecom_userid, dedupe_key=f"autonudge:{iv.id}:{user.id}:{due}"))
+    return out
+
+
+def agendas(s: Session, now: datetime, org: Org, sent: set[str]) -> list[Reply]:
+    """Each person's agenda for their day, at the digest time on working days."""
+    if not org.digest or org.digest == "off":
+        return []
+    at = _hhmm(org.digest)
+    rows = s.execute(select(Interview.id, Interview.start_at, User)
+                     .join(Panelist, Panelist.interview_id == Interview.id)
+                     .join(User, User.id == Panelist.user_id)
+                     .where(Interview.status.in_(LIVE), Panelist.rsvp != "declined",
+                            Interview.start_at > now,
+                            Interview.start_at < now + timedelta(hours=38))).all()
+    mine: dict[tuple[int, date], list[int]] = defaultdict(list)
+    people: dict[int, User] = {}
+    for iid, start, user in rows:
+        tz = zone(user, org)
+        local_now = now.astimezone(tz)
+        day = start.astimezone(tz).date()
+        if day == local_now.date() and local_now.time() >= at and day.weekday() not in WEEKEND:
+            mine[(user.id, day)].append(iid)
+            people[user.id] = user
+    out: list[Reply] = []
+    for (uid, day), iids in mine.items():
+        key = f"agenda:{uid}:{day.isoformat()}"
+        if key in sent or not user_setting(s, uid, "digest_enabled"):
+            continue
+        out.append(_agenda(s, people[uid], day, sorted(set(iids)), org, key))
+    return out + _hr_summaries(s, now, org, sent, at)
+
+
+def _agenda(s: Session, user: User, day: date, iids: list[int], org: Org, key: str) -> Reply:
+    lang = lang_of(user)
+    tz = zone(user, org)
+    lines = [pick(lang, (f"今天（{day:%m-%d}）你有 {len(iids)} 场面试：",
+                         f"Your interviews today ({day:%m-%d}): {len(iids)}"))]
+    for iid in iids:
+        v = view(s, iid)
+        if v is not None:
+            lines.append(f"• {v.iv.start_at.astimezone(tz):%H:%M} {headline(v, lang)}")
+    return Reply("\n".join(lines), to=user.wecom_userid, dedupe_key=key)
+
+
+def _hr_summaries(s: Session, now: datetime, org: Org, sent: set[str], at: time) -> list[Reply]:
+    out: list[Reply] = []
+    for hr in s.scalars(select(User).where(User.role == "hr")):
+        tz = zone(hr, org)
+        local = now.astimezone(tz)
+        key = f"agenda-hr:{hr.id}:{local.date().isoformat()}"
+        if local.time() < at or local.weekday() in WEEKEND or key in sent:
+            continue
+        start = datetime.combine(local.date(), time(0), tz)
+        ids = list(s.scalars(select(Interview.id).where(
+            Interview.status.in_(LIVE), Interview.start_at >= start,
+            Interview.start_at < start + timedelta(days=1)).order_by(Interview.start_at)))
+        if not ids or s.get(Interview, ids[-1]).start_at <= now:  # type: ignore[union-attr]
+            continue
+        lang = lang_of(hr)
+        lines = [pick(lang, (f"今天（{local:%m-%d}）共 {len(ids)} 场面试：",
+                             f"Today ({local:%m-%d}): {len(ids)} interview(s)"))]
+        for iid in ids:
+            v = view(s, iid)
+            if v is not None:
+                names = ("、" if lang == "zh" else ", ").join(u.name for _, u in v.panel)
+                lines.append(f"• {v.iv.start_at.astimezone(tz):%H:%M} {headline(v, lang)} "
+                             f"({names})")
+        out.append(Reply("\n".join(lines), to=hr.wecom_userid, dedupe_key=key))
+    return out
+
+
+def void_stale(s: Session, keys_and_ids: list[tuple[int, str]]) -> list[int]:
+    """The ids, among queued reminder rows, whose reminder no longer applies."""
+    return [row_id for row_id, key in keys_and_ids if stale_reminder(key, s)]
+
