@@ -23,6 +23,7 @@ from bot.dispatch import Bot
 from bot.models import InboundMessage, User
 from commands.context import Context, Reply
 from commands.help import welcome
+from commands.quote import no_markdown
 
 STREAM_LIMIT = 20480   # bytes of stream/markdown content (protocol §8.5)
 PRIVATE_NOTE = ("（含隐私信息，已私信发给你）", "(this contains private details; sent to you "
@@ -162,8 +163,8 @@ class Aibot:
             if to_asker and r.private and msg.chattype == "group":
                 self.bot.write_reply(s, r, sender, key, now)
                 mine.append(PRIVATE_NOTE[0] if lang == "zh" else PRIVATE_NOTE[1])
-            elif to_asker:
-                mine.append(r.text)
+            elif to_asker:   # the stream renders markdown: plain text must stay plain
+                mine.append(r.text if r.markdown else no_markdown(r.text))
             else:
                 self.bot.write_reply(s, r, sender, key, now)
         if not mine:

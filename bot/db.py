@@ -47,6 +47,9 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
     """Create an engine that survives database restarts and fails fast when it is down."""
+    # Errors are logged with tracebacks; bound values (access tokens, decrypted messages)
+    # must not ride along in their "[parameters: ...]" section.
+    kwargs.setdefault("hide_parameters", True)
     if url.startswith("sqlite"):
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":

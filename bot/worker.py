@@ -23,6 +23,7 @@ from bot.models import OutboxMessage, WorkerHeartbeat
 from bot.sql import insert_ignore
 from bot.wecom.client import WeComClient
 from bot.wecom.errors import SLOW_DOWN, ApiError, TokenUnavailable, TransportError
+from commands.quote import no_tags
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +49,8 @@ def build_request(row: OutboxMessage, agent_id: int, markdown: bool) -> tuple[st
     msgtype, content = row.msgtype, row.content
     if msgtype == "markdown" and not markdown:
         msgtype, content = "text", plain_text(content)
+    if msgtype == "text":   # plain text may quote users; WeCom renders <a href> in text
+        content = no_tags(content)
     payload: dict[str, Any]
     if msgtype == "template_card":
         payload = {"template_card": json.loads(content)}

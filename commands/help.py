@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from commands.context import ROLES, Context, role_allows
+from commands.quote import quote
 from commands.registry import router
 from commands.router import ROLE_NAMES, Param
 
@@ -38,8 +39,9 @@ def help_(ctx: Context, topic: str | None = None) -> str:
 def _one(ctx: Context, topic: str) -> str:
     found = router.match(topic)
     if found is None or not role_allows(ctx.sender.role, found[0].role):
-        return ctx.t(f"没有「{topic}」这个命令。输入「帮助」查看全部命令。",
-                     f"There is no command “{topic}”. Send “help” for the list.")
+        shown = quote(topic)
+        return ctx.t(f"没有「{shown}」这个命令。输入「帮助」查看全部命令。",
+                     f"There is no command “{shown}”. Send “help” for the list.")
     c = found[0]
     other = "en" if ctx.lang == "zh" else "zh"
     aliases = " / ".join((*c.zh, *c.en) if ctx.lang == "zh" else (*c.en, *c.zh))

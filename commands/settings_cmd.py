@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from commands import audit
 from commands.context import Context, role_allows
+from commands.quote import quote
 from commands.registry import router
 from commands.router import Param
 from commands.settings_store import (ORG_DEFAULTS, org_settings, parse_hhmm, set_org_setting,
@@ -97,7 +98,7 @@ def settings(ctx: Context, text: str | None = None) -> str:
     if key in ("org", "全局"):
         return _org(ctx, value)
     if key not in USER_KEYS or not value:
-        raise usage_error("settings", [(f"看不懂「{text}」", f"can't read “{text}”")])
+        raise usage_error("settings", [(f"看不懂「{quote(text)}」", f"can't read “{quote(text)}”")])
     return _set_mine(ctx, USER_KEYS[key], value)
 
 

@@ -12,6 +12,7 @@ from commands import interviews_repo as repo
 from commands.context import Context, Reply, role_allows
 from commands.kinds import local_day_bounds
 from commands.privacy import replies
+from commands.quote import quote
 from commands.registry import router
 from commands.render import detail, row_line
 from commands.router import CommandError, Param
@@ -30,8 +31,8 @@ def span_kind(ctx: Context, text: str) -> tuple[Any, str, tuple[str, str] | None
     if not key:
         return None, "", None
     if key not in SPANS:
-        return None, "", (f"看不懂「{text}」，可选：今天、明天、本周",
-                          f"unknown range “{text}”; use today, tomorrow or week")
+        return None, "", (f"看不懂「{quote(text)}」，可选：今天、明天、本周",
+                          f"unknown range “{quote(text)}”; use today, tomorrow or week")
     return SPANS[key], "", None
 
 
