@@ -148,17 +148,21 @@ class Bot:
             self.write_reply(s, reply, sender, key, now)
 
     def write_reply(self, s: Session, reply: Reply, sender: User | None, key: str,
-                    now: datetime, channel: str = "app") -> None:
+                    now: datetime) -> None:
         """Put one reply in the outbox."""
         to = reply.to or (sender.wecom_userid if sender else None)
         if not to:
+            return
+        if reply.private and reply.channel == "appchat":
+            # Contact details and feedback never go to a group, whatever a handler asks for.
+            log.error("refused to post private content to group %s (from %s)", to, key)
             return
         if reply.card is not None:
             content, msgtype = outbox.card_json(reply.card), "template_card"
         else:
             content, msgtype = reply.text, "markdown" if reply.markdown else "text"
         outbox.enqueue(s, touser=to, content=content, msgtype=msgtype, now=now,
-                       dedupe_key=reply.dedupe_key, source_key=key, channel=channel)
+                       dedupe_key=reply.dedupe_key, source_key=key, channel=reply.channel)
 
 
 def ensure_user(s: Session, userid: str, settings: Settings, now: datetime) -> User:

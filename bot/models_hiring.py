@@ -100,6 +100,7 @@ class Interview(Base):
     # Bumped on every change of time or panel: reminder and notification keys include it, so
     # a reschedule gets fresh reminders and stale ones can be recognised.
     sequence: Mapped[int] = mapped_column(Integer, default=0)
+    chat_id: Mapped[str | None] = mapped_column(String(32))   # its WeCom group (appchat), if any
     created_by: Mapped[int] = mapped_column(RefId, ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)

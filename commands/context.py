@@ -34,6 +34,9 @@ class Reply:
     private: bool = False
     dedupe_key: str | None = None
     card: dict | None = None
+    # app: a one-to-one message; appchat: a post to the group chat `to`;
+    # appchat_create: create the group `to` (text is the JSON of name, owner, userlist).
+    channel: str = "app"
 
 
 @dataclass

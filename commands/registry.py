@@ -14,7 +14,7 @@ COMMAND_MODULES = (
     "commands.views", "commands.rsvp", "commands.feedback", "commands.candidates",
     "commands.schedule", "commands.reschedule", "commands.panel", "commands.lifecycle",
     "commands.hr_views", "commands.admin", "commands.audit", "commands.settings_cmd",
-    "commands.confirm",
+    "commands.confirm", "commands.group",
 )
 
 
@@ -24,7 +24,7 @@ HELP_ORDER = (
     "settings", "confirm", "abort",
     "schedule", "reschedule", "cancel", "add interviewer", "remove interviewer", "noshow",
     "done", "interviews", "free", "pending feedback", "nudge", "add candidate", "name",
-    "role", "audit",
+    "group", "role", "audit",
 )
 
 

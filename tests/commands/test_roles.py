@@ -17,7 +17,7 @@ EXPECTED_ROLE = {
     "confirm": "interviewer", "abort": "interviewer",
     "schedule": "hr", "reschedule": "hr", "cancel": "hr", "add interviewer": "hr",
     "remove interviewer": "hr", "noshow": "hr", "done": "hr", "interviews": "hr", "free": "hr",
-    "pending feedback": "hr", "nudge": "hr", "add candidate": "hr", "name": "hr",
+    "pending feedback": "hr", "nudge": "hr", "add candidate": "hr", "name": "hr", "group": "hr",
     "role": "admin", "audit": "admin",
 }
 
