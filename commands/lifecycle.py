@@ -13,7 +13,7 @@ from commands.confirm import ask, confirmable, drop_pending
 from commands.context import Context, Reply
 from commands.people import display
 from commands.registry import router
-from commands.render import STATUS, pick, when
+from commands.render import STATUS, when
 from commands.router import CommandError, Param
 from commands.usage import usage_error
 
@@ -30,6 +30,14 @@ def _load(ctx: Context, iid: int, allowed: tuple[str, ...], verb: tuple[str, str
         raise CommandError(f"#{iid} 状态为{st[0]}，不能{verb[0]}。",
                            f"#{iid} is {st[1]}; it cannot be {verb[1]}.")
     return v
+
+
+def _not_started(ctx: Context, v: repo.View) -> None:
+    # Once it has begun, what happened is a fact to record (done / no-show), not a plan to drop.
+    if v.iv.start_at <= ctx.now:
+        raise CommandError(f"#{v.iv.id} 已经开始，不能取消；请用「完成 #{v.iv.id}」或「爽约 #{v.iv.id}」。",
+                           f"#{v.iv.id} has already started; use “done #{v.iv.id}” or "
+                           f"“noshow #{v.iv.id}” instead.")
 
 
 @router.command(
@@ -50,6 +58,7 @@ def cancel(ctx: Context, interview: int | None, reason: str | None = None) -> An
             return drop_pending(ctx)
         raise usage_error("cancel", [("缺少面试编号", "missing interview #id")])
     v = _load(ctx, interview, LIVE, ("取消", "cancelled"))
+    _not_started(ctx, v)
     names = ctx.t("、", ", ").join(display(u) for _, u in v.panel)
     at = when(v.iv.start_at, v.iv.end_at, ctx.tz, ctx.lang)
     return ask(ctx, "cancel", {"interview": interview, "reason": reason},
@@ -62,6 +71,7 @@ def cancel(ctx: Context, interview: int | None, reason: str | None = None) -> An
 def _cancel(ctx: Context, payload: dict[str, Any], choice: int | None) -> list[Reply]:
     iid, reason = payload["interview"], payload.get("reason")
     v = _load(ctx, iid, LIVE, ("取消", "cancelled"), lock=True)
+    _not_started(ctx, v)
     before = repo.snapshot(v)
     v.iv.status, v.iv.cancel_reason, v.iv.updated_at = "cancelled", reason, ctx.now
     v.iv.sequence += 1
@@ -139,8 +149,3 @@ def done(ctx: Context, interview: int) -> str:
                      f"#{interview} is done; all feedback is in.")
     return ctx.t(f"#{interview} 已标记完成；待评价：{'、'.join(waiting)}。",
                  f"#{interview} is done; feedback still due from {', '.join(waiting)}.")
-
-
-def status_word(status: str, lang: str) -> str:
-    """The label of an interview status."""
-    return pick(lang, STATUS[status])

@@ -92,10 +92,12 @@ def test_feedback_with_missing_or_bad_parts_names_them_all(desk, clock):
 
 def test_feedback_is_refused_in_group_chats_and_for_cancelled_interviews(desk, clock):
     desk.ask(HR, PLAN)
+    desk.ask(HR, "安排 赵敏 明天上午10点 面试官 李四")
+    desk.confirm(HR, desk.ask(HR, "取消 #2"))
     clock.advance(days=2)
     assert "单聊" in desk.ask(LISI, "评价 #1 结论:推荐 评分:4", chat="group")
-    desk.confirm(HR, desk.ask(HR, "取消 #1"))
-    assert "取消" in desk.ask(LISI, "评价 #1 结论:推荐 评分:4")
+    assert "取消" in desk.ask(LISI, "评价 #2 结论:推荐 评分:4")
+    assert "已经开始，不能取消" in desk.ask(HR, "取消 #1")
     assert desk.count(Feedback) == 0
 
 
