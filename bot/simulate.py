@@ -158,7 +158,8 @@ def _print_replies(sessions: sessionmaker, key: str, user: str,
         d = by_msgid.get(row.wecom_msgid or "")
         head = "" if row.touser.lower() == user.lower() else f"→ {row.touser}: "
         if d is None:
-            out(f"{head}(not delivered: {row.status}{', ' + row.last_error if row.last_error else ''})")
+            why = f"{row.status}, {row.last_error}" if row.last_error else row.status
+            out(f"{head}(not delivered: {why})")
             continue
         out(head + render(d["msgtype"], d["content"]))
 

@@ -76,9 +76,8 @@ class DemoProcess:
             self._out.close()
 
 
-@pytest.fixture
-def demo(tmp_path: Path) -> Iterator[DemoProcess]:
-    """A running demo with the sample company, in a fresh directory."""
+def running_demo(tmp_path: Path) -> Iterator[DemoProcess]:
+    """A running demo with the sample company, in a fresh directory (for a fixture)."""
     d = DemoProcess(tmp_path)
     d.wait_ready()
     yield d

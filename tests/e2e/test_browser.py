@@ -21,7 +21,7 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.support.ui import WebDriverWait
 
-from tests.e2e.demo_process import demo  # noqa: F401
+from tests.e2e.demo_process import DemoProcess, running_demo
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
@@ -30,6 +30,11 @@ FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-
          "--window-size=1280,900", "--lang=zh-CN")
 SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "simulator.png"
 WAIT = 30   # seconds: an upper bound for a reply, never a measurement
+
+
+@pytest.fixture
+def demo(tmp_path: Path) -> Iterator[DemoProcess]:
+    yield from running_demo(tmp_path)
 
 
 @pytest.fixture

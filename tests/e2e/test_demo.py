@@ -7,11 +7,19 @@ import os
 import socket
 import stat
 import subprocess
+from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
+import pytest
 
 from tests.e2e.conftest import BIN
-from tests.e2e.demo_process import DemoProcess, clean_env, demo, wait_for  # noqa: F401
+from tests.e2e.demo_process import DemoProcess, clean_env, running_demo, wait_for
+
+
+@pytest.fixture
+def demo(tmp_path: Path) -> Iterator[DemoProcess]:
+    yield from running_demo(tmp_path)
 
 
 def bot_says(base: str, user: str, needle: str) -> bool:
@@ -64,11 +72,15 @@ def test_simulate_goes_through_a_running_demo(demo, tmp_path):
 
 
 def test_simulate_without_a_demo_runs_in_process(tmp_path):
-    done = simulate(tmp_path, "--user", "wangfang", "help")
+    # The sample members are there from the start: wangfang is HR, so she may schedule.
+    done = simulate(tmp_path, "--user", "wangfang", "help schedule")
     assert done.returncode == 0, done.stderr
-    assert done.stdout.startswith("Commands you can use (your role: HR)")
-    menu = simulate(tmp_path, "--user", "lisi", "--click", "help")
-    assert menu.returncode == 0 and "your role: interviewer" in menu.stdout
+    assert done.stdout.startswith("schedule "), done.stdout
+    menu = simulate(tmp_path, "--user", "lisi", "--click", "帮助")
+    assert menu.returncode == 0 and "可用命令（你的角色：面试官）" in menu.stdout
+    # lisi is an interviewer: HR's commands are not his.
+    refused = simulate(tmp_path, "--user", "lisi", "help schedule")
+    assert refused.returncode == 0 and not refused.stdout.startswith("schedule ")
 
 
 def test_a_restart_keeps_credentials_clock_and_company(tmp_path):
