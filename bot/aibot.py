@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from bot import outbox
 from bot.dispatch import Bot
+from bot.inbound import MAX_ID
 from bot.models import InboundMessage, User
 from commands.context import Context, Reply
 from commands.help import welcome
@@ -55,15 +56,19 @@ class AibotMessage:
 _MENTION = re.compile(r"^\s*(?:@\S+\s*)+")
 
 
+def _obj(value: Any) -> dict[str, Any]:
+    """A JSON object, or {} for anything else: the keys are WeCom's, the shapes unchecked."""
+    return value if isinstance(value, dict) else {}
+
+
 def _text_of(d: dict[str, Any]) -> str:
     kind = d.get("msgtype")
-    if kind == "text":
-        return str((d.get("text") or {}).get("content", ""))
-    if kind == "voice":
-        return str((d.get("voice") or {}).get("content", ""))
+    if kind in ("text", "voice"):
+        return str(_obj(d.get(kind)).get("content", ""))
     if kind == "mixed":
-        items = (d.get("mixed") or {}).get("msg_item") or []
-        return " ".join(str((i.get("text") or {}).get("content", "")) for i in items
+        items = _obj(d.get("mixed")).get("msg_item")
+        return " ".join(str(_obj(i.get("text")).get("content", ""))
+                        for i in (items if isinstance(items, list) else [])
                         if isinstance(i, dict) and i.get("msgtype") == "text")
     return ""
 
@@ -72,19 +77,22 @@ def parse_aibot(plaintext: bytes | str) -> AibotMessage:
     """Parse the decrypted JSON of an intelligent-bot callback."""
     try:
         d = json.loads(plaintext)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):   # [[[[…]]]] nests too deep
         raise AibotError("not JSON") from None
     if not isinstance(d, dict) or not d.get("msgtype"):
         raise AibotError("no msgtype")
-    sender = d.get("from") if isinstance(d.get("from"), dict) else {}
+    sender = _obj(d.get("from"))
     raw_text = _text_of(d)
-    event = d.get("event") if isinstance(d.get("event"), dict) else {}
+    event = _obj(d.get("event"))
     name = str(event.get("eventtype", ""))
-    body = event.get(name) if isinstance(event.get(name), dict) else {}
-    stream = d.get("stream") if isinstance(d.get("stream"), dict) else {}
+    body = _obj(event.get(name))
+    stream = _obj(d.get("stream"))
+    userid = sender.get("userid", "")
+    if not isinstance(userid, str) or len(userid) > MAX_ID or len(name) > MAX_ID:
+        raise AibotError("userid or event name is not WeCom's")
     return AibotMessage(
         msgid=str(d.get("msgid", "")), chattype=str(d.get("chattype", "single")),
-        chatid=str(d.get("chatid", "")), userid=str(sender.get("userid", "")),
+        chatid=str(d.get("chatid", "")), userid=userid,
         msgtype=str(d["msgtype"]), text=_MENTION.sub("", raw_text).strip(),
         mentioned=bool(_MENTION.match(raw_text)), response_url=str(d.get("response_url", "")),
         event=name, event_key=str(body.get("event_key", "")),

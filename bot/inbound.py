@@ -7,11 +7,15 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from crypto import ParseError
 from crypto.xmlsafe import parse_xml
+
+
+MAX_ID = 64   # the longest userid (and more than any MsgId or event name) WeCom sends
 
 
 class InboundError(Exception):
@@ -178,8 +182,16 @@ _MESSAGE_TYPES: dict[str, type[Message]] = {
 }
 
 
+def _short(d: dict[str, Any], key: str) -> str:
+    """A userid, MsgId or event name: WeCom's are short, so a long one is not WeCom's."""
+    value = _s(d, key)
+    if len(value) > MAX_ID:
+        raise InboundError(f"{key} is longer than {MAX_ID} characters")
+    return value
+
+
 def _event(common: dict[str, Any], d: dict[str, Any]) -> Event:
-    name = _s(d, "Event")
+    name = _short(d, "Event")
     base = dict(common, event=name, event_key=_s(d, "EventKey"))
     if name in ("template_card_event", "template_card_menu_event"):
         return TemplateCardEvent(**base, task_id=_s(d, "TaskId"), card_type=_s(d, "CardType"),
@@ -208,13 +220,14 @@ def parse_message(plaintext: bytes | str) -> Inbound:
         raise InboundError("no MsgType in the message")
     agent = _s(d, "AgentID")
     common: dict[str, Any] = dict(
-        to_user_name=_s(d, "ToUserName"), from_user_name=_s(d, "FromUserName"),
+        to_user_name=_s(d, "ToUserName"), from_user_name=_short(d, "FromUserName"),
         create_time=_int(d, "CreateTime"), msg_type=_s(d, "MsgType"),
-        agent_id=int(agent) if agent.isdigit() else None, raw=d)
+        # isdigit() alone would let "²" or 5,000 digits through to int(), which raises
+        agent_id=int(agent) if re.fullmatch(r"[0-9]{1,18}", agent) else None, raw=d)
     msg_type = common["msg_type"]
     if msg_type == "event":
         return _event(common, d)
-    msg_id = _s(d, "MsgId")
+    msg_id = _short(d, "MsgId")
     if msg_type in _MESSAGE_TYPES:
         return _MESSAGE_TYPES[msg_type](**common, msg_id=msg_id, **_MESSAGES[msg_type](d))
     return UnknownMessage(**common, msg_id=msg_id)
