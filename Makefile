@@ -4,8 +4,9 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 # The browser test drives Debian's Chromium through Debian's chromedriver (never a downloaded
-# browser); a CJK font makes the screenshot readable. CI runs as root; elsewhere sudo is used.
-BROWSER_FILES := /usr/bin/chromium /usr/bin/chromedriver /usr/share/fonts/truetype/wqy/wqy-microhei.ttc
+# browser); CJK and emoji fonts make the screenshot readable. CI runs as root, others use sudo.
+BROWSER_FILES := /usr/bin/chromium /usr/bin/chromedriver /usr/share/fonts/truetype/wqy/wqy-microhei.ttc \
+                 /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: demo test install browser screenshot bench reliability clean
@@ -24,10 +25,10 @@ demo: $(STAMP)
 browser:
 	@for f in $(BROWSER_FILES); do [ -e $$f ] || missing=1; done; \
 	if [ -n "$$missing" ]; then \
-		echo "installing chromium, chromium-driver and a CJK font for the browser test"; \
+		echo "installing chromium, chromium-driver and fonts for the browser test"; \
 		$(SUDO) apt-get update -qq && \
 		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-			chromium chromium-driver fonts-wqy-microhei >/dev/null; \
+			chromium chromium-driver fonts-wqy-microhei fonts-noto-color-emoji >/dev/null; \
 	fi
 
 test: $(STAMP) browser

@@ -21,6 +21,7 @@ from werkzeug.middleware.dispatcher import DispatcherMiddleware
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
 from bot import demo_seed
+from bot.clock import ReminderClock
 from bot.db import upgrade
 from bot.fakewecom import FakeWeCom
 from bot.services import Services, build
@@ -28,6 +29,7 @@ from bot.simulator import install
 from bot.simulator.clock import OffsetClock
 from bot.simulator.devcreds import DevCredentials, load_or_create
 from bot.simulator.fakelink import LocalFake
+from bot.worker import Worker
 from config.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -109,7 +111,7 @@ class Demo:
             app.wsgi_app, {FAKE_PREFIX: self.fake.wsgi_app})
         self._wsgi = app
 
-        worker = svc.make_worker()
+        worker = demo_worker(svc)
         svc.bot.after_commit.append(worker.wake)   # replies go out at once, not on the poll
         clock.listeners.append(worker.wake)         # reminders fire as soon as time moves
         self._spawn("demo-worker", lambda: worker.run(self._stop))
@@ -148,6 +150,15 @@ class Demo:
         if self.services is not None:
             self.services.close()
         (self.instance / RUNNING_FILE).unlink(missing_ok=True)
+
+
+def demo_worker(svc: Services) -> Worker:
+    """The app's worker, with the reminder clock among its ticks."""
+    worker = svc.make_worker()
+    if not any(isinstance(t, ReminderClock) for t in worker.ticks):
+        # make_worker does not register the reminder clock (yet); the demo must show reminders.
+        worker.ticks.append(ReminderClock(svc.sessions, svc.settings.timezone))
+    return worker
 
 
 def _members(svc: Services) -> list[dict[str, str]]:

@@ -28,6 +28,7 @@ from bot.demo import (
     RUNNING_FILE,
     database_url,
     demo_settings,
+    demo_worker,
     instance_dir,
 )
 from bot.fakewecom import FakeWeCom
@@ -115,7 +116,7 @@ def _in_process(instance: Path, db_url: str, req: Request) -> tuple[str, list[di
 
         client = create_app(services=svc).test_client()
         key = _send(WeComSide(settings, clock, client_poster(client)), req)
-        svc.make_worker(concurrency=1).drain()
+        demo_worker(svc).drain()
         return key, fake.snapshot()["delivered"]
     finally:
         svc.close()

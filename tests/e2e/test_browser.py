@@ -9,8 +9,11 @@ import os
 import re
 import shutil
 from collections.abc import Iterator
+from datetime import datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
+import httpx
 import pytest
 from selenium import webdriver
 from selenium.common.exceptions import StaleElementReferenceException
@@ -87,6 +90,30 @@ def member(userid: str) -> str:
     return f'li.member[data-userid="{userid}"]'
 
 
+def interview_start(confirmation: str) -> datetime:
+    """The start time echoed by the schedule command: "2026-11-30 (周一) 11:00–12:00 CST"."""
+    m = re.search(r"(\d{4}-\d{2}-\d{2}) \([^)]*\) (\d{2}:\d{2})", confirmation)
+    assert m, confirmation
+    return datetime.fromisoformat(f"{m.group(1)}T{m.group(2)}").replace(
+        tzinfo=ZoneInfo("Asia/Shanghai"))
+
+
+def move_clock_to(base: str, when: datetime) -> None:
+    """Move the demo clock forward to about `when`, in whole minutes."""
+    now = datetime.fromisoformat(httpx.get(base + "/simulator/api/state", timeout=10)
+                                 .json()["clock"]["now"])
+    minutes = int((when - now).total_seconds() // 60)
+    assert minutes > 0, (when, now)
+    resp = httpx.post(base + "/simulator/api/clock", json={"step": f"+{minutes}m"}, timeout=10)
+    assert resp.status_code == 200, resp.text
+
+
+def clock_offset(base: str) -> float:
+    """How far ahead of real time the demo clock is, in seconds."""
+    return float(httpx.get(base + "/simulator/api/state", timeout=10)
+                 .json()["clock"]["offset_seconds"])
+
+
 def bot_texts(driver: WebDriver) -> list[str]:
     return list(driver.execute_script(
         "return [...document.querySelectorAll('#messages .msg.bot')].map(m => m.innerText);"))
@@ -130,7 +157,6 @@ def test_hr_schedules_and_the_interviewer_sees_it_in_a_real_browser(browser, dem
     wait_text(b, "#messages .msg.event", "EventKey “我的面试”")
     waiter(b).until(lambda d: bot_said(d, "林小雨", "张三"),
                     "我的面试 does not list the new interview")
-    b.save_screenshot(str(tmp_path / "simulator.png"))
 
     # The interviewer accepts; HR sees it on their side.
     answered = len(b.find_elements(By.CSS_SELECTOR, "#messages .msg.bot"))
@@ -141,11 +167,20 @@ def test_hr_schedules_and_the_interviewer_sees_it_in_a_real_browser(browser, dem
     wait_text(b, "#chat-sub", "王芳")
     waiter(b).until(lambda d: bot_said(d, "林小雨", "接受"), "HR was not told that 李四 accepted")
 
+    # Half an hour before the interview (the demo clock moved by the page's API), the worker's
+    # clock reminds the interviewer.
+    move_clock_to(demo.base, interview_start(confirmation) - timedelta(minutes=30))
+    click(b, member("lisi"))
+    wait_text(b, "#chat-sub", "李四")
+    waiter(b).until(lambda d: bot_said(d, "⏰", "林小雨"), "李四 got no reminder")
+    b.save_screenshot(str(tmp_path / "simulator.png"))
+
     # Move the clock a day forward: the whole demo (bot, worker) now lives tomorrow.
     before = b.find_element(By.ID, "clock").text
+    offset = clock_offset(demo.base)
     click(b, 'button.clock-step[data-step="+1d"]')
-    wait_text(b, "#clock-offset", "24.0 小时")
-    assert b.find_element(By.ID, "clock").text != before
+    waiter(b).until(lambda d: d.find_element(By.ID, "clock").text != before, "clock unchanged")
+    assert clock_offset(demo.base) - offset == 86400
 
     # New members can be added with a role.
     b.find_element(By.ID, "new-userid").send_keys("zhaoliu")
