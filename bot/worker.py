@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy.orm import sessionmaker
 
 from bot import outbox
+from bot.groups import group_refused
 from bot.models import OutboxMessage, WorkerHeartbeat
 from bot.sql import insert_ignore
 from bot.wecom.client import WeComClient
@@ -47,6 +48,11 @@ def plain_text(markdown: str) -> str:
 def build_request(row: OutboxMessage, agent_id: int, markdown: bool) -> tuple[str, dict[str, Any]]:
     """The API path and JSON body that deliver one outbox row."""
     msgtype, content = row.msgtype, row.content
+    if row.channel == "appchat_create":
+        spec = json.loads(content)
+        return "appchat/create", {k: spec[k] for k in ("name", "owner", "userlist", "chatid")}
+    if row.channel == "card_update":
+        return "message/update_template_card", {**json.loads(content), "agentid": agent_id}
     if msgtype == "markdown" and not markdown:
         msgtype, content = "text", plain_text(content)
     if msgtype == "text":   # plain text may quote users; WeCom renders <a href> in text
@@ -163,7 +169,9 @@ class Worker:
                                   min_delay=delay)
             else:
                 log.warning("outbox row %s dead: %s", row.id, error)
-                outbox.mark_dead(self.sessions, row, self.worker_id, error)
+                if outbox.mark_dead(self.sessions, row, self.worker_id, error) \
+                        and row.channel == "appchat_create":
+                    group_refused(self.sessions, row, exc, self.clock())
             return
         except TokenUnavailable as exc:
             outbox.mark_retry(self.sessions, row, self.worker_id, self.clock(), str(exc),
