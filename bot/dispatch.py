@@ -6,6 +6,7 @@ leaves nothing behind, and WeCom's retry does the work again.
 """
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -136,7 +137,10 @@ class Bot:
             return [Reply(welcome(ctx), dedupe_key=f"welcome:{sender.wecom_userid}:{day}")], True
         if isinstance(msg, TemplateCardEvent | Event) and msg.event in COMMAND_EVENTS \
                 and msg.event_key:
-            return self.router.dispatch(ctx, msg.event_key), True
+            replies = self.router.dispatch(ctx, msg.event_key)
+            if isinstance(msg, TemplateCardEvent) and msg.response_code:
+                replies.append(_grey_out(msg, ctx))   # the card's buttons are used up
+            return replies, True
         if isinstance(msg, Message):
             return [Reply(ctx.t(*NOT_TEXT))], True
         return [], False
@@ -163,6 +167,15 @@ class Bot:
             content, msgtype = reply.text, "markdown" if reply.markdown else "text"
         outbox.enqueue(s, touser=to, content=content, msgtype=msgtype, now=now,
                        dedupe_key=reply.dedupe_key, source_key=key, channel=reply.channel)
+
+
+def _grey_out(msg: TemplateCardEvent, ctx: Context) -> Reply:
+    """Replace the pressed card's buttons with one greyed-out label (update_template_card)."""
+    label = ctx.t("已处理", "Done")
+    body = {"userids": [msg.from_user_name], "response_code": msg.response_code,
+            "button": {"replace_name": label}}
+    return Reply(json.dumps(body, ensure_ascii=False), to=msg.from_user_name,
+                 channel="card_update")
 
 
 def ensure_user(s: Session, userid: str, settings: Settings, now: datetime) -> User:

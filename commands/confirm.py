@@ -47,9 +47,28 @@ def ask(ctx: Context, action: str, payload: dict[str, Any], zh: str, en: str,
         return Reply(ctx.t(f"{zh}\n回复「确认 {code} 序号」选用（10 分钟内有效），或重新安排其他时间。",
                            f"{en}\nReply “confirm {code} <number>” to take one (valid for "
                            "10 minutes), or schedule another time."))
-    return Reply(ctx.t(f"{zh}\n回复「确认 {code}」执行（10 分钟内有效），或「取消操作」放弃。",
-                       f"{en}\nReply “confirm {code}” within 10 minutes to go ahead, "
-                       "or “abort” to drop it."))
+    text = ctx.t(f"{zh}\n回复「确认 {code}」执行（10 分钟内有效），或「取消操作」放弃。",
+                 f"{en}\nReply “confirm {code}” within 10 minutes to go ahead, "
+                 "or “abort” to drop it.")
+    return Reply(text, card=card(ctx, code, text))
+
+
+def card(ctx: Context, code: str, text: str) -> dict[str, Any] | None:
+    """A button card for the question: one tap instead of typing the code.
+
+    The text still carries the code, so typing it works too (and the group chat, which gets
+    the text, loses nothing). Too long a question stays plain text.
+    """
+    if len(text) > 500:
+        return None
+    labels, words = (("确认", "放弃"), ("确认", "取消操作")) if ctx.lang == "zh" else \
+        (("Confirm", "Drop"), ("confirm", "abort"))
+    return {"card_type": "button_interaction",
+            "main_title": {"title": ctx.t("请确认", "Please confirm")},
+            "sub_title_text": text,
+            "task_id": f"confirm_{ctx.sender.id}_{code}_{int(ctx.now.timestamp())}",
+            "button_list": [{"text": labels[0], "style": 1, "key": f"{words[0]} {code}"},
+                            {"text": labels[1], "style": 2, "key": words[1]}]}
 
 
 @router.command(

@@ -70,3 +70,21 @@ def test_a_group_needs_two_people_and_a_live_interview(team, wecom, fake_wecom, 
     assert "至少需要 2 人" in fake_wecom.messages_to("wangfang")[-1]
     with team.sessions() as s:
         assert s.scalars(select(User)).all()
+
+
+def test_confirmation_card_buttons_work_and_grey_out(team, wecom, fake_wecom, deliver):
+    wecom.text("wangfang", "取消 #1 候选人放弃")
+    deliver()
+    [card] = [d for d in fake_wecom.delivered if d.msgtype == "template_card"]
+    body = card.raw["template_card"]
+    assert body["card_type"] == "button_interaction"
+    confirm_key = body["button_list"][0]["key"]
+    assert confirm_key.startswith("确认 ") and confirm_key[3:] in body["sub_title_text"]
+    wecom.event("wangfang", "template_card_event", EventKey=confirm_key,
+                TaskId=body["task_id"], CardType="button_interaction",
+                ResponseCode=card.response_code)
+    deliver()
+    with team.sessions() as s:
+        assert s.get(Interview, 1).status == "cancelled"
+    assert fake_wecom.card_updates[0]["button"]["replace_name"] == "已处理"
+    assert any("已取消" in m for m in fake_wecom.messages_to("wangfang"))
