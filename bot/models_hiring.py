@@ -32,6 +32,7 @@ DECISIONS = ("pending", "pass", "fail", "hold")
 MODES = ("onsite", "video", "phone", "showmebug")
 # Statuses that free the candidate's round for a new interview (see the partial index).
 _ROUND_FREE = "status NOT IN ('cancelled', 'no_show')"
+_DUE = "feedback_status = 'pending'"
 
 
 def _in(column: str, values: tuple[str, ...]) -> str:
@@ -77,6 +78,8 @@ class Interview(Base):
         CheckConstraint("end_at > start_at", name="ends_after_start"),
         CheckConstraint(_in("status", STATUSES), name="status"),
         Index("ix_interviews_start_at", "start_at"),
+        # Target of the panel's (interview_id, start_at) foreign key, see Panelist.start_at.
+        UniqueConstraint("id", "start_at", name="uq_interviews_id_start_at"),
         # Two live interviews for the same candidate and round are a mistake (Frappe's rule).
         Index("uq_interviews_live_round", "candidate_id", "round", unique=True,
               postgresql_where=text(_ROUND_FREE), sqlite_where=text(_ROUND_FREE)),
@@ -113,13 +116,21 @@ class Panelist(Base):
     __table_args__ = (
         CheckConstraint(_in("rsvp", RSVPS), name="rsvp"),
         CheckConstraint(_in("feedback_status", FEEDBACK_STATES), name="feedback_status"),
-        # "My interviews" starts from the user; the primary key starts from the interview.
-        Index("ix_interview_interviewers_user", "user_id", "interview_id"),
+        ForeignKeyConstraint(["interview_id", "start_at"], ["interviews.id", "interviews.start_at"],
+                             onupdate="CASCADE", ondelete="CASCADE",
+                             name="fk_interview_interviewers_interview"),
+        # "My interviews" and clash checks start from a person and a time range.
+        Index("ix_interview_interviewers_user_start", "user_id", "start_at"),
+        Index("ix_interview_interviewers_feedback_due", "user_id", "start_at",
+              postgresql_where=text(_DUE), sqlite_where=text(_DUE)),
     )
 
-    interview_id: Mapped[int] = mapped_column(
-        RefId, ForeignKey("interviews.id", ondelete="CASCADE"), primary_key=True)
+    interview_id: Mapped[int] = mapped_column(RefId, primary_key=True)
     user_id: Mapped[int] = mapped_column(RefId, ForeignKey("users.id"), primary_key=True)
+    # A copy of interviews.start_at, so that one index on (user_id, start_at) answers "my
+    # interviews this week" without visiting every interview the person ever had. It cannot
+    # drift: the foreign key above is ON UPDATE CASCADE, so moving an interview moves it.
+    start_at: Mapped[datetime] = mapped_column(UTCDateTime)
     rsvp: Mapped[str] = mapped_column(String(16), default="pending")
     rsvp_note: Mapped[str | None] = mapped_column(Text)
     rsvp_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

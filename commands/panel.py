@@ -63,8 +63,8 @@ def add_interviewer(ctx: Context, interview: int, people: list[User]) -> Any:
     before = repo.snapshot(v)
     added = persist(ctx, people)
     for u in added:
-        s.add(Panelist(interview_id=interview, user_id=u.id, rsvp="pending",
-                       feedback_status="pending", nudges=0, added_at=ctx.now))
+        s.add(Panelist(interview_id=interview, user_id=u.id, start_at=v.iv.start_at,
+                       rsvp="pending", feedback_status="pending", nudges=0, added_at=ctx.now))
     s.flush()
     v = repo.view(s, interview)
     settle_status(v)

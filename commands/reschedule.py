@@ -19,6 +19,7 @@ from commands.people import display
 from commands.registry import router
 from commands.router import CommandError, Option, Param
 from commands.render import STATUS, pick
+from commands.schedule import too_long
 from commands.timeparse import format_when
 
 
@@ -61,6 +62,7 @@ def move(ctx: Context, iid: int, start: datetime, end: datetime | None, reason: 
                            f"#{iid} is {_status(iv.status, 'en')}; it cannot be rescheduled.")
     if end is None or minutes:
         end = start + (timedelta(minutes=minutes) if minutes else iv.end_at - iv.start_at)
+    too_long(end - start)
     if start == iv.start_at and end == iv.end_at:
         raise CommandError(f"#{iid} 已经是这个时间，没有改动。", f"#{iid} is already at that time.")
     ids = [u.id for _, u in v.panel]
@@ -78,6 +80,8 @@ def move(ctx: Context, iid: int, start: datetime, end: datetime | None, reason: 
     for p, _ in v.panel:               # the new time needs everyone's answer again
         p.rsvp, p.rsvp_at, p.rsvp_note = "pending", None, None
     s.flush()
+    for p, _ in v.panel:               # the database moved their start_at (ON UPDATE CASCADE)
+        s.expire(p, ["start_at"])
     entry = audit.record(ctx, "reschedule", "interview", iid, before=before,
                          after=repo.snapshot(v), reason=reason)
     names = ctx.t("、", ", ").join(display(u) for _, u in v.panel)

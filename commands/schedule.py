@@ -75,6 +75,7 @@ def schedule(ctx: Context, when: tuple[datetime, datetime | None], interviewers:
     start, end = when
     if end is None or duration:
         end = start + timedelta(minutes=duration or DEFAULT_MINUTES)
+    too_long(end - start)
     spec = Spec(candidate.candidate.id if candidate.candidate else None, candidate.name,
                 start.isoformat(), end.isoformat(), [u.wecom_userid for u in interviewers],
                 round[0] if round else None, round[1] if round else None, mode, position,
@@ -96,6 +97,12 @@ def _take_slot(ctx: Context, payload: dict[str, Any], choice: int | None) -> Any
     missing = [User(wecom_userid=u, name=u, role="interviewer") for u in spec.userids
                if u not in {x.wecom_userid for x in users}]
     return create(ctx, spec, known=users, new=missing)
+
+
+def too_long(length: timedelta) -> None:
+    """Refuse an interview longer than the longest the clash check looks back for."""
+    if length > repo.MAX_LENGTH:
+        raise CommandError("面试最长 8 小时。", "An interview can last at most 8 hours.")
 
 
 def create(ctx: Context, spec: Spec, *, known: list[User], new: list[User]) -> Any:
@@ -135,7 +142,7 @@ def create(ctx: Context, spec: Spec, *, known: list[User], new: list[User]) -> A
                            f"Someone just scheduled this round for {spec.candidate_name}; "
                            "see “interviews”.") from None
     for u in panel:
-        s.add(Panelist(interview_id=iv.id, user_id=u.id, rsvp="pending",
+        s.add(Panelist(interview_id=iv.id, user_id=u.id, start_at=start, rsvp="pending",
                        feedback_status="pending", nudges=0, added_at=ctx.now))
     s.flush()
     v = repo.view(s, iv.id)

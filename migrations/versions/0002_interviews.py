@@ -126,7 +126,8 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['candidate_id'], ['candidates.id'], name=op.f('fk_interviews_candidate_id_candidates')),
     sa.ForeignKeyConstraint(['created_by'], ['users.id'], name=op.f('fk_interviews_created_by_users')),
     sa.ForeignKeyConstraint(['position_id'], ['positions.id'], name=op.f('fk_interviews_position_id_positions')),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_interviews'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_interviews')),
+    sa.UniqueConstraint('id', 'start_at', name='uq_interviews_id_start_at')
     )
     with op.batch_alter_table('interviews', schema=None) as batch_op:
         batch_op.create_index('ix_interviews_start_at', ['start_at'], unique=False)
@@ -142,14 +143,17 @@ def upgrade() -> None:
     sa.Column('nudges', sa.Integer(), nullable=False),
     sa.Column('last_nudged_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('added_at', sa.DateTime(timezone=True), nullable=False),
+    # A copy of interviews.start_at for the (user_id, start_at) index; ON UPDATE CASCADE keeps it in step.
+    sa.Column('start_at', sa.DateTime(timezone=True), nullable=False),
     sa.CheckConstraint("feedback_status IN ('pending', 'submitted', 'waived')", name=op.f('ck_interview_interviewers_feedback_status')),
     sa.CheckConstraint("rsvp IN ('pending', 'accepted', 'declined')", name=op.f('ck_interview_interviewers_rsvp')),
-    sa.ForeignKeyConstraint(['interview_id'], ['interviews.id'], name=op.f('fk_interview_interviewers_interview_id_interviews'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['interview_id', 'start_at'], ['interviews.id', 'interviews.start_at'], name='fk_interview_interviewers_interview', onupdate='CASCADE', ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_interview_interviewers_user_id_users')),
     sa.PrimaryKeyConstraint('interview_id', 'user_id', name=op.f('pk_interview_interviewers'))
     )
     with op.batch_alter_table('interview_interviewers', schema=None) as batch_op:
-        batch_op.create_index('ix_interview_interviewers_user', ['user_id', 'interview_id'], unique=False)
+        batch_op.create_index('ix_interview_interviewers_user_start', ['user_id', 'start_at'], unique=False)
+        batch_op.create_index('ix_interview_interviewers_feedback_due', ['user_id', 'start_at'], unique=False, postgresql_where=sa.text("feedback_status = 'pending'"), sqlite_where=sa.text("feedback_status = 'pending'"))
 
     op.create_table('feedback',
     sa.Column('interview_id', ID, nullable=False),
@@ -174,7 +178,8 @@ def downgrade() -> None:
 
     op.drop_table('feedback')
     with op.batch_alter_table('interview_interviewers', schema=None) as batch_op:
-        batch_op.drop_index('ix_interview_interviewers_user')
+        batch_op.drop_index('ix_interview_interviewers_feedback_due', postgresql_where=sa.text("feedback_status = 'pending'"), sqlite_where=sa.text("feedback_status = 'pending'"))
+        batch_op.drop_index('ix_interview_interviewers_user_start')
 
     op.drop_table('interview_interviewers')
     with op.batch_alter_table('interviews', schema=None) as batch_op:

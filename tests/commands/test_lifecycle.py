@@ -26,6 +26,27 @@ def test_reschedule_moves_keeps_the_length_resets_rsvps_and_tells_old_and_new(de
             in notice.text and "候选人冲突" in notice.text
 
 
+def test_the_panels_copy_of_the_start_follows_the_interview(desk):
+    desk.ask(HR, PLAN)
+    desk.ask(HR, "改期 #1 下周三 10:30")
+    desk.ask(HR, "加面试官 #1 赵六")
+    desk.ask(HR, "改期 #1 下周四 11:00")
+    start = desk.get(Interview, Interview.id == 1).start_at
+    with desk.sessions() as s:
+        from sqlalchemy import select
+        assert set(s.scalars(select(Panelist.start_at))) == {start}
+    assert "下周四" not in desk.ask(LISI, "我的面试") and "2026-12-03 (周四) 11:00" in \
+        desk.ask(LISI, "我的面试")
+
+
+def test_longer_than_eight_hours_is_refused(desk):
+    assert "8 小时之间" in desk.ask(HR, "安排 张三 明天上午9点 面试官 李四 时长:9h")
+    assert "最长 8 小时" in desk.ask(HR, "安排 张三 明天上午9点到晚上6点 面试官 李四")
+    desk.ask(HR, PLAN)
+    assert "at most 8 hours" in desk.ask(HR, "reschedule #1 tomorrow 8am to 5pm")
+    assert desk.get(Interview, Interview.id == 1).start_at.hour == 7
+
+
 def test_reschedule_refuses_no_change_and_clashes_and_finished_interviews(desk):
     desk.ask(HR, PLAN)
     desk.ask(HR, "安排 赵敏 后天上午10点 面试官 李四")

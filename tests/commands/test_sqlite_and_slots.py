@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 
 from bot.db import make_engine, make_sessionmaker, upgrade
 from bot.models import User
-from bot.models_hiring import Candidate, Interview
+from bot.models_hiring import Candidate, Interview, Panelist
 from commands.slots import free_windows, inside, suggest
 from tests.commands.conftest import HR, LISI, Desk
 from tests.conftest import make_settings
@@ -46,6 +46,8 @@ def test_the_main_flow_runs_on_sqlite(sqlite_desk, clock):
     assert "已确认参加" in d.ask(LISI, "接受 #1")
     assert "张三 · 一面 · 视频 · 已确认" in d.ask(LISI, "我的面试")
     assert "已改期 #1" in d.ask(HR, "改期 #1 后天上午10点")
+    assert d.get(Panelist, Panelist.interview_id == 1).start_at == \
+        d.get(Interview, Interview.id == 1).start_at          # ON UPDATE CASCADE on SQLite too
     clock.advance(days=3)
     assert "已提交" in d.ask(LISI, "评价 #1 结论:推荐 评分:4")
     assert "已经开始，不能取消" in d.ask(HR, "取消 #1")
