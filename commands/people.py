@@ -112,6 +112,27 @@ def persist(ctx: Context, users: list[User]) -> list[User]:
     return out
 
 
+def unsynced(session: Session, limit: int = 100) -> list[User]:
+    """Members whose name is still only their userid, oldest first.
+
+    The hook for the worker (commands do no HTTP): for each, call WeCom user/get and pass the
+    name to `directory_name()`. A name set by a person (`name`, `settings name`) is synced too.
+    """
+    return list(session.scalars(select(User).where(User.name_synced.is_(False))
+                                .order_by(User.id).limit(limit)))
+
+
+def directory_name(session: Session, userid: str, name: str | None) -> None:
+    """Record a member's real name from WeCom's directory (None: not visible to the app).
+
+    Either way the member is marked synced, so an unreadable member is not asked about again.
+    """
+    user = session.scalars(select(User).where(User.wecom_userid == userid.lower())).first()
+    if user is not None and not user.name_synced:
+        user.name = (name or user.name)[:128]
+        user.name_synced = True
+
+
 def split_panel(text: str) -> tuple[str | None, str]:
     """(people text after `with` / 面试官, the text before it); else @mentions, else None."""
     m = PANEL_KEYWORD.search(text)

@@ -178,3 +178,17 @@ def test_people_are_found_by_userid_name_and_mention(desk):
         assert "钱七" in err.value.zh and "孙八" in err.value.zh
         fresh = people.resolve(s, "@New.Hire")
         assert fresh.id is None and fresh.wecom_userid == "new.hire"
+
+
+def test_the_name_sync_hook_for_the_worker(desk):
+    desk.ask(HR, "安排 张三 明天下午3点 面试官 @newbie @ghost")
+    with desk.sessions.begin() as s:
+        assert [u.wecom_userid for u in people.unsynced(s)] == ["newbie", "ghost"]
+        people.directory_name(s, "NEWBIE", "牛新")
+        people.directory_name(s, "ghost", None)        # not visible to the app: stop asking
+        people.directory_name(s, LISI, "别的名字")        # a name set by a person stays
+    with desk.sessions() as s:
+        assert people.unsynced(s) == []
+    users = desk.users()
+    assert (users["newbie"].name, users["ghost"].name, users[LISI].name) == ("牛新", "ghost", "李四")
+    assert "已安排 #2" in desk.ask(HR, "安排 赵敏 后天下午3点 面试官 牛新")
