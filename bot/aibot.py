@@ -54,6 +54,7 @@ class AibotMessage:
 
 
 _MENTION = re.compile(r"^\s*(?:@\S+\s*)+")
+_USERID = re.compile(r"[A-Za-z0-9_.@\-]{0,64}")   # WeCom userids; "" when there is no sender
 
 
 def _obj(value: Any) -> dict[str, Any]:
@@ -88,14 +89,17 @@ def parse_aibot(plaintext: bytes | str) -> AibotMessage:
     body = _obj(event.get(name))
     stream = _obj(d.get("stream"))
     userid = sender.get("userid", "")
-    if not isinstance(userid, str) or len(userid) > MAX_ID or len(name) > MAX_ID:
+    if not isinstance(userid, str) or not _USERID.fullmatch(userid) or len(name) > MAX_ID:
         raise AibotError("userid or event name is not WeCom's")
+    # JSON may carry "\u0000", which PostgreSQL cannot store (XML cannot carry it at all).
+    raw_text = raw_text.replace("\x00", "")
     return AibotMessage(
         msgid=str(d.get("msgid", "")), chattype=str(d.get("chattype", "single")),
-        chatid=str(d.get("chatid", "")), userid=userid,
+        chatid=str(d.get("chatid", "")).replace("\x00", ""), userid=userid,
         msgtype=str(d["msgtype"]), text=_MENTION.sub("", raw_text).strip(),
         mentioned=bool(_MENTION.match(raw_text)), response_url=str(d.get("response_url", "")),
-        event=name, event_key=str(body.get("event_key", "")),
+        event=name.replace("\x00", ""),
+        event_key=str(body.get("event_key", "")).replace("\x00", ""),
         stream_id=str(stream.get("id", "")), raw=d)
 
 

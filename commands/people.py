@@ -16,10 +16,15 @@ from sqlalchemy.orm import Session
 from bot.models import User
 from bot.sql import insert_ignore
 from commands.context import Context
+from commands.quote import quote
 from commands.router import CommandError
 
 _USERID = re.compile(r"[A-Za-z0-9_.\-]{1,64}")
 _SEPARATORS = re.compile(r"\s*(?:[,，、;；&/]|\band\b)\s*", re.IGNORECASE)
+# Every word run tried is a query: bound the runs (a name has few words) and the list, or a
+# 3,000-word message costs millions of queries and holds a web thread for hours.
+MAX_NAME_WORDS = 4
+MAX_LIST_WORDS = 60
 # "with" / 面试官 introduce the interviewers of a new interview.
 PANEL_KEYWORD = re.compile(r"(?:(?<=\s)|^)(?:with|interviewers?)\b\s*[:：]?\s*|面试官\s*[:：]?\s*",
                            re.IGNORECASE)
@@ -49,7 +54,8 @@ def resolve(session: Session, query: str) -> User:
     found = matches(session, query)
     if len(found) == 1:
         return found[0]
-    shown = query.strip()
+    raw = query.strip()
+    shown = quote(raw)   # echoed: bounded and inert
     if len(found) > 1:
         choices = "、".join(f"{display(u)}（@{u.wecom_userid}）" for u in found)
         choices_en = ", ".join(f"{display(u)} (@{u.wecom_userid})" for u in found)
@@ -57,8 +63,8 @@ def resolve(session: Session, query: str) -> User:
         raise CommandError(f"「{shown}」有 {len(found)} 位：{choices}。请用 @账号 指定，例如 @{ex}",
                            f"“{shown}” could be {len(found)} people: {choices_en}. "
                            f"Name one by account, e.g. @{ex}")
-    bare = shown.lstrip("@＠")
-    if shown[:1] in "@＠" and _USERID.fullmatch(bare):
+    bare = raw.lstrip("@＠")
+    if raw[:1] in "@＠" and _USERID.fullmatch(bare):
         # Not seen yet, but written as a WeCom account: take it (saved by persist()).
         return User(wecom_userid=bare.lower(), name=bare.lower(), role="interviewer")
     raise CommandError(f"找不到「{shown}」。请用企业微信账号指定（例如 @lisi），或请对方先给我发一条消息",
@@ -70,12 +76,15 @@ def resolve_many(session: Session, text: str) -> list[User]:
     """Several people, separated by spaces, commas, 、 or "and"; names may contain spaces."""
     out: list[User] = []
     problems: list[CommandError] = []
+    if len(text.split()) > MAX_LIST_WORDS:
+        raise CommandError(f"人名太多了（最多 {MAX_LIST_WORDS} 个词）",
+                           f"too many names (at most {MAX_LIST_WORDS} words)")
     for chunk in filter(None, _SEPARATORS.split(text.strip())):
         tokens = chunk.split()
         i = 0
         while i < len(tokens):
             # The longest run of words that names someone ("Li Si" before "Li").
-            for j in range(len(tokens), i, -1):
+            for j in range(min(len(tokens), i + MAX_NAME_WORDS), i, -1):
                 if matches(session, " ".join(tokens[i:j])):
                     break
             try:

@@ -74,3 +74,12 @@ def test_an_agent_id_that_int_would_choke_on_is_no_agent_id(agent):
                                      '{"msgtype": "mixed", "mixed": {"msg_item": 5}}'])
 def test_aibot_objects_of_the_wrong_shape_are_empty_not_a_crash(payload):
     assert parse_aibot(payload).text == ""
+
+
+def test_nul_never_reaches_a_command_and_odd_userids_are_refused():
+    msg = parse_aibot('{"msgtype": "text", "from": {"userid": "lisi"}, '
+                      '"text": {"content": "add candidate a\\u0000b"}}')
+    assert "\x00" not in msg.text
+    for userid in ["li si", "\\u0000", "李四", "x" * 65]:
+        with pytest.raises(AibotError):
+            parse_aibot('{"msgtype": "text", "from": {"userid": "%s"}}' % userid)
