@@ -21,7 +21,6 @@ from werkzeug.middleware.dispatcher import DispatcherMiddleware
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
 from bot import demo_seed
-from bot.clock import ReminderClock
 from bot.db import upgrade
 from bot.fakewecom import FakeWeCom
 from bot.services import Services, build
@@ -153,12 +152,8 @@ class Demo:
 
 
 def demo_worker(svc: Services) -> Worker:
-    """The app's worker, with the reminder clock among its ticks."""
-    worker = svc.make_worker()
-    if not any(isinstance(t, ReminderClock) for t in worker.ticks):
-        # make_worker does not register the reminder clock (yet); the demo must show reminders.
-        worker.ticks.append(ReminderClock(svc.sessions, svc.settings.timezone))
-    return worker
+    """The app's worker (make_worker gives it the reminder clock and the name sync)."""
+    return svc.make_worker()
 
 
 def _members(svc: Services) -> list[dict[str, str]]:

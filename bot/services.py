@@ -13,6 +13,7 @@ from bot.aibot import Aibot
 from bot.clock import ReminderClock
 from bot.db import make_engine, make_sessionmaker
 from bot.dispatch import Bot
+from bot.usersync import NameSync
 from bot.wecom.client import WeComClient
 from bot.wecom.token import TokenStore
 from bot.worker import Worker
@@ -48,8 +49,12 @@ class Services:
         """A worker sending this app's outbox."""
         kwargs.setdefault("concurrency", self.settings.worker_concurrency)
         kwargs.setdefault("lease", timedelta(seconds=self.settings.claim_lease_seconds))
-        return Worker(self.sessions, self.client, agent_id=self.settings.agent_id,
-                      clock=self.clock, markdown=self.settings.markdown, **kwargs)
+        worker = Worker(self.sessions, self.client, agent_id=self.settings.agent_id,
+                        clock=self.clock, markdown=self.settings.markdown, **kwargs)
+        # The worker also runs the clock (reminders, agendas, nudges) and the name sync.
+        worker.ticks += [ReminderClock(self.sessions, self.settings.timezone),
+                         NameSync(self.sessions, self.client)]
+        return worker
 
     def close(self) -> None:
         """Release connections."""

@@ -16,7 +16,7 @@ def set_role(services, userid, role, name):
 
     with services.sessions.begin() as s:
         u = ensure_user(s, userid, services.settings, services.clock())
-        u.role, u.name = role, name
+        u.role, u.name, u.name_synced = role, name, True
 
 
 @pytest.fixture
