@@ -10,12 +10,14 @@ from __future__ import annotations
 import json
 import secrets
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from bot.models_hiring import LIVE
 from commands import audit
 from commands import interviews_repo as repo
 from commands.context import Context, Reply
 from commands.people import display
+from commands.render import when
 from commands.registry import router
 from commands.router import CommandError, Param
 
@@ -28,6 +30,15 @@ def group_name(v: repo.View) -> str:
     if v.position:
         title += f"｜{v.position.title}"
     return title[:NAME_LIMIT]
+
+
+def announce(ctx: Context, v: repo.View, zh: str, en: str, entry_id: int) -> list[Reply]:
+    """Post a change of interview #id to its group (keyed by the audit entry)."""
+    tz = ZoneInfo(ctx.settings.timezone)
+    when_zh = when(v.iv.start_at, v.iv.end_at, tz, "zh")
+    when_en = when(v.iv.start_at, v.iv.end_at, tz, "en")
+    return post(v, f"#{v.iv.id} {v.candidate.name}：{zh}（{when_zh}）",
+                f"#{v.iv.id}: {en} ({when_en})", key=f"group:{v.iv.id}:{entry_id}")
 
 
 def post(v: repo.View, zh: str, en: str, key: str) -> list[Reply]:

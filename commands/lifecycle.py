@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import select
 
 from bot.models_hiring import LIVE, PendingConfirmation
-from commands import audit, notify
+from commands import audit, group, notify
 from commands import interviews_repo as repo
 from commands.confirm import ask, confirmable, drop_pending
 from commands.context import Context, Reply
@@ -86,7 +86,7 @@ def _cancel(ctx: Context, payload: dict[str, Any], choice: int | None) -> list[R
                                                         "Interviewers have been told."))]
     for _, u in v.panel:
         out += notify.cancelled(ctx, v, u, reason, entry.id)
-    return out
+    return out + group.announce(ctx, v, "面试已取消", "cancelled", entry.id)
 
 
 @router.command(

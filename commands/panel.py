@@ -8,7 +8,7 @@ from sqlalchemy import select
 from bot.models import User
 from bot.models_hiring import LIVE, Panelist
 import commands.kinds  # noqa: F401  (registers the parameter kinds used below)
-from commands import audit, notify
+from commands import audit, group, notify
 from commands import interviews_repo as repo
 from commands.confirm import ask, confirmable
 from commands.conflicts import clash_lines
@@ -77,7 +77,8 @@ def add_interviewer(ctx: Context, interview: int, people: list[User]) -> Any:
                        f"Added {names} to #{interview}; notified, awaiting their RSVP."))]
     for u in added:
         out += notify.assigned(ctx, v, u, entry.id)
-    return out
+    return out + group.announce(ctx, v, f"新增面试官 {names}", f"{names} joined the panel",
+                                entry.id)
 
 
 @router.command(
@@ -129,4 +130,6 @@ def _remove(ctx: Context, payload: dict[str, Any], choice: int | None) -> list[R
                          after=repo.snapshot(v))
     return [Reply(ctx.t(f"已将 {display(person)} 从 #{iid} 移除，已通知对方。",
                         f"Removed {display(person)} from #{iid}; they have been told.")),
-            *notify.removed(ctx, v, person, entry.id)]
+            *notify.removed(ctx, v, person, entry.id),
+            *group.announce(ctx, v, f"{display(person)} 不再参加", f"{display(person)} left the panel",
+                            entry.id)]

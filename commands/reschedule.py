@@ -10,7 +10,7 @@ from typing import Any
 
 from bot.models_hiring import LIVE
 import commands.kinds  # noqa: F401  (registers the parameter kinds used below)
-from commands import audit, notify
+from commands import audit, group, notify
 from commands import interviews_repo as repo
 from commands.confirm import confirmable
 from commands.conflicts import chosen_slot, refuse
@@ -94,7 +94,7 @@ def move(ctx: Context, iid: int, start: datetime, end: datetime | None, reason: 
         f"{names} have been asked to confirm again."))]
     for _, u in v.panel:
         out += notify.rescheduled(ctx, v, u, old, reason, entry.id)
-    return out
+    return out + group.announce(ctx, v, "已改期，新时间", "rescheduled, new time", entry.id)
 
 
 def _status(status: str, lang: str) -> str:

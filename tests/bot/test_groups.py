@@ -1,6 +1,8 @@
 """A group chat per interview (appchat): created by the worker, refused clearly."""
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy import select
 
@@ -88,3 +90,23 @@ def test_confirmation_card_buttons_work_and_grey_out(team, wecom, fake_wecom, de
         assert s.get(Interview, 1).status == "cancelled"
     assert fake_wecom.card_updates[0]["button"]["replace_name"] == "已处理"
     assert any("已取消" in m for m in fake_wecom.messages_to("wangfang"))
+
+
+def test_changes_are_posted_to_the_group_without_private_details(team, wecom, fake_wecom,
+                                                                 deliver):
+    with team.sessions.begin() as s:
+        from bot.models_hiring import Candidate
+        s.get(Candidate, 1).phone = "13800138000"
+    wecom.text("wangfang", "建群 #1")
+    deliver()
+    chat_id = chat_of(team)
+    wecom.text("wangfang", "改期 #1 后天下午3点 原因:候选人冲突")
+    wecom.text("wangfang", "移除面试官 #1 王五")
+    deliver()
+    code = re.search(r"确认 ([A-Z2-9]{4})", fake_wecom.messages_to("wangfang")[-1]).group(1)
+    wecom.text("wangfang", f"确认 {code}")
+    deliver()
+    posts = fake_wecom.messages_in(chat_id)
+    assert any("已改期" in p and "2026-11-27" in p for p in posts)
+    assert any("王五 不再参加" in p for p in posts)
+    assert not any("13800138000" in p for p in posts)
