@@ -35,7 +35,7 @@ log = logging.getLogger(__name__)
 FAKE_PREFIX = "/fake-wecom"
 RUNNING_FILE = "demo.json"      # tells `interview-bot simulate` a demo is up, and where
 CLOCK_FILE = "demo-clock.json"
-DB_FILE = "interview-bot.sqlite3"
+DB_FILE = "demo.sqlite3"   # never the file a real app defaults to (config.settings)
 
 
 def instance_dir() -> Path:

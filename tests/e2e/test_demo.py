@@ -54,7 +54,7 @@ def test_demo_serves_the_simulator_on_the_printed_url_and_stops_on_ctrl_c(demo, 
     creds = instance / "dev-credentials.json"
     assert stat.S_IMODE(os.stat(creds).st_mode) == 0o600
     assert json.loads(creds.read_text())["corp_id"].startswith("wwdev")
-    assert (instance / "interview-bot.sqlite3").is_file()
+    assert (instance / "demo.sqlite3").is_file()
     assert (instance / "demo.json").is_file()
 
     assert demo.interrupt() == 0
