@@ -9,7 +9,7 @@ BROWSER_FILES := /usr/bin/chromium /usr/bin/chromedriver /usr/share/fonts/truety
                  /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: demo test install browser screenshot bench reliability clean
+.PHONY: demo test install browser screenshot bench reliability fuzz clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,14 @@ bench: $(STAMP)
 # Retry storm, PostgreSQL restart, WeCom API faults, SIGKILLed workers; ~7 min on 2 cores.
 reliability: $(STAMP)
 	$(PY) reliability/run.py
+
+# Coverage-guided fuzzing with atheris, FUZZ_TIME seconds per harness; not part of `make test`.
+FUZZ_TIME ?= 60
+fuzz: $(STAMP)
+	$(PY) -m pip install --quiet -e '.[fuzz]' --config-settings editable_mode=compat
+	for h in fuzz/fuzz_*.py; do \
+		echo "== $$h"; $(PY) $$h -max_total_time=$(FUZZ_TIME) -print_final_stats=1 || exit 1; \
+	done
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache

@@ -1,0 +1,42 @@
+"""atheris: the command router with every command, on an in-memory SQLite database."""
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from _common import atheris, run
+
+with atheris.instrument_imports():
+    from bot.db import Base, make_engine, make_sessionmaker
+    from bot.dispatch import ensure_user
+    from commands.context import ROLES, Context, Reply
+    from commands.registry import load
+    from config.settings import Settings
+
+ROUTER = load()
+ENGINE = make_engine("sqlite:///:memory:")
+Base.metadata.create_all(ENGINE)
+SESSIONS = make_sessionmaker(ENGINE)
+SETTINGS = Settings()
+NOW = datetime(2026, 11, 25, 2, 0, tzinfo=UTC)
+SEEDS = [s.encode() for s in ["安排 张三 明天下午3点 面试官 @lisi", "schedule Alice fri 3pm with @lisi",
+                              "评价 #1 结论:推荐 评分:4 备注:好", "my interviews", "帮助 安排",
+                              "新建候选人 张三 岗位:后端", "settings tz Asia/Tokyo", "取消 #1 原因"]]
+
+
+def test_one(data: bytes) -> None:
+    """Replies for any text from any role; no exception out of the router."""
+    fdp = atheris.FuzzedDataProvider(data)
+    role = ROLES[fdp.ConsumeIntInRange(0, len(ROLES) - 1)]
+    text = fdp.ConsumeUnicodeNoSurrogates(fdp.remaining_bytes()).replace("\x00", "")
+    with SESSIONS() as s, s.begin():
+        sender = ensure_user(s, "fuzzer", SETTINGS, NOW)
+        sender.role = role
+        ctx = Context(sender=sender, session=s, now=NOW, settings=SETTINGS, source_key="fuzz")
+        with s.begin_nested():
+            replies = ROUTER.dispatch(ctx, text)
+        assert all(isinstance(r, Reply) for r in replies)
+        s.rollback()
+
+
+if __name__ == "__main__":
+    run("commands", test_one, SEEDS)
