@@ -3,16 +3,16 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from _common import atheris, run
+from _common import INSTRUMENT, atheris, run
 
-with atheris.instrument_imports():
+with atheris.instrument_imports(include=INSTRUMENT):
     from bot.db import Base, make_engine, make_sessionmaker
     from bot.dispatch import ensure_user
     from commands.context import ROLES, Context, Reply
     from commands.registry import load
     from config.settings import Settings
 
-ROUTER = load()
+    ROUTER = load()   # imports every command module: inside, so that they are instrumented
 ENGINE = make_engine("sqlite:///:memory:")
 Base.metadata.create_all(ENGINE)
 SESSIONS = make_sessionmaker(ENGINE)
@@ -38,5 +38,10 @@ def test_one(data: bytes) -> None:
         s.rollback()
 
 
+WORDS = ["#1", "#12", "@lisi", "张三", "明天下午3点", "周五 14:00", "下周三", "3-4pm", "tomorrow",
+         "时长:", "dur:", "round:", "轮次:", "形式:", "mode:", "rec:", "结论:", "score:", "notes:",
+         "原因:", "position:", "phone:", "email:", "确认", "confirm", "C1", "面试官", "with", "和"]
+
 if __name__ == "__main__":
-    run("commands", test_one, SEEDS)
+    aliases = [a for c in ROUTER.commands for a in (*c.en, *c.zh)]
+    run("commands", test_one, SEEDS, tokens=aliases + WORDS)

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from _common import atheris, run
+from _common import INSTRUMENT, atheris, run
 
-with atheris.instrument_imports():
+with atheris.instrument_imports(include=INSTRUMENT):
     from commands.timeparse import extract_day, extract_time, parse_time
 
 ZONES = ["Asia/Shanghai", "America/New_York", "Europe/London", "Australia/Lord_Howe"]
@@ -25,5 +25,10 @@ def test_one(data: bytes) -> None:
     extract_day(text, now, tz)
 
 
+TOKENS = ["明天", "后天", "今天", "下周", "本周", "周", "星期", "上午", "下午", "晚上", "凌晨", "中午",
+          "点", "半", "分", "号", "月", "日", "年", "到", "至", "am", "pm", "noon", "midnight",
+          "tomorrow", "next", "this", "last", "in", "hours", "minutes", "mon", "fri", "Dec",
+          ":", "-", "~", "/", "T", "+08:00", "时间:", "dur:", "@", "#"]
+
 if __name__ == "__main__":
-    run("timeparse", test_one, SEEDS)
+    run("timeparse", test_one, SEEDS, tokens=TOKENS)

@@ -1,9 +1,9 @@
 """atheris: crypto.xmlsafe.parse_xml and bot.inbound.parse_message on arbitrary bytes."""
 from __future__ import annotations
 
-from _common import atheris, run
+from _common import INSTRUMENT, atheris, run
 
-with atheris.instrument_imports():
+with atheris.instrument_imports(include=INSTRUMENT):
     from bot.inbound import InboundError, dedupe_key, parse_message
     from crypto import ParseError
     from crypto.xmlsafe import parse_xml
@@ -29,5 +29,11 @@ def test_one(data: bytes) -> None:
         pass
 
 
+TAGS = ["xml", "ToUserName", "FromUserName", "CreateTime", "MsgType", "Content", "MsgId",
+        "AgentID", "Event", "EventKey", "SelectedItems", "SelectedItem", "OptionIds",
+        "OptionId", "QuestionKey", "BatchJob", "Location_X", "Scale", "text", "event",
+        "template_card_event", "change_contact", "batch_job_result", "LOCATION"]
+
 if __name__ == "__main__":
-    run("xml", test_one, SEEDS)
+    run("xml", test_one, SEEDS, tokens=[f"<{t}>" for t in TAGS] + [f"</{t}>" for t in TAGS]
+        + TAGS + ["<![CDATA[", "]]>", "<!DOCTYPE", "<!ENTITY", "&", ";", "<?xml"])

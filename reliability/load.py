@@ -18,15 +18,41 @@ from reliability.stack import AES_KEY, AGENT_ID, CORP_ID, TOKEN
 CRYPTO = WeComCrypto(TOKEN, AES_KEY, CORP_ID)
 
 
-@dataclass(frozen=True)
+_SEAL = threading.Lock()
+
+
+@dataclass
 class Callback:
-    """One signed and encrypted text message; `tag` is echoed in the bot's reply."""
+    """One text message; `tag` is echoed in the bot's reply.
+
+    Sealed (signed, encrypted, timestamped) when first sent, so that a slow run never trips
+    the 300 s timestamp window; every later copy is that same request, as WeCom's retries are.
+    """
 
     msg_id: int
     user: str
     tag: str
-    query: dict[str, str]
-    body: bytes
+    plain: str
+    _sealed: tuple[dict[str, str], bytes] | None = None
+
+    def sealed(self) -> tuple[dict[str, str], bytes]:
+        """(query, body) of the request, the same for every copy."""
+        with _SEAL:
+            if self._sealed is None:
+                body, query = CRYPTO.seal_callback(self.plain, nonce=f"{self.msg_id % 10**9:x}",
+                                                   agent_id=str(AGENT_ID))
+                self._sealed = (query, body)
+            return self._sealed
+
+    @property
+    def query(self) -> dict[str, str]:
+        """The signed query string."""
+        return self.sealed()[0]
+
+    @property
+    def body(self) -> bytes:
+        """The encrypted XML body."""
+        return self.sealed()[1]
 
 
 def text_xml(user: str, content: str, msg_id: int, create_time: int) -> str:
@@ -38,24 +64,18 @@ def text_xml(user: str, content: str, msg_id: int, create_time: int) -> str:
             f"<AgentID>{AGENT_ID}</AgentID></xml>")
 
 
-def messages(n: int, users: int, prefix: str, rate: float = 0.0) -> list[Callback]:
+def messages(n: int, users: int, prefix: str) -> list[Callback]:
     """n distinct messages from `users` members, round robin; each gets a reply naming its tag.
 
     The text is no command, so the reply is "I didn't understand “<tag>” …": one distinct
-    reply per message, which WeCom's duplicate check must never mistake for a resend. With a
-    rate, message i is stamped i/rate seconds later, when it is due (the 300 s window).
+    reply per message, which WeCom's duplicate check must never mistake for a resend.
     """
     base = 7_000_000_000_000_000_000 + (uuid.uuid4().int % 10**12) * 10**6  # fresh each run
-    out = []
     now = int(time.time())
+    out = []
     for i in range(n):
-        tag = f"{prefix}{i:06d}"
-        user = f"rel{i % users:05d}"
-        plain = text_xml(user, f"zz {tag}", base + i, now)
-        stamp = now + (int(i / rate) if rate else 0)
-        body, query = CRYPTO.seal_callback(plain, nonce=f"{i:x}", timestamp=str(stamp),
-                                           agent_id=str(AGENT_ID))
-        out.append(Callback(base + i, user, tag, query, body))
+        tag, user = f"{prefix}{i:06d}", f"rel{i % users:05d}"
+        out.append(Callback(base + i, user, tag, text_xml(user, f"zz {tag}", base + i, now)))
     return out
 
 

@@ -6,6 +6,7 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any, Protocol
 
 import httpx
 
@@ -62,7 +63,8 @@ def effects(result: Result, url: str, keys: set[str]) -> None:
     result.check(set(counts) <= {"sent"}, f"outbox rows not sent: {counts}")
 
 
-def fake_figures(result: Result, fake: FakeClient, *, allow_suppressed: bool) -> dict:
+def fake_figures(result: Result, fake: FaultTarget, *,
+                 allow_suppressed: bool) -> dict[str, Any]:
     """Delivered, suppressed and gettoken figures from the fake WeCom API."""
     state = fake.state()
     sends = state["request_count"] - state["gettoken_calls"]
@@ -83,7 +85,7 @@ class Storm:
 
     messages: int = 10_000
     users: int = 2_000
-    rate: float = 250.0           # new messages a second (each four times)
+    rate: float = 60.0            # new messages a second (each four times): about capacity
     concurrency: int = 32
     workers: int = 2
 
@@ -99,7 +101,7 @@ class Storm:
                 base = stack.web()
                 for i in range(self.workers):
                     stack.worker(f"worker{i}")
-                cbs = messages(self.messages, self.users, "st", rate=self.rate)
+                cbs = messages(self.messages, self.users, "st")
                 schedule = storm_schedule(self.messages, self.rate)
                 log(f"storm: sending {len(schedule)} callbacks for {len(cbs)} messages")
                 sender = Sender(base, self.concurrency)
@@ -121,6 +123,9 @@ class Storm:
         finally:
             stack.close()
             no_secrets(result, stack.logs())
+            kept = stack.cleanup(keep=not result.passed)
+            if kept:
+                result.figures["logs_kept_in"] = kept
             result.seconds = time.monotonic() - started
         return result
 
@@ -129,8 +134,8 @@ class Storm:
 class PgRestart:
     """PostgreSQL stopped in the middle of the load and started again a few seconds later."""
 
-    messages: int = 3_000
-    users: int = 600
+    messages: int = 2_000
+    users: int = 500
     rate: float = 60.0            # messages a second, each once (plus WeCom's retries)
     down_after: float = 0.35      # share of the load sent before the database stops
     down_for: float = 5.0         # seconds without a database
@@ -154,12 +159,15 @@ class PgRestart:
         finally:
             stack.close()
             no_secrets(result, stack.logs())
+            kept = stack.cleanup(keep=not result.passed)
+            if kept:
+                result.figures["logs_kept_in"] = kept
             result.seconds = time.monotonic() - started
         return result
 
     def _run(self, result: Result, stack: Stack, pg: PrivatePostgres, base: str,
              fake: FakeClient, log: Callable[[str], None]) -> None:
-        cbs = messages(self.messages, self.users, "pg", rate=self.rate)
+        cbs = messages(self.messages, self.users, "pg")
         sender = Sender(base, 16)
         tries: dict[int, int] = {}
         lock = threading.Lock()
@@ -206,8 +214,17 @@ class PgRestart:
         exactly_once(result, (c.tag for c in mine), tags_delivered(state, "pg"))
 
 
+class FaultTarget(Protocol):
+    """A fake WeCom API that faults can be injected into: FakeClient, or one in-process."""
+
+    def fail(self, path: str, times: int = 1, **kind: Any) -> None: ...
+    def expire_tokens(self) -> None: ...
+    def slow(self, times: int, seconds: float) -> None: ...
+    def state(self) -> dict[str, Any]: ...
+
+
 # (share of the load sent, what happens to the fake WeCom API, expiries it causes)
-FAULTS: list[tuple[float, str, Callable[[FakeClient], None], int]] = [
+FAULTS: list[tuple[float, str, Callable[[FaultTarget], None], int]] = [
     (0.10, "3 message/send time out (no answer in 5 s)",
      lambda f: f.fail("message/send", 3, timeout=True), 0),
     (0.20, "3 x HTTP 500, 3 x 502, 3 x 503",
@@ -230,7 +247,7 @@ FAULTED_CALLS = 3 + 9 + 5 + 1 + 3 + SLOW_ANSWERS   # message/sends failed on pur
 class ApiFaults:
     """The WeCom API fails in every way it does, in the middle of the load; two workers."""
 
-    messages: int = 2_000
+    messages: int = 1_500
     users: int = 400
     rate: float = 50.0
     workers: int = 2
@@ -247,7 +264,7 @@ class ApiFaults:
                 base = stack.web()
                 for i in range(self.workers):
                     stack.worker(f"worker{i}")
-                cbs = messages(self.messages, self.users, "af", rate=self.rate)
+                cbs = messages(self.messages, self.users, "af")
                 sender = Sender(base, 8)
                 load = threading.Thread(target=sender.play,
                                         args=(cbs, steady_schedule(len(cbs), self.rate)))
@@ -280,6 +297,9 @@ class ApiFaults:
         finally:
             stack.close()
             no_secrets(result, stack.logs())
+            kept = stack.cleanup(keep=not result.passed)
+            if kept:
+                result.figures["logs_kept_in"] = kept
             result.seconds = time.monotonic() - started
         return result
 
@@ -301,8 +321,8 @@ def sent_count(url: str) -> int:
 class WorkerKill:
     """Workers SIGKILLed in the middle of a batch (one, then two at once), three side by side."""
 
-    messages: int = 3_000
-    users: int = 600
+    messages: int = 2_000
+    users: int = 500
     rate: float = 150.0           # callbacks a second, while the workers are sending
     workers: int = 3
     lease: int = 5                # BOT_CLAIM_LEASE_SECONDS
@@ -321,7 +341,7 @@ class WorkerKill:
                 stack.configure(db.url, fake.url, BOT_CLAIM_LEASE_SECONDS=str(self.lease))
                 base = stack.web()
                 alive = [stack.worker(f"worker{i}") for i in range(self.workers)]
-                cbs = messages(self.messages, self.users, "wk", rate=self.rate)
+                cbs = messages(self.messages, self.users, "wk")
                 sender = Sender(base, 8)
                 load = threading.Thread(target=sender.play,
                                         args=(cbs, steady_schedule(len(cbs), self.rate)))
@@ -358,5 +378,8 @@ class WorkerKill:
         finally:
             stack.close()
             no_secrets(result, stack.logs())
+            kept = stack.cleanup(keep=not result.passed)
+            if kept:
+                result.figures["logs_kept_in"] = kept
             result.seconds = time.monotonic() - started
         return result

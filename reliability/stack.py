@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -92,6 +93,7 @@ class Stack:
     workdir: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="reliability-")))
     procs: list[Proc] = field(default_factory=list)
     env: dict[str, str] = field(default_factory=dict)
+    clients: list[FakeClient] = field(default_factory=list)
 
     def start(self, name: str, args: list[str], env: dict[str, str] | None = None) -> Proc:
         """Start a child with its output in workdir/<name>.log."""
@@ -113,7 +115,8 @@ class Stack:
         while time.monotonic() < deadline:
             for line in proc.text().splitlines():
                 if line.startswith("{"):
-                    return FakeClient(json.loads(line)["url"])
+                    self.clients.append(FakeClient(json.loads(line)["url"]))
+                    return self.clients[-1]
             if not proc.alive():
                 break
             time.sleep(0.05)
@@ -156,6 +159,15 @@ class Stack:
         """Stop every child (by its own process group), newest first."""
         for proc in reversed(self.procs):
             proc.stop()
+        for client in self.clients:
+            client.close()
+
+    def cleanup(self, keep: bool) -> str | None:
+        """Remove the logs, or keep them (for a failed scenario) and say where they are."""
+        if keep:
+            return str(self.workdir)
+        shutil.rmtree(self.workdir, ignore_errors=True)
+        return None
 
 
 class FakeClient:
