@@ -1,5 +1,7 @@
 """The fake WeCom API in its own process, plus one fault the fake lacks: a slow answer.
 
+GET /_rel/calls counts the requests of each API (the worker also calls user/get).
+
 `python -m reliability.fake --corp-id … --secret … --agent-id …` prints {"url": …} once
 listening and serves until SIGTERM. POST /_rel/slow {"times": n, "seconds": s} makes the next
 n message/sends be delivered at once but answered only after s seconds: with s above the
@@ -12,6 +14,7 @@ import json
 import signal
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -31,6 +34,7 @@ class SlowFront:
     def __init__(self, fake: FakeWeCom):
         self.fake = fake
         self.times, self.seconds = 0, 0.0
+        self.calls: Counter[str] = Counter()   # requests per API, e.g. "message/send"
         self.lock = threading.Lock()
 
     def _take(self) -> float:
@@ -51,6 +55,14 @@ class SlowFront:
                 self.times, self.seconds = int(rule["times"]), float(rule["seconds"])
             start_response("200 OK", [("Content-Type", "application/json")])
             return [b'{"errcode":0,"errmsg":"ok"}']
+        if path == "/_rel/calls":
+            with self.lock:
+                body = json.dumps(dict(self.calls)).encode()
+            start_response("200 OK", [("Content-Type", "application/json")])
+            return [body]
+        if path.startswith("/cgi-bin/"):
+            with self.lock:
+                self.calls[path.removeprefix("/cgi-bin/")] += 1
         delay = self._take() if path.endswith("/message/send") else 0.0
         body = b"".join(self.fake.wsgi_app(environ, start_response))  # delivered now...
         if delay:

@@ -67,7 +67,7 @@ def fake_figures(result: Result, fake: FaultTarget, *,
                  allow_suppressed: bool) -> dict[str, Any]:
     """Delivered, suppressed and gettoken figures from the fake WeCom API."""
     state = fake.state()
-    sends = state["request_count"] - state["gettoken_calls"]
+    sends = state["calls"].get("message/send", 0)
     result.figures.update(message_send_calls=sends,
                           suppressed_duplicates=state["suppressed_duplicates"],
                           dropped_by_member_limit=state["dropped_count"],
@@ -95,7 +95,7 @@ class Storm:
         started = time.monotonic()
         stack = Stack()
         try:
-            with ScratchDatabase() as db:
+            with ScratchDatabase() as db, stack:   # processes stop before the drop
                 fake = stack.fake()
                 stack.configure(db.url, fake.url)
                 base = stack.web()
@@ -148,7 +148,7 @@ class PgRestart:
         started = time.monotonic()
         stack = Stack()
         try:
-            with PrivatePostgres() as pg:
+            with PrivatePostgres() as pg, stack:   # processes stop before PostgreSQL
                 upgrade(pg.url)
                 fake = stack.fake()
                 stack.configure(pg.url, fake.url, BOT_CLAIM_LEASE_SECONDS=str(self.lease))
@@ -220,7 +220,8 @@ class FaultTarget(Protocol):
     def fail(self, path: str, times: int = 1, **kind: Any) -> None: ...
     def expire_tokens(self) -> None: ...
     def slow(self, times: int, seconds: float) -> None: ...
-    def state(self) -> dict[str, Any]: ...
+    def state(self) -> dict[str, Any]:
+        """/_fake/state's figures plus `calls`: requests per API."""
 
 
 # (share of the load sent, what happens to the fake WeCom API, expiries it causes)
@@ -258,7 +259,7 @@ class ApiFaults:
         started = time.monotonic()
         stack = Stack()
         try:
-            with ScratchDatabase() as db:
+            with ScratchDatabase() as db, stack:   # processes stop before the drop
                 fake = stack.fake(timeout_seconds=6.0)
                 stack.configure(db.url, fake.url)
                 base = stack.web()
@@ -335,7 +336,7 @@ class WorkerKill:
         started = time.monotonic()
         stack = Stack()
         try:
-            with ScratchDatabase() as db:
+            with ScratchDatabase() as db, stack:   # processes stop before the drop
                 fake = stack.fake()
                 fake.slow(-1, self.answer_delay)
                 stack.configure(db.url, fake.url, BOT_CLAIM_LEASE_SECONDS=str(self.lease))

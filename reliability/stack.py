@@ -162,6 +162,12 @@ class Stack:
         for client in self.clients:
             client.close()
 
+    def __enter__(self) -> Stack:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
     def cleanup(self, keep: bool) -> str | None:
         """Remove the logs, or keep them (for a failed scenario) and say where they are."""
         if keep:
@@ -178,8 +184,11 @@ class FakeClient:
         self.http = httpx.Client(base_url=url, timeout=30)
 
     def state(self) -> dict[str, Any]:
-        """GET /_fake/state: deliveries, suppressed duplicates, gettoken calls."""
-        return self.http.get("/_fake/state").raise_for_status().json()  # type: ignore[no-any-return]
+        """GET /_fake/state (deliveries, suppressed duplicates, gettoken calls), and the
+        number of calls of each API as `calls`."""
+        state: dict[str, Any] = self.http.get("/_fake/state").raise_for_status().json()
+        state["calls"] = self.http.get("/_rel/calls").raise_for_status().json()
+        return state
 
     def fail(self, path: str, times: int = 1, **kind: Any) -> None:
         """Fail the next `times` calls of an api (errcode=, status= or timeout=True)."""

@@ -98,6 +98,10 @@ class _Ctx:
         """Aware datetimes for the options; drops skipped wall times unless all are skipped."""
         t = atom.vals["time"]
         if t["off"] is not None:
+            # Real offsets run from -12:00 to +14:00; "+48:00" must be invalid, not a crash.
+            if not -12 * 60 <= t["off"] <= 14 * 60:
+                raise _Invalid(f"“{self.src(atom)}” has no valid UTC offset (-12:00 to +14:00)",
+                               f"「{self.src(atom)}」的时区偏移无效（应在 -12:00 到 +14:00 之间）")
             # An explicit UTC offset fixes the instant; show it in the requested zone.
             fixed = timezone(timedelta(minutes=t["off"]))
             naive = datetime(day.year, day.month, day.day) + timedelta(
