@@ -68,6 +68,14 @@ class Proc:
             pass
         self.popen.wait()
 
+    def terminate(self) -> None:
+        """Ask the group to stop (SIGTERM); `stop` waits for it."""
+        if self.alive():
+            try:
+                os.killpg(self.pid, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
+
     def stop(self, timeout: float = 10.0) -> None:
         """SIGTERM the group, SIGKILL it if it lingers."""
         if not self.alive():
@@ -156,7 +164,9 @@ class Stack:
         return "\n".join(p.text() for p in self.procs)
 
     def close(self) -> None:
-        """Stop every child (by its own process group), newest first."""
+        """Stop every child (by its own process group): all asked at once, then waited for."""
+        for proc in reversed(self.procs):
+            proc.terminate()
         for proc in reversed(self.procs):
             proc.stop()
         for client in self.clients:

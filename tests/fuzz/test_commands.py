@@ -49,7 +49,7 @@ def run(sessions, settings, text: str, role: str) -> list[Reply]:
     return replies
 
 
-@fuzz(250)
+@fuzz(150)
 @given(text=COMMAND | st.text(alphabet=CHARS, max_size=200), role=st.sampled_from(ROLES))
 def test_any_command_text_gets_replies_not_an_exception(sessions, settings, text, role):
     replies = run(sessions, settings, text, role)
@@ -76,7 +76,7 @@ TIME_TEXT = st.lists(st.sampled_from(WORDS + ["上午", "下午", "晚上", "凌
 STATUSES = {"ok", "ambiguous", "past", "invalid", "none"}
 
 
-@fuzz(300)
+@fuzz(200)
 @given(text=TIME_TEXT, now=st.datetimes(min_value=datetime(2000, 1, 1),
                                         max_value=datetime(2090, 1, 1), timezones=st.just(UTC)),
        tz=ZONES)

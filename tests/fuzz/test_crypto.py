@@ -28,13 +28,13 @@ def opens(fn, *args):
         return None
 
 
-@fuzz(300)
+@fuzz(150)
 @given(body=st.binary(max_size=3000), sig=junk, ts=junk, nonce=junk)
 def test_open_xml_on_anything(body, sig, ts, nonce):
     opens(APP.open_xml, body, sig, ts, nonce)
 
 
-@fuzz(300)
+@fuzz(150)
 @given(body=st.binary(max_size=3000) | st.recursive(
     st.none() | st.booleans() | st.integers() | st.text(max_size=50),
     lambda c: st.lists(c, max_size=4) | st.dictionaries(st.sampled_from(
@@ -44,7 +44,7 @@ def test_open_json_on_anything(body, sig):
     opens(APP.open_json, body, sig, TS, "n")
 
 
-@fuzz(300)
+@fuzz(150)
 @given(encrypted=b64 | st.text(max_size=300), nonce=st.text(max_size=20))
 def test_correctly_signed_garbage_reaches_decrypt_and_fails_cleanly(encrypted, nonce):
     body = json.dumps({"encrypt": encrypted}).encode()
@@ -52,7 +52,7 @@ def test_correctly_signed_garbage_reaches_decrypt_and_fails_cleanly(encrypted, n
     opens(APP.verify_url, sign(TOKEN, TS, nonce, encrypted), TS, nonce, encrypted)
 
 
-@fuzz(300)
+@fuzz(150)
 @given(plain=st.binary(max_size=2000), receive_id=st.text(max_size=40))
 def test_any_plaintext_round_trips_and_a_wrong_receive_id_is_refused(plain, receive_id):
     key = aes_key(KEY)
@@ -63,7 +63,7 @@ def test_any_plaintext_round_trips_and_a_wrong_receive_id_is_refused(plain, rece
             decrypt(key, sealed, CORP)
 
 
-@fuzz(300)
+@fuzz(150)
 @given(data=st.data())
 def test_bit_flips_in_a_sealed_callback_are_refused(data):
     body, query = APP.seal_callback("<xml><Content>帮助</Content></xml>", nonce="n1",
@@ -77,7 +77,7 @@ def test_bit_flips_in_a_sealed_callback_are_refused(data):
     assert result in (None, b"<xml><Content>\xe5\xb8\xae\xe5\x8a\xa9</Content></xml>")
 
 
-@fuzz(200)
+@fuzz(100)
 @given(raw=st.binary(min_size=0, max_size=600).map(lambda b: b + b"\x00" * (-len(b) % 16)))
 def test_signed_ciphertext_of_random_blocks_fails_cleanly(raw):
     encrypted = base64.b64encode(raw).decode()

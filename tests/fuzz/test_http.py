@@ -37,7 +37,7 @@ def web(services, settings, db, fake_wecom, clock):
     svc.client.close()
 
 
-@fuzz(150)
+@fuzz(60)
 @given(path=st.sampled_from(PATHS), query=QUERY, body=st.binary(max_size=2000),
        method=st.sampled_from(["POST", "GET"]))
 def test_random_requests_get_a_defined_status(web, path, query, body, method):
@@ -46,7 +46,7 @@ def test_random_requests_get_a_defined_status(web, path, query, body, method):
     assert resp.status_code in ALLOWED
 
 
-@fuzz(150)
+@fuzz(60)
 @given(raw=st.binary(max_size=300), path=st.sampled_from(PATHS))
 def test_raw_query_strings_with_invalid_utf8(web, raw, path):
     client, _, _ = web
@@ -55,7 +55,7 @@ def test_raw_query_strings_with_invalid_utf8(web, raw, path):
     assert client.post(f"{path}?{query}", data=b"<xml/>").status_code in ALLOWED
 
 
-@fuzz(150)
+@fuzz(60)
 @given(plain=callback_xml() | st.binary(max_size=400), nonce=st.text(max_size=12))
 def test_signed_and_encrypted_random_app_callbacks(web, plain, nonce):
     client, app_crypto, _ = web
@@ -67,7 +67,7 @@ def test_signed_and_encrypted_random_app_callbacks(web, plain, nonce):
     assert resp.status_code in {200, 400}, plain
 
 
-@fuzz(150)
+@fuzz(60)
 @given(plain=aibot_json() | st.binary(max_size=300))
 def test_signed_and_encrypted_random_aibot_callbacks(web, plain):
     client, _, ai_crypto = web

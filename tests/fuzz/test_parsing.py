@@ -13,7 +13,7 @@ from tests.fuzz.strategies import aibot_json, callback_xml
 from tests.fuzz.support import HOSTILE_XML, fuzz, within
 
 
-@fuzz(150)
+@fuzz(100)
 @given(data=st.binary(max_size=2000) | st.text(max_size=500) | callback_xml())
 def test_parse_xml_returns_a_dict_or_parse_error(data):
     try:
@@ -22,7 +22,7 @@ def test_parse_xml_returns_a_dict_or_parse_error(data):
         pass
 
 
-@fuzz(150)
+@fuzz(100)
 @given(xml=callback_xml() | st.binary(max_size=500))
 def test_parse_message_returns_a_message_or_inbound_error(xml):
     try:
@@ -33,7 +33,7 @@ def test_parse_message_returns_a_message_or_inbound_error(xml):
     assert dedupe_key(msg).startswith("app:")
 
 
-@fuzz(150)
+@fuzz(100)
 @given(payload=aibot_json() | st.text(max_size=300) | st.binary(max_size=300))
 def test_parse_aibot_returns_a_message_or_aibot_error(payload):
     try:
