@@ -156,7 +156,7 @@ def set_role(sessions: sessionmaker, userid: str, role: str, now: datetime,
             user.role = role
             if name:
                 user.name = name
-        if name and hasattr(User, "name_synced"):
+        if name:
             user.name_synced = True   # a person chose this name: WeCom's sync leaves it alone
     return user, created
 

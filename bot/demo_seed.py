@@ -56,17 +56,11 @@ def seed_users(sessions: sessionmaker, now: datetime) -> int:
         known = set(s.scalars(select(User.wecom_userid)).all())
         for m in COMPANY:
             if m.userid not in known:
-                user = User(wecom_userid=m.userid, name=m.name, role=m.role, created_at=now)
-                mark_name_known(user)
-                s.add(user)
+                # name_synced: a real name, so the worker's user/get sync leaves it alone.
+                s.add(User(wecom_userid=m.userid, name=m.name, role=m.role, created_at=now,
+                           name_synced=True))
                 created += 1
     return created
-
-
-def mark_name_known(user: User) -> None:
-    """Say that a user's name is a real one, not just the userid (so nothing overwrites it)."""
-    if hasattr(User, "name_synced"):   # the column arrives with the interview migrations
-        user.name_synced = True
 
 
 def can_schedule(router: Router) -> bool:

@@ -196,6 +196,7 @@ def test_role_set_creates_or_updates_and_users_list_shows_it(db, pg_url, service
     with services.sessions() as s:
         user = s.scalars(select(User)).one()
     assert (user.wecom_userid, user.name, user.role) == ("wangfang", "王芳", "admin")
+    assert user.name_synced      # a name an admin chose is not overwritten by the sync
     rc, lines = run(admin.users, users_ns(), pg_url, ())
     assert rc == 0 and lines[-1] == "1 member(s)"
     assert lines[1].split()[:3] == ["wangfang", "王芳", "admin"]

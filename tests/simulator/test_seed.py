@@ -13,7 +13,9 @@ def test_members_are_seeded_once_with_their_roles(dev_services, clock):
     assert demo_seed.seed_users(dev_services.sessions, clock()) == len(demo_seed.COMPANY)
     assert demo_seed.seed_users(dev_services.sessions, clock()) == 0
     with dev_services.sessions() as s:
-        roles = {u.wecom_userid: (u.name, u.role) for u in s.scalars(select(User))}
+        users = s.scalars(select(User)).all()
+        roles = {u.wecom_userid: (u.name, u.role) for u in users}
+    assert all(u.name_synced for u in users)     # real names: WeCom's sync keeps them
     assert roles["wangfang"] == ("王芳", "hr")
     assert roles["lisi"] == ("李四", "interviewer")
     assert roles["zhaolei"][1] == "admin"
