@@ -82,8 +82,7 @@ def seed_interviews(sessions: sessionmaker, router: Router,
     `send(userid, text)` must go through the real callback path (the simulator's WeComSide).
     """
     if not can_schedule(router):
-        # TODO(issue 5): interviews are not seeded until the interview commands register
-        # `schedule` in commands/registry.py COMMAND_MODULES; then this seeds by itself.
+        # Only the command may create interviews; without it the sample company has none.
         log.warning("demo seed: no schedule command yet, so no sample interviews")
         return 0
     if hr_has_spoken(sessions):
