@@ -17,6 +17,8 @@ from bot.fakewecom import FakeWeCom
 from tests.conftest import ADMIN, AES_KEY, AGENT_ID, CORP_ID, SECRET, TOKEN
 
 ROOT = Path(__file__).resolve().parents[2]
+AIBOT_TOKEN = "aibotE2eToken"
+AIBOT_KEY = "kWxPEV2UEDyxWpmPdKC3F4dgPDmOvfKX1HGnEUDS1aR"
 BIN = Path(sys.executable).parent
 
 
@@ -40,7 +42,8 @@ def env(db, pg_url, fake_server, tmp_path) -> dict[str, str]:
     return {**os.environ, "WECOM_CORP_ID": CORP_ID, "WECOM_AGENT_ID": str(AGENT_ID),
             "WECOM_SECRET": SECRET, "WECOM_TOKEN": TOKEN, "WECOM_ENCODING_AES_KEY": AES_KEY,
             "WECOM_API_BASE": url, "DATABASE_URL": pg_url, "BOT_ADMINS": ADMIN,
-            "WEB_CONCURRENCY": "2", "BOT_LOG_LEVEL": "INFO"}
+            "WEB_CONCURRENCY": "2", "BOT_LOG_LEVEL": "INFO",
+            "WECOM_AIBOT_TOKEN": AIBOT_TOKEN, "WECOM_AIBOT_ENCODING_AES_KEY": AIBOT_KEY}
 
 
 class Proc:
