@@ -42,8 +42,9 @@ bench: $(STAMP)
 	$(PY) bench/run.py
 
 # Retry storm, PostgreSQL restart, WeCom API faults, SIGKILLed workers; ~7 min on 2 cores.
+# RELIABILITY_ARGS="--results reliability/RESULTS.md" also writes the figures down.
 reliability: $(STAMP)
-	$(PY) reliability/run.py
+	$(PY) reliability/run.py $(RELIABILITY_ARGS)
 
 # Coverage-guided fuzzing with atheris, FUZZ_TIME seconds per harness; not part of `make test`.
 FUZZ_TIME ?= 60
