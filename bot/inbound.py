@@ -14,7 +14,6 @@ from typing import Any
 from crypto import ParseError
 from crypto.xmlsafe import parse_xml
 
-
 MAX_ID = 64   # the longest userid (and more than any MsgId or event name) WeCom sends
 
 

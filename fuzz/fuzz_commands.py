@@ -18,9 +18,10 @@ Base.metadata.create_all(ENGINE)
 SESSIONS = make_sessionmaker(ENGINE)
 SETTINGS = Settings()
 NOW = datetime(2026, 11, 25, 2, 0, tzinfo=UTC)
-SEEDS = [s.encode() for s in ["安排 张三 明天下午3点 面试官 @lisi", "schedule Alice fri 3pm with @lisi",
-                              "评价 #1 结论:推荐 评分:4 备注:好", "my interviews", "帮助 安排",
-                              "新建候选人 张三 岗位:后端", "settings tz Asia/Tokyo", "取消 #1 原因"]]
+SEEDS = [s.encode() for s in [
+    "安排 张三 明天下午3点 面试官 @lisi", "schedule Alice fri 3pm with @lisi", "my interviews",
+    "评价 #1 结论:推荐 评分:4 备注:好", "帮助 安排", "新建候选人 张三 岗位:后端",
+    "settings tz Asia/Tokyo", "取消 #1 原因"]]
 
 
 def test_one(data: bytes) -> None:

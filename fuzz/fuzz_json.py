@@ -16,7 +16,8 @@ KEYS = ["msgid", "aibotid", "chattype", "chatid", "from", "userid", "response_ur
         "text", "content", "mixed", "msg_item", "voice", "stream", "id", "event", "eventtype",
         "enter_chat", "template_card_event", "event_key", "encrypt", "Encrypt"]
 SEEDS = [b'{"msgid":"m1","chattype":"group","chatid":"c","from":{"userid":"lisi"},'
-         b'"msgtype":"mixed","mixed":{"msg_item":[{"msgtype":"text","text":{"content":"@b help"}}]}}',
+         b'"msgtype":"mixed","mixed":{"msg_item":[{"msgtype":"text",'
+         b'"text":{"content":"@b help"}}]}}',
          b'{"msgtype":"event","event":{"eventtype":"template_card_event",'
          b'"template_card_event":{"event_key":"help"}},"from":{"userid":"a"}}',
          b'{"encrypt":"abc"}']

@@ -42,7 +42,8 @@ def within(fn: Callable[[], Any], seconds: float = HANG) -> Any:
 def laughs(levels: int = 10) -> str:
     """The billion laughs: nested entities that expand to gigabytes if anyone expands them."""
     ents = "".join(f'<!ENTITY l{i} "{("&l" + str(i - 1) + ";") * 10}">' for i in range(1, levels))
-    return f'<?xml version="1.0"?><!DOCTYPE xml [<!ENTITY l0 "lol">{ents}]><xml>&l{levels - 1};</xml>'
+    return (f'<?xml version="1.0"?><!DOCTYPE xml [<!ENTITY l0 "lol">{ents}]>'
+            f"<xml>&l{levels - 1};</xml>")
 
 
 XXE = ('<?xml version="1.0"?><!DOCTYPE xml [<!ENTITY x SYSTEM "file:///etc/passwd">]>'

@@ -60,15 +60,16 @@ def test_any_command_text_gets_replies_not_an_exception(sessions, settings, text
 def test_ten_thousand_characters_after_any_command(sessions, settings, alias):
     for tail in ("x" * 10_000, " 张三 明天下午3点" * 1000, "#1 " * 3000, "a:" * 5000):
         text = f"{alias} {tail}"
-        replies = within(lambda: run(sessions, settings, text, "admin"))
+        replies = within(lambda text=text: run(sessions, settings, text, "admin"))
         # No amplification: a reply may quote the message, not multiply it.
         assert sum(len(r.text) for r in replies) < len(text) + 2000, alias
 
 
 ZONES = st.sampled_from(["Asia/Shanghai", "UTC", "America/New_York", "Europe/London",
                          "Australia/Lord_Howe", "Pacific/Chatham", "America/St_Johns"])
-TIME_TEXT = st.lists(st.sampled_from(WORDS + ["上午", "下午", "晚上", "凌晨", "中午", "点", "半", "号",
-                                              "月", "日", "am", "pm", "noon", "midnight", "到",
+TIME_TEXT = st.lists(st.sampled_from(WORDS + ["上午", "下午", "晚上", "凌晨", "中午", "点", "半",
+                                              "号", "月", "日", "am", "pm", "noon", "midnight",
+                                              "到",
                                               "~", "-", "next", "last", "in 2 hours", "2小时后",
                                               "12/1", "Dec 1", "十二点", "3:00", "15:30",
                                               "+08:00", "+48:00", "-13:00", "T15:00+99:00"]),

@@ -93,7 +93,8 @@ def test_megabyte_bodies(web):
     resp = within(lambda: client.post("/wecom/callback", query_string=query, data=big))
     assert resp.status_code == 400     # read whole, signature checked, decrypted: no message
     for path in PATHS:
-        resp = within(lambda: client.post(path, query_string=query, data=b"x" * (limit + 1)))
+        resp = within(lambda path=path: client.post(path, query_string=query,
+                                                    data=b"x" * (limit + 1)))
         assert resp.status_code == 413
 
 
@@ -105,7 +106,8 @@ def test_a_ten_thousand_character_command_through_the_callback(web):
                  f"<CreateTime>1</CreateTime><MsgType>text</MsgType>"
                  f"<Content><![CDATA[{text}]]></Content><MsgId>{len(text)}</MsgId></xml>")
         body, query = app_crypto.seal_callback(plain, nonce="n")
-        resp = within(lambda: client.post("/wecom/callback", query_string=query, data=body))
+        resp = within(lambda q=query, b=body: client.post("/wecom/callback", query_string=q,
+                                                          data=b))
         assert resp.status_code == 200
 
 

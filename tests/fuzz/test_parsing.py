@@ -1,11 +1,14 @@
 """Fuzzing XML and JSON parsing: parse_xml, parse_message, parse_aibot -> value or their error."""
 from __future__ import annotations
 
+import json
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.aibot import AibotError, dedupe_key as aibot_key, parse_aibot
+from bot.aibot import AibotError, parse_aibot
+from bot.aibot import dedupe_key as aibot_key
 from bot.inbound import Inbound, InboundError, dedupe_key, parse_message
 from crypto import ParseError
 from crypto.xmlsafe import parse_xml
@@ -80,6 +83,6 @@ def test_nul_never_reaches_a_command_and_odd_userids_are_refused():
     msg = parse_aibot('{"msgtype": "text", "from": {"userid": "lisi"}, '
                       '"text": {"content": "add candidate a\\u0000b"}}')
     assert "\x00" not in msg.text
-    for userid in ["li si", "\\u0000", "李四", "x" * 65]:
+    for userid in ["li si", "\x00", "李四", "x" * 65, 7]:
         with pytest.raises(AibotError):
-            parse_aibot('{"msgtype": "text", "from": {"userid": "%s"}}' % userid)
+            parse_aibot(json.dumps({"msgtype": "text", "from": {"userid": userid}}))
