@@ -6,77 +6,23 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Protocol
 
 import httpx
 
 from bot.db import upgrade
+from reliability.checks import (
+    FaultTarget,
+    effects,
+    fake_figures,
+    held_by,
+    no_secrets,
+    sent_count,
+    settle,
+)
 from reliability.load import Attempt, Sender, messages, steady_schedule, storm_schedule
 from reliability.privatepg import PrivatePostgres
-from reliability.report import (
-    Result,
-    exactly_once,
-    outbox_counts,
-    query,
-    rows_per_message,
-    tags_delivered,
-)
-from reliability.stack import AES_KEY, SECRET, TOKEN, FakeClient, ScratchDatabase, Stack
-
-
-def settle(url: str, timeout: float, grace: float = 1.0) -> bool:
-    """Wait until no outbox row is pending or being sent; False on timeout."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        counts = outbox_counts(url)
-        if not counts.get("pending") and not counts.get("sending"):
-            time.sleep(grace)   # a wrongly doubled send would show up now
-            return True
-        time.sleep(0.25)
-    return False
-
-
-def no_secrets(result: Result, logs: str) -> None:
-    """The logs of every process hold no secret, Token, EncodingAESKey or access_token."""
-    leaked = [name for name, value in (("WECOM_SECRET", SECRET), ("WECOM_TOKEN", TOKEN),
-                                       ("WECOM_ENCODING_AES_KEY", AES_KEY),
-                                       ("an access_token", "fake-token-")) if value in logs]
-    result.figures["log_lines_checked_for_secrets"] = logs.count("\n")
-    result.check(not leaked, f"secrets in the logs: {leaked}")
-
-
-def effects(result: Result, url: str, keys: set[str]) -> None:
-    """One dedupe row and one outbox row per message, every outbox row sent."""
-    inbound = rows_per_message(url, "SELECT dedupe_key, count(*) FROM inbound_messages "
-                                    "GROUP BY dedupe_key")
-    replies = rows_per_message(url, "SELECT source_key, count(*) FROM outbox "
-                                    "GROUP BY source_key")
-    counts = outbox_counts(url)
-    result.figures.update(dedupe_rows=sum(inbound[k] for k in keys),
-                          outbox_rows=sum(replies[k] for k in keys), outbox_by_status=counts)
-    result.check(all(inbound[k] == 1 for k in keys),
-                 f"{sum(1 for k in keys if inbound[k] != 1)} messages without exactly one "
-                 "dedupe row")
-    result.check(all(replies[k] == 1 for k in keys),
-                 f"{sum(1 for k in keys if replies[k] != 1)} messages without exactly one "
-                 "outbox row")
-    result.check(set(counts) <= {"sent"}, f"outbox rows not sent: {counts}")
-
-
-def fake_figures(result: Result, fake: FaultTarget, *,
-                 allow_suppressed: bool) -> dict[str, Any]:
-    """Delivered, suppressed and gettoken figures from the fake WeCom API."""
-    state = fake.state()
-    sends = state["calls"].get("message/send", 0)
-    result.figures.update(message_send_calls=sends,
-                          suppressed_duplicates=state["suppressed_duplicates"],
-                          dropped_by_member_limit=state["dropped_count"],
-                          gettoken_calls=state["gettoken_calls"])
-    result.check(allow_suppressed or state["suppressed_duplicates"] == 0,
-                 f"{state['suppressed_duplicates']} resends reached WeCom (suppressed there)")
-    result.check(state["dropped_count"] == 0,
-                 f"{state['dropped_count']} messages dropped by WeCom's member limit")
-    return state
+from reliability.report import Result, exactly_once, tags_delivered
+from reliability.stack import FakeClient, ScratchDatabase, Stack
 
 
 @dataclass
@@ -214,16 +160,6 @@ class PgRestart:
         exactly_once(result, (c.tag for c in mine), tags_delivered(state, "pg"))
 
 
-class FaultTarget(Protocol):
-    """A fake WeCom API that faults can be injected into: FakeClient, or one in-process."""
-
-    def fail(self, path: str, times: int = 1, **kind: Any) -> None: ...
-    def expire_tokens(self) -> None: ...
-    def slow(self, times: int, seconds: float) -> None: ...
-    def state(self) -> dict[str, Any]:
-        """/_fake/state's figures plus `calls`: requests per API."""
-
-
 # (share of the load sent, what happens to the fake WeCom API, expiries it causes)
 FAULTS: list[tuple[float, str, Callable[[FaultTarget], None], int]] = [
     (0.10, "3 message/send time out (no answer in 5 s)",
@@ -303,19 +239,6 @@ class ApiFaults:
                 result.figures["logs_kept_in"] = kept
             result.seconds = time.monotonic() - started
         return result
-
-
-def held_by(url: str, pid: int) -> int:
-    """Outbox rows a worker process has claimed and not finished."""
-    [(n,)] = query(url, "SELECT count(*) FROM outbox WHERE status = 'sending' "
-                        "AND claimed_by LIKE %s", f"%:{pid}:%")
-    return int(n)
-
-
-def sent_count(url: str) -> int:
-    """Outbox rows sent so far."""
-    [(n,)] = query(url, "SELECT count(*) FROM outbox WHERE status = 'sent'")
-    return int(n)
 
 
 @dataclass

@@ -9,8 +9,9 @@ import httpx
 
 from bot.fakewecom import FakeWeCom
 from bot.services import build
+from reliability.checks import effects, fake_figures
 from reliability.report import Result, exactly_once, outbox_counts, tags_delivered
-from reliability.scenarios import FAULTED_CALLS, FAULTS, SLOW_ANSWERS, effects, fake_figures
+from reliability.scenarios import FAULTED_CALLS, FAULTS, SLOW_ANSWERS
 
 
 class LateAnswers(httpx.BaseTransport):
