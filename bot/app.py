@@ -10,8 +10,13 @@ from config.settings import Settings
 
 
 def create_app(settings: Settings | None = None, *, services: Services | None = None,
-               transport: httpx.BaseTransport | None = None) -> Flask:
-    """Build the web app; settings come from the environment unless given."""
+               transport: httpx.BaseTransport | None = None,
+               simulator: bool | None = None) -> Flask:
+    """Build the web app; settings come from the environment unless given.
+
+    The simulator is mounted when BOT_SIMULATOR is on (simulator=None) or when asked; the demo
+    passes False and mounts its own, wired to its in-process fake WeCom.
+    """
     setup_logging()
     if services is None:
         settings = (settings or Settings.from_env()).validated()
@@ -24,4 +29,9 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
     app.register_blueprint(callback.bp)
     app.register_blueprint(aibot_callback.bp)
     app.register_blueprint(health.bp)
+    if services.settings.simulator if simulator is None else simulator:
+        # install() refuses to run with production credentials (bot/simulator/guard.py).
+        from bot.simulator import install
+
+        install(app)
     return app

@@ -103,7 +103,7 @@ class Demo:
         self.services = svc = build(settings, clock=clock)
         from bot.app import create_app
 
-        app = create_app(services=svc)
+        app = create_app(services=svc, simulator=False)
         sim = install(app, link=LocalFake(self.fake), callback_url=base + "/wecom/callback")
         app.add_url_rule("/", "demo_root", lambda: redirect("/simulator/"))
         app.wsgi_app = DispatcherMiddleware(  # type: ignore[method-assign]

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.models import OutboxMessage
 from bot.sql import insert_ignore
+from commands.quote import no_tags
 
 TEXT_LIMIT = 2048            # bytes, for text and markdown content (protocol §6.3)
 PER_MINUTE, PER_HOUR = 30, 1000  # per member from one app; WeCom drops the excess silently
@@ -56,6 +57,10 @@ def enqueue(session: Session, *, touser: str, content: str, now: datetime,
     With a dedupe_key, a second enqueue of the same key writes nothing: that is how
     notifications, reminders and welcomes are made exactly-once.
     """
+    if msgtype == "text" and channel in ("app", "appchat"):
+        # Plain text may quote users, and WeCom renders <a href> in text: make it inert first,
+        # then split, since the full-width brackets are longer in UTF-8.
+        content = no_tags(content)
     parts = split_utf8(content) if msgtype in ("text", "markdown") else [content]
     written = 0
     for i, part in enumerate(parts):

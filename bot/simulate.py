@@ -114,7 +114,7 @@ def _in_process(instance: Path, db_url: str, req: Request) -> tuple[str, list[di
     try:
         from bot.app import create_app
 
-        client = create_app(services=svc).test_client()
+        client = create_app(services=svc, simulator=False).test_client()
         key = _send(WeComSide(settings, clock, client_poster(client)), req)
         demo_worker(svc).drain()
         return key, fake.snapshot()["delivered"]

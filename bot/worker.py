@@ -54,9 +54,9 @@ def build_request(row: OutboxMessage, agent_id: int, markdown: bool) -> tuple[st
     if row.channel == "card_update":
         return "message/update_template_card", {**json.loads(content), "agentid": agent_id}
     if msgtype == "markdown" and not markdown:
-        msgtype, content = "text", plain_text(content)
-    if msgtype == "text":   # plain text may quote users; WeCom renders <a href> in text
-        content = no_tags(content)
+        # Text is made inert when it is queued (bot.outbox); this fallback text is made here.
+        msgtype = "text"
+        content = no_tags(plain_text(content)).encode()[:outbox.TEXT_LIMIT].decode("utf-8", "ignore")
     payload: dict[str, Any]
     if msgtype == "template_card":
         payload = {"template_card": json.loads(content)}

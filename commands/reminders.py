@@ -181,7 +181,8 @@ def agendas(s: Session, now: datetime, org: Org, sent: set[str]) -> list[Reply]:
                      .join(User, User.id == Panelist.user_id)
                      .where(Interview.status.in_(LIVE), Panelist.rsvp != "declined",
                             Interview.start_at > now,
-                            Interview.start_at < now + timedelta(hours=38))).all()
+                            Interview.start_at < now + timedelta(hours=38))
+                     .order_by(Interview.start_at, Interview.id)).all()
     mine: dict[tuple[int, date], list[int]] = defaultdict(list)
     people: dict[int, User] = {}
     for iid, start, user in rows:
@@ -196,7 +197,7 @@ def agendas(s: Session, now: datetime, org: Org, sent: set[str]) -> list[Reply]:
         key = f"agenda:{uid}:{day.isoformat()}"
         if key in sent or not user_setting(s, uid, "digest_enabled"):
             continue
-        out.append(_agenda(s, people[uid], day, sorted(set(iids)), org, key))
+        out.append(_agenda(s, people[uid], day, list(dict.fromkeys(iids)), org, key))
     return out + _hr_summaries(s, now, org, sent, at)
 
 

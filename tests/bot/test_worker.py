@@ -240,3 +240,20 @@ def test_dedupe_key_makes_enqueue_idempotent(services):
     put(services, "lisi", "remind", dedupe_key="remind:1:lisi:60")
     put(services, "lisi", "remind", dedupe_key="remind:1:lisi:60")
     assert len(rows(services)) == 1
+
+
+def test_text_is_made_inert_before_it_is_split(services, fake_wecom):
+    text = "\n".join(f"<a href='x'>{i}</a> " + "<" * 60 for i in range(60))   # grows 3x
+    put(services, "lisi", text)
+    services.make_worker().drain()
+    parts = fake_wecom.messages_to("lisi")
+    assert parts and all(len(p.encode()) <= 2048 for p in parts)
+    assert not any("<" in p for p in parts)
+    assert all(r.status == "sent" for r in rows(services))
+
+
+def test_the_long_english_help_of_an_admin_is_delivered(services, wecom, fake_wecom, deliver):
+    wecom.text("boss", "help")      # BOT_ADMINS: the longest help there is
+    deliver()
+    assert fake_wecom.messages_to("boss")
+    assert all(r.status == "sent" for r in rows(services))

@@ -69,9 +69,16 @@ def test_help_on_an_unknown_topic_is_inert(text):
     assert inert(reply.text)
 
 
-def test_a_text_message_on_the_wire_carries_no_tag():
-    row = OutboxMessage(touser="lisi", msgtype="text", channel="app",
-                        content='看不懂 <a href="http://evil.example">x</a>')
+def test_a_text_message_on_the_wire_carries_no_tag(services):
+    from sqlalchemy import select
+
+    from bot import outbox
+
+    with services.sessions.begin() as s:    # text is made inert when it is queued
+        outbox.enqueue(s, touser="lisi", content='看不懂 <a href="http://evil.example">x</a>',
+                       now=services.clock())
+    with services.sessions() as s:
+        row = s.scalars(select(OutboxMessage)).one()
     path, body = build_request(row, 1000002, markdown=True)
     assert path == "message/send" and "<a" not in body["text"]["content"]
     assert "evil.example" in body["text"]["content"]       # shown, not hidden

@@ -21,11 +21,14 @@ ROUTES = [("GET", "/simulator/"), ("GET", "/simulator/api/state"),
 def test_a_production_app_has_no_simulator_routes(settings, db, clock, switched_on):
     prod = replace(settings, simulator=switched_on)       # the real API base, real-looking ids
     svc = build(prod, clock=clock, engine=db)
-    client = create_app(services=svc).test_client()
+    if switched_on:                 # BOT_SIMULATOR=1 with real credentials: the app won't start
+        with pytest.raises(SimulatorRefused):
+            create_app(services=svc)
+    client = create_app(services=svc, simulator=False).test_client()
     for method, path in ROUTES:
         assert client.open(path, method=method, json={}).status_code == 404, path
     with pytest.raises(SimulatorRefused):
-        install(create_app(services=svc))
+        install(create_app(services=svc, simulator=False))
     svc.client.close()
 
 

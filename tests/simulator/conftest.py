@@ -46,7 +46,7 @@ def dev_services(db: Any, dev_settings: Settings, dev_fake: FakeWeCom,
 def sim_app(dev_services: Services, dev_fake: FakeWeCom) -> Any:
     from bot.app import create_app
 
-    app = create_app(services=dev_services)
+    app = create_app(services=dev_services, simulator=False)
     install(app, link=LocalFake(dev_fake), post=client_poster(app.test_client()))
     return app
 

@@ -161,7 +161,7 @@ def test_the_demo_clock_moves_forward_for_the_bot_and_the_worker(db, dev_setting
     fake = FakeWeCom(corp_id=creds.corp_id, secret=creds.secret, agent_id=creds.agent_id,
                      clock=lambda: demo_clock().timestamp())
     svc = build(dev_settings, transport=fake.transport(), clock=demo_clock, engine=db)
-    app = create_app(services=svc)
+    app = create_app(services=svc, simulator=False)
     install(app, link=LocalFake(fake), post=lambda q, b: 200)
     worker = svc.make_worker()
     woken = []
@@ -186,7 +186,7 @@ def test_a_sealed_message_from_the_moved_clock_is_accepted(db, dev_settings, cre
     demo_clock.advance(timedelta(days=3))
     fake = FakeWeCom(corp_id=creds.corp_id, secret=creds.secret, agent_id=creds.agent_id)
     svc = build(dev_settings, transport=fake.transport(), clock=demo_clock, engine=db)
-    app = create_app(services=svc)
+    app = create_app(services=svc, simulator=False)
     sim = install(app, link=LocalFake(fake), post=client_poster(app.test_client()))
     assert sim.side.text("lisi", "help").startswith("app:msg:")
     svc.client.close()
@@ -235,8 +235,7 @@ def test_with_defaults_it_posts_to_its_own_server_and_reads_a_remote_fake(db, de
     fake_server = fake.serve()
     settings = dataclasses.replace(dev_settings, api_base=fake_server.url)
     svc = build(settings, engine=db)
-    app = create_app(services=svc)
-    install(app)
+    app = create_app(services=svc)          # BOT_SIMULATOR on: mounted by create_app itself
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()

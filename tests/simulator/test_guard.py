@@ -119,3 +119,25 @@ def test_offset_clock_moves_forward_tells_listeners_and_persists(tmp_path):
 def test_a_damaged_clock_file_starts_at_real_time(tmp_path):
     (tmp_path / "clock.json").write_text("{not json")
     assert OffsetClock.load(tmp_path / "clock.json").offset == timedelta(0)
+
+
+def test_bot_simulator_1_mounts_the_simulator_in_any_app(engine):
+    from bot.app import create_app
+    from bot.services import build
+
+    svc = build(dev(database_url="sqlite://"), engine=engine)
+    app = create_app(services=svc)
+    assert "simulator" in app.extensions
+    assert app.test_client().get("/simulator/").status_code == 200
+    svc.client.close()
+
+
+def test_bot_simulator_1_with_real_credentials_refuses_to_start(engine):
+    from bot.app import create_app
+    from bot.services import build
+
+    svc = build(dev(api_base="https://qyapi.weixin.qq.com", database_url="sqlite://"),
+                engine=engine)
+    with pytest.raises(SimulatorRefused):
+        create_app(services=svc)
+    svc.client.close()
