@@ -37,6 +37,8 @@ def find_candidate(session: Session, text: str) -> CandidateRef:
             raise CommandError(f"没有候选人 C{m.group(1)}", f"there is no candidate C{m.group(1)}")
         return CandidateRef(found, found.name)
     name = " ".join(text.split())
+    if len(name) > 128:
+        raise CommandError("候选人姓名太长（最多 128 字）", "a candidate's name is at most 128 characters")
     same = list(session.scalars(select(Candidate).where(
         func.lower(Candidate.name) == name.lower()).order_by(Candidate.id)))
     if len(same) > 1:

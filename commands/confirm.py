@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from bot.models_hiring import PendingConfirmation
 from commands.context import Context, Reply, role_allows
+from commands.quote import quote
 from commands.registry import router
 from commands.router import ROLE_NAMES, CommandError, Param, as_replies
 
@@ -80,7 +81,7 @@ def card(ctx: Context, code: str, text: str) -> dict[str, Any] | None:
     example=("确认 7Q4K", "confirm 7Q4K"))
 def confirm(ctx: Context, code: str, choice: int | None = None) -> Any:
     """Run the action parked behind `code`, once."""
-    code = code.upper()
+    code = quote(code.upper(), 8)   # echoed back below
     row = ctx.session.scalars(select(PendingConfirmation).where(
         PendingConfirmation.actor_id == ctx.sender.id, PendingConfirmation.code == code)
         .with_for_update().execution_options(populate_existing=True)).first()

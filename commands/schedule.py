@@ -27,6 +27,7 @@ from commands.registry import router
 from commands.render import headline, mode_text, round_text, when
 from commands.router import CommandError, Option, Param
 from commands.slots import inside
+from commands.usage import usage_error
 
 DEFAULT_MINUTES = 60
 
@@ -76,6 +77,9 @@ def schedule(ctx: Context, when: tuple[datetime, datetime | None], interviewers:
     if end is None or duration:
         end = start + timedelta(minutes=duration or DEFAULT_MINUTES)
     too_long(end - start)
+    if location and len(location) > 256:
+        raise usage_error("schedule", [("地点太长（最多 256 字）",
+                                        "the location is too long (256 at most)")])
     spec = Spec(candidate.candidate.id if candidate.candidate else None, candidate.name,
                 start.isoformat(), end.isoformat(), [u.wecom_userid for u in interviewers],
                 round[0] if round else None, round[1] if round else None, mode, position,

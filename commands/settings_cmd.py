@@ -118,9 +118,9 @@ def _set_mine(ctx: Context, key: str, value: str) -> str:
         else:
             new = _offsets(value)
             before = set_user_setting(s, user.id, key, new, ctx.now)
-    except (ValueError, KeyError, ZoneInfoNotFoundError):
-        raise usage_error("settings", [(f"「{value}」不是有效的值", f"“{value}” is not a valid "
-                                                                f"value")]) from None
+    except (ValueError, KeyError, ZoneInfoNotFoundError, OSError):   # OSError: odd zone names
+        raise usage_error("settings", [(f"「{quote(value)}」不是有效的值",
+                                        f"“{quote(value)}” is not a valid value")]) from None
     audit.record(ctx, "setting", "setting", f"{user.wecom_userid}:{key}",
                  before={key: before}, after={key: new})
     return ctx.t(f"已更新：{key} = {_fmt(new)}。", f"Updated: {key} = {_fmt(new)}.")
@@ -142,8 +142,9 @@ def _org(ctx: Context, rest: str) -> str:
         value = ORG_KEYS[key][1](words[1])
     except (ValueError, TypeError):
         ex = ORG_KEYS[key][2]
-        raise usage_error("settings", [(f"「{words[1]}」不是 {key} 的有效值（例如 {ex}）",
-                                        f"“{words[1]}” is not a valid {key} (e.g. {ex})")]) from None
+        raise usage_error("settings", [(f"「{quote(words[1])}」不是 {key} 的有效值（例如 {ex}）",
+                                        f"“{quote(words[1])}” is not a valid {key} (e.g. {ex})")]) \
+            from None
     if value is None:                  # "default" / 默认
         value = ORG_DEFAULTS[key]
     before = set_org_setting(ctx.session, key, value, by=ctx.sender, now=ctx.now)
