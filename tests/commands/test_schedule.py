@@ -142,3 +142,11 @@ def test_new_members_are_interviewers_with_their_userid_as_name(desk):
     desk.ask(HR, "安排 张三 明天下午3点 面试官 @Zhou.Q")
     u: User = desk.users()["zhou.q"]
     assert u.name == "zhou.q" and u.name_synced is False
+
+
+def test_overlong_values_are_refused_before_the_database(desk):
+    text = desk.ask(HR, "安排 张三 明天下午3点 面试官 李四 地点:" + "三" * 300)
+    assert "地点太长" in text and desk.count(Interview) == 0
+    text = desk.ask(HR, "新建候选人 " + "张" * 200 + " 邮箱:" + "a" * 300 + "@example.com")
+    assert "姓名太长" in text and "邮箱" in text and len(text) < 400
+    assert desk.count(Candidate) == 0
