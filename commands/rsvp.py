@@ -1,7 +1,8 @@
 """`accept #id` / `接受 #编号` and `decline #id reason` / `拒绝 #编号 原因`: an interviewer's answer.
 
-A decline does not change the interview's status (HR decides what to do); it flags the
-interview and tells its HR. When everyone has accepted, the interview becomes confirmed.
+When everyone has accepted, the interview becomes confirmed. A decline keeps the interview on
+(HR decides what to do): it flags it (needs_attention), tells its HR, and a confirmed interview
+goes back to scheduled, since "confirmed" means everyone has said yes.
 """
 from __future__ import annotations
 
