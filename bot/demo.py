@@ -52,6 +52,8 @@ def demo_settings(creds: DevCredentials, api_base: str, db_url: str) -> Settings
     """Settings for the demo: dev credentials, the fake API, the simulator on."""
     return Settings(corp_id=creds.corp_id, agent_id=creds.agent_id, secret=creds.secret,
                     token=creds.token, encoding_aes_key=creds.encoding_aes_key,
+                    aibot_token=creds.aibot_token,
+                    aibot_encoding_aes_key=creds.aibot_encoding_aes_key,
                     api_base=api_base, database_url=db_url, simulator=True).validated()
 
 
@@ -104,7 +106,8 @@ class Demo:
         from bot.app import create_app
 
         app = create_app(services=svc, simulator=False)
-        sim = install(app, link=LocalFake(self.fake), callback_url=base + "/wecom/callback")
+        sim = install(app, link=LocalFake(self.fake), callback_url=base + "/wecom/callback",
+                      aibot_url=base + "/wecom/aibot")
         app.add_url_rule("/", "demo_root", lambda: redirect("/simulator/"))
         app.wsgi_app = DispatcherMiddleware(  # type: ignore[method-assign]
             app.wsgi_app, {FAKE_PREFIX: self.fake.wsgi_app})

@@ -13,7 +13,9 @@ from flask import Flask
 from bot.services import Services
 from bot.simulator.fakelink import FakeLink, RemoteFake
 from bot.simulator.guard import SimulatorRefused, check
-from bot.simulator.wecom_side import PostFn, WeComSide, http_poster, own_server_poster
+from bot.simulator.wecom_side import (AibotPostFn, AibotSide, PostFn, WeComSide,
+                                      http_aibot_poster, http_poster, own_server_aibot_poster,
+                                      own_server_poster)
 
 # The app menu a real deployment configures in the admin console: (label, EventKey). The key is
 # a command's text, and the bot answers in the key's language, so Chinese labels get Chinese keys.
@@ -30,11 +32,13 @@ class Simulator:
     link: FakeLink
     side: WeComSide
     started_at: datetime
+    group: AibotSide
     menu: tuple[tuple[str, str], ...] = field(default=MENU)
 
 
 def install(app: Flask, *, link: FakeLink | None = None, callback_url: str | None = None,
-            post: PostFn | None = None) -> Simulator:
+            post: PostFn | None = None, aibot_url: str | None = None,
+            aibot_post: AibotPostFn | None = None) -> Simulator:
     """Mount the simulator on `app` (idempotent); raises SimulatorRefused on real settings."""
     if "simulator" in app.extensions:
         return app.extensions["simulator"]  # type: ignore[no-any-return]
@@ -43,8 +47,11 @@ def install(app: Flask, *, link: FakeLink | None = None, callback_url: str | Non
     if post is None:
         # Default: our own server over loopback HTTP, exactly as WeCom reaches it.
         post = http_poster(callback_url) if callback_url else own_server_poster()
+    if aibot_post is None:
+        aibot_post = http_aibot_poster(aibot_url) if aibot_url else own_server_aibot_poster()
     sim = Simulator(services=svc, link=link or RemoteFake(svc.settings.api_base),
-                    side=WeComSide(svc.settings, svc.clock, post), started_at=svc.clock())
+                    side=WeComSide(svc.settings, svc.clock, post), started_at=svc.clock(),
+                    group=AibotSide(svc.settings, svc.clock, aibot_post))
     from bot.simulator.views import bp
 
     app.register_blueprint(bp)

@@ -88,6 +88,37 @@ def send() -> ResponseReturnValue:
     return jsonify(key=key)
 
 
+@bp.get("/api/group")
+def group_history() -> ResponseReturnValue:
+    """The group chat's messages (members' and the intelligent bot's), oldest first."""
+    g = sim().group
+    return jsonify(enabled=g.enabled, chatid=g.CHAT_ID, messages=g.history(),
+                   hint="@面试助手 安排 张三 明天下午3点 面试官 李四")
+
+
+@bp.post("/api/group")
+def group_send() -> ResponseReturnValue:
+    """A member types in the group; it goes to /wecom/aibot as WeCom's intelligent bot would."""
+    body = request.get_json(silent=True) or {}
+    userid = str(body.get("userid", body.get("user", ""))).strip().lower()
+    text = str(body.get("text", "")).strip()
+    if not _USERID.fullmatch(userid):
+        return _error(400, "choose a member first")
+    if not text or len(text) > MAX_TEXT:
+        return _error(400, f"type 1 to {MAX_TEXT} characters")
+    s = sim()
+    if not s.group.enabled:
+        return _error(409, "no intelligent bot configured (WECOM_AIBOT_TOKEN / "
+                           "WECOM_AIBOT_ENCODING_AES_KEY)")
+    names = {u["userid"]: u["name"] for u in history.members(s.services.sessions,
+                                                              s.link.state())}
+    try:
+        reply = s.group.say(userid, names.get(userid, userid), text)
+    except CallbackRefused as exc:
+        return _error(502, str(exc))
+    return jsonify(reply=reply, messages=s.group.history())
+
+
 @bp.post("/api/users")
 def add_user() -> ResponseReturnValue:
     """Add a member to the fake directory and give them a role (as an admin would)."""

@@ -12,7 +12,7 @@ from bot.services import Services, build
 from bot.simulator import Simulator, install
 from bot.simulator.devcreds import DevCredentials, generate
 from bot.simulator.fakelink import LocalFake
-from bot.simulator.wecom_side import client_poster
+from bot.simulator.wecom_side import client_aibot_poster, client_poster
 from config.settings import Settings
 
 
@@ -25,6 +25,8 @@ def creds() -> DevCredentials:
 def dev_settings(creds: DevCredentials, pg_url: str) -> Settings:
     return Settings(corp_id=creds.corp_id, agent_id=creds.agent_id, secret=creds.secret,
                     token=creds.token, encoding_aes_key=creds.encoding_aes_key,
+                    aibot_token=creds.aibot_token,
+                    aibot_encoding_aes_key=creds.aibot_encoding_aes_key,
                     api_base="http://127.0.0.1", database_url=pg_url, simulator=True).validated()
 
 
@@ -47,7 +49,9 @@ def sim_app(dev_services: Services, dev_fake: FakeWeCom) -> Any:
     from bot.app import create_app
 
     app = create_app(services=dev_services, simulator=False)
-    install(app, link=LocalFake(dev_fake), post=client_poster(app.test_client()))
+    client = app.test_client()
+    install(app, link=LocalFake(dev_fake), post=client_poster(client),
+            aibot_post=client_aibot_poster(client))
     return app
 
 
