@@ -124,3 +124,12 @@ def test_new_dev_credentials_include_aibot_ones(tmp_path: Path):
     assert creds.aibot_token and len(creds.aibot_encoding_aes_key) == 43
     assert creds.aibot_token != creds.token
     assert load_or_create(tmp_path) == creds
+
+
+def test_the_page_has_the_group_chat(page):
+    html = page.get("/simulator/").get_data(as_text=True)
+    assert "群聊 Group" in html and 'id="group-as"' in html
+    assert "@面试助手 安排 张三 明天下午3点 面试官 李四" in html
+    js = page.get("/simulator/static/app.js").get_data(as_text=True)
+    assert 'api("group"' in js
+    assert group(page)["enabled"] is True

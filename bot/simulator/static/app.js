@@ -12,6 +12,13 @@ let lastChat = "";
 let lastUsers = "";
 let busy = false;
 let tz = "Asia/Shanghai";   // the organisation's time zone, from the server
+// "chat": the chosen member's one-to-one chat with the app; "group": the group chat, where
+// members @-mention the intelligent bot (sent to /wecom/aibot as WeCom would).
+// ?view=group opens the group chat.
+let view = (new URLSearchParams(location.search).get("view") || localStorage.getItem("sim.view")) === "group" ? "group" : "chat";
+let groupAs = localStorage.getItem("sim.groupAs") || "";
+let usersById = {};
+const GROUP_HINT = "@面试助手 安排 张三 明天下午3点 面试官 李四";
 
 async function api(path, body) {
   const opts = body === undefined ? {} : {
@@ -35,16 +42,17 @@ const ROLE_LABEL = {admin: "管理员 admin", hr: "HR", interviewer: "面试官 
 function seen(userid) { return Number(localStorage.getItem("sim.seen." + userid) || 0); }
 
 function renderMembers(users) {
-  const key = JSON.stringify(users) + current;
+  const key = JSON.stringify(users) + current + view;
   if (key === lastUsers) return;
   lastUsers = key;
   const list = el("members");
   list.innerHTML = "";
   for (const u of users) {
-    if (u.userid === current) localStorage.setItem("sim.seen." + u.userid, u.received);
-    const unread = u.userid === current ? 0 : Math.max(0, u.received - seen(u.userid));
+    const open = view === "chat" && u.userid === current;
+    if (open) localStorage.setItem("sim.seen." + u.userid, u.received);
+    const unread = open ? 0 : Math.max(0, u.received - seen(u.userid));
     const li = document.createElement("li");
-    li.className = "member" + (u.userid === current ? " active" : "");
+    li.className = "member" + (open ? " active" : "");
     li.dataset.userid = u.userid;
     li.innerHTML = `<span class="avatar role-${u.role}">${escapeHtml(u.name.slice(-2))}</span>
       <span class="who"><span class="name">${escapeHtml(u.name)}</span>
@@ -54,10 +62,29 @@ function renderMembers(users) {
     list.appendChild(li);
   }
   const me = users.find((u) => u.userid === current);
-  el("chat-sub").textContent = me
-    ? `你是 ${me.name}（${ROLE_LABEL[me.role] || me.role}）· you are ${me.userid}`
-    : "选择左侧成员开始 · choose a member on the left";
+  el("group-entry").classList.toggle("active", view === "group");
+  document.body.classList.toggle("group-view", view === "group");
+  renderGroupAs(users);
+  if (view === "group") {
+    el("chat-title").textContent = "面试协调群 · 群聊";
+    el("chat-sub").textContent = "群里 @面试助手 才会回复 · the bot answers only when @-mentioned";
+    el("composer").placeholder = "在群里发言，@面试助手 叫机器人 · Enter 发送";
+  } else {
+    el("chat-title").textContent = "面试助手";
+    el("chat-sub").textContent = me
+      ? `你是 ${me.name}（${ROLE_LABEL[me.role] || me.role}）· you are ${me.userid}`
+      : "选择左侧成员开始 · choose a member on the left";
+    el("composer").placeholder = "输入消息，Enter 发送 · type a message, Enter sends";
+  }
   document.body.classList.toggle("no-user", !me);
+}
+
+function renderGroupAs(users) {
+  const select = el("group-as");
+  if (!users.some((u) => u.userid === groupAs)) groupAs = current;
+  select.innerHTML = users.map((u) =>
+    `<option value="${escapeHtml(u.userid)}">${escapeHtml(u.name)}（${ROLE_LABEL[u.role] || u.role}）</option>`).join("");
+  select.value = groupAs;
 }
 
 function renderClock(clock) {
@@ -161,11 +188,47 @@ function renderMessages(messages) {
   if (atBottom || messages.length) box.scrollTop = box.scrollHeight;
 }
 
+function renderGroup(g) {
+  const key = "group:" + groupAs + JSON.stringify(g);
+  if (key === lastChat) return;
+  lastChat = key;
+  const box = el("messages");
+  box.innerHTML = g.messages.length ? "" : (g.enabled
+    ? `<div class="empty">群里还没有消息。试试：${escapeHtml(g.hint || GROUP_HINT)}<br>No messages yet: @-mention the bot.</div>`
+    : '<div class="empty">没有配置智能机器人（WECOM_AIBOT_TOKEN / WECOM_AIBOT_ENCODING_AES_KEY）。<br>No intelligent bot is configured.</div>');
+  let lastDay = "";
+  for (const m of g.messages) {
+    const at = new Date(m.at * 1000);
+    const day = at.toLocaleDateString("zh-CN", {timeZone: tz, month: "long", day: "numeric", weekday: "short"});
+    if (day !== lastDay) {
+      lastDay = day;
+      box.insertAdjacentHTML("beforeend", `<div class="day">${escapeHtml(day)}</div>`);
+    }
+    const mine = m.from === "user" && m.userid === groupAs;
+    const time = at.toLocaleTimeString("zh-CN", {timeZone: tz, hour: "2-digit", minute: "2-digit"});
+    const row = document.createElement("div");
+    row.className = `msg ${mine ? "user" : m.from === "bot" ? "bot" : "other"} kind-${m.kind}`;
+    let avatar = "", sender = "";
+    if (m.from === "bot") {
+      avatar = '<span class="avatar bot-avatar">面</span>';
+      sender = '<div class="sender">面试助手</div>';
+    } else if (!mine) {
+      const u = usersById[m.userid] || {};
+      avatar = `<span class="avatar role-${escapeHtml(u.role || "")}">${escapeHtml((m.name || m.userid).slice(-2))}</span>`;
+      sender = `<div class="sender">${escapeHtml(m.name || m.userid)}</div>`;
+    }
+    const content = m.from === "user" ? `<div class="bubble">${renderText(m.content)}</div>` : messageHtml(m);
+    row.innerHTML = `${avatar}<div class="body">${sender}${content}<div class="time">${time}</div></div>`;
+    box.appendChild(row);
+  }
+  if (g.messages.length) box.scrollTop = box.scrollHeight;
+}
+
 async function poll() {
   if (busy) return;
   busy = true;
   try {
-    const s = await api("state?user=" + encodeURIComponent(current));
+    const s = await api("state?user=" + encodeURIComponent(view === "group" ? "" : current));
     tz = s.clock.tz;
     renderClock(s.clock);
     renderMenu(s.menu);
@@ -178,8 +241,10 @@ async function poll() {
       current = hr.userid;
       localStorage.setItem("sim.user", current);
     }
+    usersById = Object.fromEntries(s.users.map((u) => [u.userid, u]));
     renderMembers(s.users);
-    renderMessages(s.messages);
+    if (view === "group") renderGroup(await api("group"));
+    else renderMessages(s.messages);
   } catch (e) {
     toast("无法连接模拟器 · " + e.message);
   } finally {
@@ -198,7 +263,9 @@ async function act(body) {
 }
 
 function choose(userid) {
-  if (userid === current) return;
+  if (userid === current && view === "chat") return;
+  view = "chat";
+  localStorage.setItem("sim.view", view);
   current = userid;
   localStorage.setItem("sim.user", userid);
   lastChat = "";
@@ -207,12 +274,45 @@ function choose(userid) {
   poll();
 }
 
+function chooseGroup() {
+  if (view === "group") return;
+  view = "group";
+  localStorage.setItem("sim.view", view);
+  lastChat = "";
+  lastUsers = "";
+  poll();
+}
+
+async function groupSay(text) {
+  const who = el("group-as").value;
+  if (!who) { toast("先添加一个成员 · add a member first"); return; }
+  try {
+    await api("group", {userid: who, text});
+  } catch (e) {
+    toast("发送失败 · " + e.message);
+  }
+  setTimeout(poll, 150);
+}
+
 function sendComposer() {
   const text = el("composer").value.trim();
   if (!text) return;
   el("composer").value = "";
-  act({kind: "text", text});
+  if (view === "group") groupSay(text);
+  else act({kind: "text", text});
 }
+
+el("group-entry").addEventListener("click", chooseGroup);
+el("group-as").addEventListener("change", () => {
+  groupAs = el("group-as").value;
+  localStorage.setItem("sim.groupAs", groupAs);
+  lastChat = "";
+  poll();
+});
+el("group-hint").addEventListener("click", () => {
+  el("composer").value = GROUP_HINT;
+  el("composer").focus();
+});
 
 el("send").addEventListener("click", sendComposer);
 el("composer").addEventListener("keydown", (e) => {
