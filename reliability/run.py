@@ -8,6 +8,7 @@ scratch database per scenario (dropped after), the restart scenario a private in
 from __future__ import annotations
 
 import argparse
+import os
 import platform
 import sys
 import time
@@ -32,10 +33,13 @@ def log(msg: str) -> None:
 
 def markdown(results: list[Result], started: str, seconds: float) -> str:
     """The results as reliability/RESULTS.md."""
+    load = " / ".join(f"{x:.1f}" for x in os.getloadavg())
     out = ["# Reliability results", "",
-           f"`make reliability` on {started}, {seconds:.0f} s in all; machine: "
-           f"{platform.machine()}, {_cpus()} CPUs, Python {platform.python_version()}, "
-           f"{platform.system()} {platform.release()}.", ""]
+           f"`make reliability RELIABILITY_ARGS=\"--results reliability/RESULTS.md\"` on "
+           f"{started}, {seconds:.0f} s in all; machine: {platform.machine()}, {_cpus()} CPUs, "
+           f"Python {platform.python_version()}, {platform.system()} {platform.release()}; "
+           f"load average at the end {load} (1/5/15 min; other processes included).", "",
+           "What each scenario does and checks: [README.md](README.md).", ""]
     for r in results:
         out += [f"## {r.name}: {'PASS' if r.passed else 'FAIL'} ({r.seconds:.0f} s)", "",
                 "| figure | value |", "|---|---|"]
@@ -45,8 +49,6 @@ def markdown(results: list[Result], started: str, seconds: float) -> str:
 
 
 def _cpus() -> int:
-    import os
-
     return len(os.sched_getaffinity(0))
 
 
