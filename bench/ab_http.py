@@ -78,28 +78,39 @@ def main() -> int:
             servers[name] = (proc, url)
         bench.stop_default_ours()
         bench.reset_spine()
-        warm = bench.reqfile("ab-warm", bench.factory.many(3000, SENDERS))
-        for proc, url in servers.values():
+        for i, (proc, url) in enumerate(servers.values()):
+            warm = bench.reqfile(f"ab-warm-{i}", bench.factory.many(3000, SENDERS))
             bench.wrk_with_cpu(proc, url, OUR_PATH, warm, 3, db=True)
         per_round = 20000
         names = ["peer", *servers]
         for r in range(a.rounds):
-            data = bench.reqfile(f"ab-round{r}", bench.factory.many(per_round, SENDERS))
+            # Each of ours gets its own messages: they share one database, so messages one of
+            # them took in would be cheap duplicates for the other.
+            data = {who: bench.reqfile(f"ab-round{r}-{i}",
+                                       bench.factory.many(per_round, SENDERS))
+                    for i, who in enumerate(servers)}
+            data["peer"] = data[next(iter(servers))]   # the peer stores nothing
             out: dict[str, Any] = {}
             for who in names[r % 3:] + names[:r % 3]:
                 if who == "peer":
-                    out[who] = bench.wrk_with_cpu(bench.peer, bench.peer_url, PEER_PATH, data,
-                                                  a.duration, db=False)
+                    out[who] = bench.wrk_with_cpu(bench.peer, bench.peer_url, PEER_PATH,
+                                                  data[who], a.duration, db=False)
                 else:
                     proc, url = servers[who]
-                    out[who] = bench.wrk_with_cpu(proc, url, OUR_PATH, data, a.duration, db=True)
+                    before = bench.db.scalar("SELECT count(*) FROM inbound_messages")
+                    out[who] = bench.wrk_with_cpu(proc, url, OUR_PATH, data[who], a.duration,
+                                                  db=True)
+                    out[who]["rows_written"] = (bench.db.scalar(
+                        "SELECT count(*) FROM inbound_messages") - before)
                 out[who].pop("raw", None)
                 if out[who]["wraps"] or out[who]["non2xx"] or out[who]["socket_errors"]:
                     log(f"  WARNING {who}: {out[who]['wraps']} wraps, {out[who]['non2xx']} "
                         f"non-2xx, {out[who]['socket_errors']} socket errors")
             log(f"  round {r + 1}: " + ", ".join(
                 f"{k} {v['rps']:.0f} req/s ({v['cpu_web_ms_per_req']:.2f} + "
-                f"{v['cpu_pg_ms_per_req']:.2f} ms CPU)" for k, v in out.items()))
+                f"{v['cpu_pg_ms_per_req']:.2f} ms CPU"
+                + (f", {v['rows_written']} new rows)" if "rows_written" in v else ")")
+                for k, v in out.items()))
             rounds.append(out)
         bench.reset_spine()
         n = int(a.rate * a.latency_duration)

@@ -81,8 +81,8 @@ async def run(args: argparse.Namespace) -> dict:
         if delay > 0:
             await asyncio.sleep(delay)
         lag[i] = loop.time() - due
-        for attempt in range(2):   # a keep-alive connection the server just closed: retry once
-            if idle:
+        for attempt in range(2):   # a keep-alive connection the server just closed: retry once,
+            if idle and attempt == 0:   # on a new connection
                 conn = idle.pop()
             else:
                 conn = Conn(*await asyncio.open_connection(host, port))

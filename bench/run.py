@@ -378,11 +378,18 @@ class Bench:
         # The peer stores nothing, so the same file is all new messages for ours afterwards.
         for who, base, path in (("peer", self.peer_url, PEER_PATH),
                                 ("ours", self.ours_url, OUR_PATH)):
+            proc = self.peer if who == "peer" else self.ours
+            assert proc
+            before = {p: cpu_seconds(p) for p in children(proc.pid)}
             r = self.openloop(f"latency-{who}", base, path, data, rate, duration)
             r.pop("_raw")
+            # How the load spread over the web workers (CPU seconds each): an uneven split means
+            # one worker took most connections while the other idled.
+            r["worker_cpu_s"] = [round(cpu_seconds(p) - c, 2) for p, c in before.items()]
             res[who] = r
             log(f"  {who}: p50 {r['p50_ms']:.2f} ms, p99 {r['p99_ms']:.2f} ms, "
-                f"max {r['max_ms']:.1f} ms, {r['errors']} errors")
+                f"max {r['max_ms']:.1f} ms, {r['errors']} errors; CPU s per web worker "
+                f"{r['worker_cpu_s']}, {r['connections_opened']} connections opened")
         res["rate"], res["duration_s"] = rate, duration
         self.results["ack_latency"] = res
 
