@@ -182,10 +182,12 @@ def ensure_user(s: Session, userid: str, settings: Settings, now: datetime) -> U
     """The user row for a WeCom userid, created on first contact (BOT_ADMINS are admins)."""
     userid = userid.lower()   # WeCom userids are case-insensitive and come back lower-cased
     admins = {a.lower() for a in settings.admins}
-    insert_ignore(s, User, dict(wecom_userid=userid, name=userid, created_at=now,
-                                role="admin" if userid in admins else "interviewer"),
-                  ("wecom_userid",))
-    user = s.scalars(select(User).where(User.wecom_userid == userid)).one()
+    user = s.scalars(select(User).where(User.wecom_userid == userid)).one_or_none()
+    if user is None:   # first contact; two first messages at once meet in ON CONFLICT
+        insert_ignore(s, User, dict(wecom_userid=userid, name=userid, created_at=now,
+                                    role="admin" if userid in admins else "interviewer"),
+                      ("wecom_userid",))
+        user = s.scalars(select(User).where(User.wecom_userid == userid)).one()
     if userid in admins and user.role != "admin":
         user.role = "admin"
     return user

@@ -7,6 +7,8 @@ from typing import Any
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+_STATEMENTS: dict[tuple[Any, str, tuple[str, ...]], Any] = {}
+
 
 def insert_ignore(session: Session, model: Any, values: dict[str, Any],
                   conflict: Sequence[str]) -> int:
@@ -16,9 +18,13 @@ def insert_ignore(session: Session, model: Any, values: dict[str, Any],
     reports the conflict, which is what makes four simultaneous retries take effect once.
     """
     dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    stmt = (insert(model).values(**values)
-            .on_conflict_do_nothing(index_elements=list(conflict))
-            .returning(model.__table__.c[conflict[0]]))
+    key = (model, dialect, tuple(conflict))
+    stmt = _STATEMENTS.get(key)
+    if stmt is None:   # built once: rebuilding it per call was a quarter of a callback's CPU
+        table = model.__table__
+        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        stmt = _STATEMENTS[key] = (insert(table)
+                                   .on_conflict_do_nothing(index_elements=list(conflict))
+                                   .returning(table.c[conflict[0]]))
     # RETURNING, not rowcount: the ORM's insert path does not report a reliable rowcount.
-    return 1 if session.execute(stmt).first() is not None else 0
+    return 1 if session.execute(stmt, values).first() is not None else 0
