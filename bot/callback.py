@@ -1,8 +1,9 @@
-"""`GET/POST /wecom/callback`: a thin Flask adapter around crypto and Bot.process.
+"""`GET/POST /wecom/callback`: a thin Flask adapter around crypto and the inbox.
 
 Status codes are decided here and only here: a forged or stale request is 403, a malformed
 one 400, an oversized one 413 (by MAX_CONTENT_LENGTH), a database outage 503 so that WeCom
 retries, and everything taken in is an empty 200. Never a 500: WeCom would just retry it.
+"Taken in" means committed to the inbox (bot.inbox); a worker acts on it right after.
 """
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from flask import Blueprint, Response, current_app, request
 
 from bot.dispatch import DATABASE_DOWN
 from bot.inbound import InboundError, parse_message
+from bot.inbox import InboxUnavailable
 from bot.services import Services
 from crypto import CryptoError, InvalidSignature, ReceiveIdMismatch
 
@@ -55,7 +57,7 @@ def verify_url() -> Response:
 
 @bp.post("/wecom/callback")
 def receive() -> Response:
-    """A message or event: verify, decrypt, process exactly once, answer an empty 200."""
+    """A message or event: verify, decrypt, store it once, answer an empty 200."""
     signature, timestamp, nonce = _query()
     body = request.get_data(cache=False)   # over MAX_CONTENT_LENGTH: werkzeug answers 413
     svc = services()
@@ -71,10 +73,13 @@ def receive() -> Response:
         log.warning("callback refused with 400: undecodable message: %s", exc)
         return _text(400, "bad request")
     try:
-        svc.bot.process(msg, plaintext.decode("utf-8", "replace"))
-    except DATABASE_DOWN:
+        new = svc.inbox.accept(msg, plaintext.decode("utf-8", "replace"), svc.clock())
+    except (InboxUnavailable, *DATABASE_DOWN):
         log.error("database unavailable; answering 503 so WeCom retries")
         return _text(503, "try again")
-    # Any reply goes out asynchronously through message/send; the callback only acknowledges.
+    if new:
+        for hook in svc.bot.after_commit:   # in-process workers (demo) start at once
+            hook()
+    # The worker acts on it and replies through message/send; the callback only acknowledges.
     return _text(200)
 

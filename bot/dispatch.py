@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import exc as sa_exc
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select, tuple_, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot import outbox
@@ -76,45 +76,73 @@ class Bot:
         Returns (outcome, what `deliver` returned); `deliver` is not called for a duplicate.
         """
         now = self.clock()
-        outcome = "new"
         with self.sessions.begin() as s:
             row = dict(dedupe_key=key, source=source, from_user=from_user[:64],
                        msg_type=msg_type[:32], event=event, status="done", payload=payload,
                        received_at=now)
             if not insert_ignore(s, InboundMessage, row, ("dedupe_key",)):
                 return "duplicate", None
-            sender = None if from_user in ("", "sys") else \
-                ensure_user(s, from_user, self.settings, now)
-            if sender is not None and self._flooding(s, from_user, now):
-                self._mark(s, key, status="throttled")
-                lang = detect(text) if text else sender.lang or "zh"
-                minute = now.strftime("%Y%m%d%H%M")
-                polite = Reply(SLOW_DOWN[0] if lang == "zh" else SLOW_DOWN[1],
-                               dedupe_key=f"throttled:{sender.wecom_userid}:{minute}")
-                return "throttled", deliver(s, [polite], sender, key, now)
-            try:
-                with s.begin_nested():   # a failing handler is rolled back, the rest is kept
-                    replies, handled = handle(s, sender, key, now)
-            except DATABASE_DOWN:
-                raise
-            except Exception as exc:
-                log.exception("handler failed for %s from %s", key, from_user)
-                outcome, handled = "failed", True
-                self._mark(s, key, status="failed", error=f"{type(exc).__name__}: {exc}"[:2000])
-                lang = detect(text) if text else (sender.lang if sender else None) or "zh"
-                replies = [Reply(APOLOGY[0] if lang == "zh" else APOLOGY[1])]
-            if not handled:
-                self._mark(s, key, status="ignored")
-            delivered = deliver(s, replies, sender, key, now)
+            outcome, delivered = self._run(s, key, from_user, text, now, handle, deliver,
+                                           queued=False)
         for hook in self.after_commit:
             hook()
         return outcome, delivered
 
-    def _flooding(self, s: Session, from_user: str, now: datetime) -> bool:
-        """More than the per-user command limit in the last minute (this one included)."""
-        recent = s.scalar(select(func.count()).select_from(InboundMessage).where(
-            InboundMessage.from_user == from_user[:64],
-            InboundMessage.received_at > now - timedelta(minutes=1)))
+    def run_taken(self, s: Session, row: InboundMessage, msg: Inbound) -> str:
+        """Act on a message the callback stored (bot.inbox), in the caller's transaction.
+
+        Its `now` is when it was received, so "明天" means the day after the member said it.
+        """
+        outcome, _ = self._run(
+            s, row.dedupe_key, row.from_user,
+            getattr(msg, "content", "") or getattr(msg, "event_key", ""), row.received_at,
+            lambda s, sender, key, now: self.handle(s, msg, sender, key, now),
+            self.write_replies, queued=True)
+        return outcome
+
+    def _run(self, s: Session, key: str, from_user: str, text: str, now: datetime,
+             handle: HandleFn, deliver: DeliverFn, *, queued: bool) -> tuple[str, Any]:
+        """Member, rate limit, handler in a savepoint, replies: the work behind a dedupe row.
+
+        `queued`: the row waited in the inbox, so rows received after it may already exist.
+        """
+        outcome = "new"
+        sender = None if from_user in ("", "sys") else \
+            ensure_user(s, from_user, self.settings, now)
+        if sender is not None and self._flooding(s, from_user, now, key if queued else None):
+            self._mark(s, key, status="throttled")
+            lang = detect(text) if text else sender.lang or "zh"
+            minute = now.strftime("%Y%m%d%H%M")
+            polite = Reply(SLOW_DOWN[0] if lang == "zh" else SLOW_DOWN[1],
+                           dedupe_key=f"throttled:{sender.wecom_userid}:{minute}")
+            return "throttled", deliver(s, [polite], sender, key, now)
+        try:
+            with s.begin_nested():   # a failing handler is rolled back, the rest is kept
+                replies, handled = handle(s, sender, key, now)
+        except DATABASE_DOWN:
+            raise
+        except Exception as exc:
+            log.exception("handler failed for %s from %s", key, from_user)
+            outcome, handled = "failed", True
+            self._mark(s, key, status="failed", error=f"{type(exc).__name__}: {exc}"[:2000])
+            lang = detect(text) if text else (sender.lang if sender else None) or "zh"
+            replies = [Reply(APOLOGY[0] if lang == "zh" else APOLOGY[1])]
+        if not handled:
+            self._mark(s, key, status="ignored")
+        return outcome, deliver(s, replies, sender, key, now)
+
+    def _flooding(self, s: Session, from_user: str, now: datetime,
+                  upto_key: str | None = None) -> bool:
+        """More than the per-user command limit in the minute up to this one (included).
+
+        With `upto_key`, later rows received in the same instant (the inbox's order) are not
+        counted either.
+        """
+        m = InboundMessage
+        up_to = m.received_at <= now if upto_key is None else \
+            tuple_(m.received_at, m.dedupe_key) <= tuple_(now, upto_key)
+        recent = s.scalar(select(func.count()).select_from(m).where(
+            m.from_user == from_user[:64], m.received_at > now - timedelta(minutes=1), up_to))
         return (recent or 0) > self.settings.user_rate_limit > 0
 
     @staticmethod

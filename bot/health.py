@@ -1,4 +1,4 @@
-"""`GET /healthz`: database reachable, migrations current, last worker heartbeat."""
+"""`GET /healthz`: database reachable, migrations current, last worker heartbeat, inbox backlog."""
 from __future__ import annotations
 
 from flask import Blueprint, jsonify
@@ -8,6 +8,7 @@ from sqlalchemy import func, select, text
 from bot.callback import services
 from bot.db import migration_status
 from bot.dispatch import DATABASE_DOWN
+from bot.inbox import backlog
 from bot.models import WorkerHeartbeat
 
 bp = Blueprint("health", __name__)
@@ -27,6 +28,8 @@ def healthz() -> ResponseReturnValue:
         out["migrations"] = "current" if current == head else f"at {current}, code wants {head}"
         with svc.sessions() as s:
             beat = s.scalar(select(func.max(WorkerHeartbeat.beat_at)))
+        # Messages taken in and not yet acted on: grows when the workers are down or behind.
+        out["inbox"] = backlog(svc.bot, svc.clock())
     except DATABASE_DOWN:
         return jsonify(status="unavailable", database="unreachable"), 503
     if beat is None:

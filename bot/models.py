@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Boolean, Index, Integer, String, Text, UniqueConstraint, false
+from sqlalchemy import (BigInteger, Boolean, Index, Integer, String, Text, UniqueConstraint, false,
+                        text)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.db import Base, UTCDateTime
@@ -18,14 +19,19 @@ class InboundMessage(Base):
     """One row per WeCom message or event taken in; the primary key is the dedupe key."""
 
     __tablename__ = "inbound_messages"
-    __table_args__ = (Index("ix_inbound_from_user", "from_user", "received_at"),)
+    __table_args__ = (
+        Index("ix_inbound_from_user", "from_user", "received_at"),
+        # Only the rows still to be acted on (bot.inbox): small, whatever the history.
+        Index("ix_inbound_pending", "from_user", "received_at", "dedupe_key",
+              postgresql_where=text("status = 'pending'"), sqlite_where=text("status = 'pending'")),
+    )
 
     dedupe_key: Mapped[str] = mapped_column(String(80), primary_key=True)
     source: Mapped[str] = mapped_column(String(16))            # app | aibot | simulator
     from_user: Mapped[str] = mapped_column(String(64))
     msg_type: Mapped[str] = mapped_column(String(32))
     event: Mapped[str | None] = mapped_column(String(64))
-    status: Mapped[str] = mapped_column(String(16))            # done | failed | ignored
+    status: Mapped[str] = mapped_column(String(16))  # pending | done | failed | ignored | throttled
     error: Mapped[str | None] = mapped_column(Text)
     payload: Mapped[str | None] = mapped_column(Text)          # decrypted XML/JSON, as received
     reply: Mapped[str | None] = mapped_column(Text)            # passive reply given (aibot)

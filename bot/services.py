@@ -13,6 +13,7 @@ from bot.aibot import Aibot
 from bot.clock import ReminderClock
 from bot.db import make_engine, make_sessionmaker
 from bot.dispatch import Bot
+from bot.inbox import Inbox, process_pending
 from bot.usersync import NameSync
 from bot.wecom.client import WeComClient
 from bot.wecom.token import TokenStore
@@ -38,6 +39,7 @@ class Services:
     client: WeComClient
     clock: Callable[[], datetime]
     aibot: Aibot
+    inbox: Inbox
     aibot_crypto: WeComCrypto | None = None   # None when no intelligent bot is configured
 
     @property
@@ -51,6 +53,8 @@ class Services:
         kwargs.setdefault("lease", timedelta(seconds=self.settings.claim_lease_seconds))
         worker = Worker(self.sessions, self.client, agent_id=self.settings.agent_id,
                         clock=self.clock, markdown=self.settings.markdown, **kwargs)
+        # Callbacks wait in the inbox; the worker acts on them before it sends.
+        worker.inbox = lambda: process_pending(self.bot)
         # The worker also runs the clock (reminders, agendas, nudges) and the name sync.
         worker.ticks += [ReminderClock(self.sessions, self.settings.timezone),
                          NameSync(self.sessions, self.client)]
@@ -59,6 +63,7 @@ class Services:
     def close(self) -> None:
         """Release connections."""
         self.client.close()
+        self.inbox.close()
         self.engine.dispose()
 
 
@@ -83,4 +88,5 @@ def build(settings: Settings, *, transport: httpx.BaseTransport | None = None,
                                    max_skew=settings.timestamp_window,
                                    clock=lambda: clock().timestamp())
     return Services(settings=settings, engine=engine, bot=bot, crypto=crypto, client=client,
-                    clock=clock, aibot=Aibot(bot), aibot_crypto=aibot_crypto)
+                    clock=clock, aibot=Aibot(bot), inbox=Inbox(engine),
+                    aibot_crypto=aibot_crypto)

@@ -5,19 +5,21 @@ from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 _STATEMENTS: dict[tuple[Any, str, tuple[str, ...]], Any] = {}
 
 
-def insert_ignore(session: Session, model: Any, values: dict[str, Any],
+def insert_ignore(session: Session | Connection, model: Any, values: dict[str, Any],
                   conflict: Sequence[str]) -> int:
     """INSERT ... ON CONFLICT DO NOTHING; returns 1 if the row was written, 0 if it existed.
 
     On PostgreSQL a concurrent insert of the same key waits for the other transaction and then
     reports the conflict, which is what makes four simultaneous retries take effect once.
     """
-    dialect = session.get_bind().dialect.name
+    bind = session.get_bind() if isinstance(session, Session) else session
+    dialect = bind.dialect.name
     key = (model, dialect, tuple(conflict))
     stmt = _STATEMENTS.get(key)
     if stmt is None:   # built once: rebuilding it per call was a quarter of a callback's CPU

@@ -1,4 +1,4 @@
-"""The worker: claims outbox rows and sends them through message/send; runs the clock's ticks.
+"""The worker: acts on the inbox, sends the outbox through message/send, runs the clock's ticks.
 
 Any number of workers may run on any number of machines: claims use FOR UPDATE SKIP LOCKED,
 and every row is finished only by the worker that holds its claim.
@@ -83,6 +83,7 @@ class Worker:
         self.markdown, self.concurrency, self.poll_interval = markdown, concurrency, poll_interval
         self.worker_id = worker_id or f"{socket.gethostname()}:{os.getpid()}:{id(self):x}"[:64]
         self.ticks: list[Callable[[datetime], None]] = []   # e.g. the clock's reminder planner
+        self.inbox: Callable[[], int] | None = None   # acts on stored callbacks; returns a count
         self._last_beat: datetime | None = None
         self._slots = threading.Semaphore(concurrency)
         self._wake = threading.Event()
@@ -107,12 +108,13 @@ class Worker:
         log.info("worker %s stopped", self.worker_id)
 
     def step(self, pool: ThreadPoolExecutor | None = None) -> int:
-        """One pass: heartbeat, ticks, claim and send. Returns the number of rows claimed."""
+        """One pass: heartbeat, ticks, inbox, claim and send. Returns the rows worked on."""
         now = self.clock()
         if self._last_beat is None or now - self._last_beat >= HEARTBEAT_EVERY:
             self._beat(now)
             for tick in self.ticks:
                 tick(now)
+        taken = self.inbox() if self.inbox is not None else 0
         free = 0
         while free < self.concurrency and self._slots.acquire(blocking=False):
             free += 1
@@ -129,10 +131,10 @@ class Worker:
                 self._send_and_release(row)
             else:
                 pool.submit(self._send_and_release, row)
-        return len(rows)
+        return taken + len(rows)
 
     def drain(self, max_steps: int = 1000) -> None:
-        """Send everything that is due now, synchronously (tests, `simulate`)."""
+        """Act on the inbox and send everything due now, synchronously (tests, `simulate`)."""
         for _ in range(max_steps):
             if not self.step():
                 return

@@ -129,8 +129,12 @@ class WeComSender:
 
     _ids = itertools.count(7_000_000_000_000_000_001)
 
-    def __init__(self, client: Any, clock: Clock, crypto: WeComCrypto):
+    def __init__(self, client: Any, clock: Clock, crypto: WeComCrypto,
+                 after: Any = None):
         self.client, self.clock, self.crypto = client, clock, crypto
+        # Acts on the inbox after each accepted post, as the worker would right away, so a
+        # test sees the message's effects; None leaves the messages pending.
+        self.after = after
 
     def xml(self, user: str, msg_type: str, fields: dict[str, str]) -> str:
         parts = "".join(f"<{k}><![CDATA[{v}]]></{k}>" for k, v in fields.items())
@@ -145,8 +149,11 @@ class WeComSender:
             plaintext, nonce=str(next(self._ids) % 10**9),
             timestamp=str(int(self.clock().timestamp())), agent_id=str(AGENT_ID))
         query.update(query_overrides)
-        return self.client.post("/wecom/callback", query_string=query, data=body,
-                                content_type="text/xml")
+        response = self.client.post("/wecom/callback", query_string=query, data=body,
+                                    content_type="text/xml")
+        if response.status_code == 200 and self.after is not None:
+            self.after()
+        return response
 
     def text(self, user: str, content: str, msg_id: int | None = None) -> Any:
         msg_id = msg_id or next(self._ids)
@@ -157,9 +164,11 @@ class WeComSender:
 
 
 @pytest.fixture
-def wecom(app: Any, clock: Clock) -> WeComSender:
+def wecom(app: Any, clock: Clock, services: Services) -> WeComSender:
+    from bot.inbox import drain
+
     crypto = WeComCrypto(TOKEN, AES_KEY, CORP_ID, clock=lambda: clock().timestamp())
-    return WeComSender(app.test_client(), clock, crypto)
+    return WeComSender(app.test_client(), clock, crypto, after=lambda: drain(services.bot))
 
 
 @pytest.fixture

@@ -1,0 +1,176 @@
+"""The inbox: an app callback is stored before its 200, and the workers act on it afterwards.
+
+The callback does one thing that can be slow to scale, a durable write, and nothing else: one
+autocommit `INSERT … ON CONFLICT DO NOTHING` of the decrypted message into `inbound_messages`
+with status 'pending'. The row is the dedupe row too, so a WeCom retry is one conflicting
+insert. A worker then takes pending rows (FOR UPDATE SKIP LOCKED, the oldest first, one at a
+time per member so a member's commands run in the order they were sent) and runs each through
+`Bot.run_taken`: member, rate limit, handler in a savepoint, outbox rows, status, one commit.
+
+Nothing acknowledged is lost (the row is committed before the 200), nothing is done twice (the
+row's status changes in the transaction that does the work), and a worker killed mid-batch
+leaves its rows pending for the next one.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import exists, func, select, tuple_, update
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import aliased
+
+from bot.dispatch import DATABASE_DOWN
+from bot.inbound import Inbound, InboundError, dedupe_key, parse_message
+from bot.models import InboundMessage
+from bot.sql import insert_ignore
+
+log = logging.getLogger(__name__)
+
+_SQL = ("INSERT INTO inbound_messages (dedupe_key, source, from_user, msg_type, event, status,"
+        " payload, received_at) VALUES (%s, %s, %s, %s, %s, 'pending', %s, %s)"
+        " ON CONFLICT (dedupe_key) DO NOTHING")
+
+
+class InboxUnavailable(Exception):
+    """The database could not take the message: the callback answers 503 and WeCom retries."""
+
+
+def row_for(msg: Inbound, payload: str, now: datetime, source: str = "app") -> dict[str, Any]:
+    """The inbound_messages row of a message as it is taken in."""
+    return dict(dedupe_key=dedupe_key(msg, source), source=source,
+                from_user=msg.from_user_name[:64], msg_type=msg.msg_type[:32],
+                event=getattr(msg, "event", None), status="pending", payload=payload,
+                received_at=now)
+
+
+class Inbox:
+    """Stores callbacks durably, one autocommit statement each."""
+
+    def __init__(self, engine: Engine):
+        self.engine = engine
+        # PostgreSQL: a psycopg connection per thread, in autocommit mode. Measured on the
+        # callback path, this is 40 µs of Python per message against 130 µs for the same
+        # statement through SQLAlchemy's pool and Core (checkout, reset, result wrapping).
+        self._raw = engine.dialect.name == "postgresql"
+        self._local = threading.local()
+
+    def accept(self, msg: Inbound, payload: str, now: datetime, source: str = "app") -> bool:
+        """Store one message; True if it is new, False if WeCom sent it before."""
+        row = row_for(msg, payload, now, source)
+        if not self._raw:
+            with self.engine.begin() as conn:
+                return bool(insert_ignore(conn, InboundMessage, row, ("dedupe_key",)))
+        params = (row["dedupe_key"], source, row["from_user"], row["msg_type"], row["event"],
+                  payload, now)
+        try:
+            return self._execute(params)
+        except Exception as first:   # a connection broken by a restart: retry once, afresh
+            self._drop()
+            if not _is_connection_error(first):
+                raise
+            try:
+                return self._execute(params)   # idempotent: ON CONFLICT DO NOTHING
+            except Exception as exc:
+                self._drop()
+                if _is_connection_error(exc):
+                    raise InboxUnavailable(type(exc).__name__) from None
+                raise
+
+    def _execute(self, params: tuple[Any, ...]) -> bool:
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            import psycopg
+
+            url = self.engine.url.set(drivername="postgresql")
+            conn = self._local.conn = psycopg.connect(
+                url.render_as_string(hide_password=False), autocommit=True, connect_timeout=2)
+        return conn.execute(_SQL, params).rowcount == 1
+
+    def _drop(self) -> None:
+        conn = getattr(self._local, "conn", None)
+        self._local.conn = None
+        if conn is not None:
+            try:
+                conn.close()
+            except Exception:  # already broken; nothing to release
+                pass
+
+    def close(self) -> None:
+        """Close this thread's connection."""
+        self._drop()
+
+
+def _is_connection_error(exc: Exception) -> bool:
+    import psycopg
+
+    return isinstance(exc, psycopg.OperationalError | psycopg.InterfaceError)
+
+
+def pending(limit: int) -> Any:
+    """The oldest pending rows that may run now: each member's oldest, not held by a worker."""
+    earlier = aliased(InboundMessage)
+    m = InboundMessage
+    return (select(m).where(
+        m.status == "pending",
+        ~exists().where(earlier.status == "pending", earlier.from_user == m.from_user,
+                        tuple_(earlier.received_at, earlier.dedupe_key)
+                        < tuple_(m.received_at, m.dedupe_key)))
+        .order_by(m.received_at, m.dedupe_key).limit(limit)
+        .with_for_update(skip_locked=True))
+
+
+def process_pending(bot: Any, limit: int = 32) -> int:
+    """Act on up to `limit` pending messages in one transaction; returns how many."""
+    trying: list[str] = []
+    try:
+        return _batch(bot, limit, trying)
+    except DATABASE_DOWN:
+        raise
+    except Exception:
+        # Not the handler (its errors are caught and answered with an apology) but the work
+        # around it. Mark that one message failed so it cannot hold up everyone behind it.
+        log.exception("acting on inbound message %s failed", trying[-1] if trying else "?")
+        if trying:
+            with bot.sessions.begin() as s:
+                s.execute(update(InboundMessage).where(
+                    InboundMessage.dedupe_key == trying[-1], InboundMessage.status == "pending")
+                    .values(status="failed", error="failed outside its handler; see the log"))
+        return 1
+
+
+def _batch(bot: Any, limit: int, trying: list[str]) -> int:
+    with bot.sessions.begin() as s:
+        rows = s.scalars(pending(limit)).all()
+        for row in rows:
+            trying.append(row.dedupe_key)
+            try:
+                msg = parse_message(row.payload or "")
+            except InboundError as exc:   # stored by an older version, or damaged by hand
+                row.status, row.error = "failed", f"unreadable payload: {exc}"[:2000]
+                continue
+            row.status = "done"
+            bot.run_taken(s, row, msg)
+    if rows:
+        for hook in bot.after_commit:
+            hook()
+    return len(rows)
+
+
+def drain(bot: Any) -> int:
+    """Act on every pending message now (tests, `simulate`); returns how many."""
+    total = 0
+    while n := process_pending(bot):
+        total += n
+    return total
+
+
+def backlog(bot: Any, now: datetime) -> dict[str, Any]:
+    """How many messages wait, and the age of the oldest (for /healthz and admins)."""
+    with bot.sessions() as s:
+        count, oldest = s.execute(select(func.count(), func.min(InboundMessage.received_at))
+                                  .where(InboundMessage.status == "pending")).one()
+    age = round((now - oldest).total_seconds(), 1) if oldest else 0.0
+    return {"pending": int(count), "oldest_age_seconds": age}
