@@ -66,9 +66,14 @@ from common import (  # noqa: E402
     percentile,
     replace_section,
     require_wrk,
+    text_xml,
     run_wrk,
     wait_http,
 )
+
+# Our web processes: config/gunicorn.conf.py's own default on this machine (2 × cores + 1
+# sync workers) unless BENCH_OURS_WORKERS says otherwise. The peer runs as its README says.
+OURS_WORKERS = os.environ.get("BENCH_OURS_WORKERS", str(2 * (os.cpu_count() or 1) + 1))
 from reqfile import write_requests  # noqa: E402
 
 RESULTS_MD = BENCH / "RESULTS.md"
@@ -137,7 +142,7 @@ class Bench:
                 "WECOM_SECRET": SECRET, "WECOM_TOKEN": TOKEN, "WECOM_ENCODING_AES_KEY": AES_KEY,
                 "WECOM_API_BASE": self.fake_url or "http://127.0.0.1:9",
                 "DATABASE_URL": self.db.url, "BOT_TIMESTAMP_WINDOW": "0",
-                "WEB_CONCURRENCY": "2", "BOT_LOG_LEVEL": "INFO", **extra}
+                "WEB_CONCURRENCY": OURS_WORKERS, "BOT_LOG_LEVEL": "INFO", **extra}
 
     def setup(self) -> None:
         require_wrk()
@@ -192,9 +197,9 @@ class Bench:
             if r.status_code != 200:
                 raise RuntimeError(f"smoke test: {base}{path} answered {r.status_code}: "
                                    f"{r.text[:300]}")
-        rows = self.db.scalar("SELECT count(*) FROM outbox WHERE touser = 'smoke'")
+        rows = self.db.scalar("SELECT count(*) FROM inbound_messages WHERE from_user = 'smoke'")
         if not rows:
-            raise RuntimeError("smoke test: our app answered 200 but wrote no outbox row")
+            raise RuntimeError("smoke test: our app answered 200 but stored nothing")
         log("smoke test passed: both apps answer a signed, encrypted 帮助 with 200")
 
     def reset_spine(self, extra_users: list[str] | None = None) -> None:
@@ -460,6 +465,57 @@ class Bench:
         log(f"  delivered {len(lat_ms)}/{n}: p50 {res['p50_ms']:.1f} ms, p99 "
             f"{res['p99_ms']:.1f} ms (ack p99 with the worker running {ack['p99_ms']:.2f} ms)")
 
+    # --- 3b. the inbox: messages acted on per second by the workers --------------------------
+
+    def fill_inbox(self, n: int, tag: str) -> float:
+        """Commit n pending inbox rows (「帮助」 from n members) at once; returns commit time."""
+        import psycopg
+
+        now = dt.datetime.now(dt.UTC)
+        base = 5_000_000_000_000_000_000 + int(time.time() * 1000) * 1000
+        rows = [(f"app:msg:{base + i}", f"{tag}{i:05d}",
+                 text_xml(f"{tag}{i:05d}", "帮助", base + i, int(now.timestamp())), now)
+                for i in range(n)]
+        with psycopg.connect(self.db.url) as conn:
+            conn.cursor().executemany(
+                "INSERT INTO inbound_messages (dedupe_key, source, from_user, msg_type, status,"
+                " payload, received_at) VALUES (%s, 'app', %s, 'text', 'pending', %s, %s)", rows)
+            conn.commit()
+        return time.time()
+
+    def phase_inbox(self) -> None:
+        n = self.args.inbox_messages
+        out = {}
+        for k in [int(x) for x in self.args.sender_workers.split(",")]:
+            if not self.budget.fits(45):
+                self.results["skipped"].append(f"inbox throughput with {k} worker(s) "
+                                               "(not enough time left)")
+                continue
+            log(f"phase 3b: inbox throughput, {n} stored callbacks, {k} worker process(es)")
+            tag = f"i{k}w"
+            self.reset_spine([f"{tag}{i:05d}" for i in range(n)])
+            workers = self.start_workers(k)
+            t0 = self.fill_inbox(n, tag)
+            deadline = time.monotonic() + min(90.0, self.budget.left() - 30)
+            while time.monotonic() < deadline:
+                left = self.db.scalar("SELECT count(*) FROM inbound_messages "
+                                      "WHERE status = 'pending'")
+                if not left:
+                    break
+                time.sleep(0.02)
+            span = time.time() - t0
+            done = self.db.scalar("SELECT count(*) FROM inbound_messages WHERE status = 'done'")
+            replies = self.db.scalar("SELECT count(*) FROM outbox")
+            for w in workers:
+                self.procs.stop(w)
+            rate = done / span if span > 0 else 0.0
+            out[str(k)] = {"workers": k, "messages": n, "done": done, "replies_queued": replies,
+                           "seconds": round(span, 3), "msgs_per_s": rate,
+                           "complete": done >= n}
+            log(f"  {k} worker(s): {done}/{n} acted on in {span:.2f} s -> {rate:.0f} "
+                f"messages/s ({replies} replies queued)")
+        self.results["inbox"] = out
+
     # --- 4. sender throughput ----------------------------------------------------------------
 
     def enqueue(self, n: int, tag: str) -> float:
@@ -564,8 +620,10 @@ class Bench:
             signal.alarm(int(self.args.budget + 60))
         self.setup()
         self.results["machine"] = machine_info(self.db)
+        self.results["ours_workers"] = OURS_WORKERS
         phases = {"throughput": self.phase_throughput, "latency": self.phase_ack_latency,
-                  "e2e": self.phase_e2e, "sender": self.phase_sender,
+                  "e2e": self.phase_e2e, "inbox": self.phase_inbox,
+                  "sender": self.phase_sender,
                   "fake": self.phase_fake_capacity}
         for name in self.args.only.split(","):
             phases[name]()
@@ -656,8 +714,9 @@ def table(res: dict[str, Any]) -> str:
     rows: list[tuple[str, str, str, str, str]] = []
     tp = res.get("throughput")
     if tp:
-        rows.append(("Callback throughput, new messages (req/s; ours durable: dedupe + handler "
-                     "+ outbox rows in PostgreSQL)", fmt(tp["ours_rps"]), fmt(tp["peer_rps"]),
+        rows.append(("Callback throughput, new messages (req/s; ours: verified, decrypted, "
+                     "deduplicated and committed to the inbox in PostgreSQL before the 200; "
+                     "peer: stores nothing)", fmt(tp["ours_rps"]), fmt(tp["peer_rps"]),
                      ratio(tp["ours_rps"], tp["peer_rps"]), "≥ 1.00×"))
         rows.append(("Callback throughput, WeCom retries (req/s; ours: duplicate found, "
                      "nothing else done; peer: same work as always)", fmt(tp["ours_dup_rps"]),
@@ -691,6 +750,11 @@ def table(res: dict[str, Any]) -> str:
                      none, "—", ""))
         rows.append((f"Callback → message/send p99 ({what}) (ms)", fmt(e2e["p99_ms"], 1),
                      none, "—", "p99 < 250 ms"))
+    for k, s in (res.get("inbox") or {}).items():
+        rows.append((f"Inbox throughput, {k} worker process{'es' if k != '1' else ''}: stored "
+                     f"callbacks acted on (member, rate limit, 「帮助」 handler, outbox row; "
+                     f"{s['done']}/{s['messages']}) (msg/s)",
+                     fmt(s["msgs_per_s"]), "no equivalent (does no work)", "—", ""))
     for k, s in (res.get("sender") or {}).items():
         rows.append((f"Sender throughput, {k} worker process{'es' if k != '1' else ''} "
                      f"({s['delivered']}/{s['messages']} to distinct members) (msg/s)",
@@ -775,9 +839,9 @@ def report(res: dict[str, Any]) -> str:
         f"- Machine: {m['nproc']} CPUs ({m['cpu']}), {m['memory_gib']} GiB, Linux "
         f"{m['kernel']}; Python {m['python']} (peer: {m['peer_python']}); PostgreSQL "
         f"{m['postgresql']} on the same machine; {m['wrk']}.",
-        f"- Ours: `interview-bot serve` = gunicorn with config/gunicorn.conf.py (gthread, "
-        f"WEB_CONCURRENCY=2 → 2 workers × 4 threads, access log on, to a file), "
-        f"BOT_TIMESTAMP_WINDOW=0; {m['ours_packages']}; code at {m['git']}.",
+        f"- Ours: `interview-bot serve` = gunicorn with config/gunicorn.conf.py (sync "
+        f"workers, WEB_CONCURRENCY={res.get('ours_workers', '?')}, access log off as in "
+        f"production), BOT_TIMESTAMP_WINDOW=0; {m['ours_packages']}; code at {m['git']}.",
         f"- Peer: `gunicorn -w 2 peer_app:app` (sync workers) from shared/bench; "
         f"{m['peer_packages']}.",
     ]
@@ -810,6 +874,11 @@ def report(res: dict[str, Any]) -> str:
             f"bench/fake_server.py (bot.fakewecom over HTTP); latency = the fake's recorded "
             f"`at` of message/send minus the callback's scheduled send time. Ack p99 meanwhile: "
             f"{e2e['ack_with_worker']['p99_ms']:.2f} ms.")
+    if res.get("inbox"):
+        lines.append(
+            "- Inbox: N pending rows (「帮助」 from N distinct members) committed at once while "
+            "the workers idle; rate = rows acted on / (time the last one was done − commit "
+            "time), polled every 20 ms; the workers send the replies meanwhile.")
     if res.get("sender"):
         lines.append(
             "- Sender: N outbox rows to N distinct members written in one transaction while "
@@ -833,9 +902,10 @@ def main() -> int:
     p.add_argument("--e2e-duration", type=float, default=20)
     p.add_argument("--e2e-workers", type=int, default=1)
     p.add_argument("--sender-messages", type=int, default=3000)
-    p.add_argument("--sender-workers", default="1,2")
-    p.add_argument("--only", default="throughput,latency,e2e,sender,fake",
-                   help="comma-separated phases: throughput,latency,e2e,sender,fake")
+    p.add_argument("--sender-workers", default="1,2", help="worker counts (inbox and sender)")
+    p.add_argument("--inbox-messages", type=int, default=5000)
+    p.add_argument("--only", default="throughput,latency,e2e,inbox,sender,fake",
+                   help="comma-separated phases: throughput,latency,e2e,inbox,sender,fake")
     p.add_argument("--wait-quiet", type=float, default=0, metavar="S",
                    help="first wait up to S seconds for other jobs to leave the CPUs idle")
     p.add_argument("--quick", action="store_true", help="1 round of 4 s, shorter everything")
@@ -853,7 +923,7 @@ def main() -> int:
         return 0
     if args.quick:
         args.rounds, args.duration, args.latency_duration = 1, 4, 8
-        args.e2e_duration, args.sender_messages = 10, 1000
+        args.e2e_duration, args.sender_messages, args.inbox_messages = 10, 1000, 2000
     bench = Bench(args)
     atexit.register(bench.cleanup)
 

@@ -1,21 +1,25 @@
 """gunicorn settings for the web app: `gunicorn -c config/gunicorn.conf.py wsgi:app`.
 
-Callbacks are short (verify, decrypt, one transaction), so sync workers with a few threads
-each are enough; scale out with more processes or machines, all sharing one PostgreSQL.
+A callback is short (verify, decrypt, one INSERT into the inbox), so plain sync workers, one
+request at a time each, and more processes than cores so that one waiting on PostgreSQL's
+commit leaves the CPU to another: measured faster than threads here (bench/RESULTS.md).
+Scale out with more processes or machines, all sharing one PostgreSQL.
 """
 import multiprocessing
 import os
 
 bind = os.environ.get("BOT_BIND", "0.0.0.0:8000")
 workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
-threads = int(os.environ.get("BOT_THREADS", "4"))
-worker_class = "gthread"
+threads = int(os.environ.get("BOT_THREADS", "1"))   # more than 1: gunicorn uses gthread
+worker_class = "sync"
 timeout = 30            # WeCom gives up after 5 s anyway; this only bounds stuck workers
 graceful_timeout = 20
 keepalive = 5
 max_requests = 10000    # recycle workers now and then; jitter avoids all at once
 max_requests_jitter = 1000
-accesslog = "-"
+# Off unless asked for (BOT_ACCESS_LOG=1): the proxy in front logs every request already, and
+# the app logs each refused callback with its reason.
+accesslog = "-" if os.environ.get("BOT_ACCESS_LOG", "") not in ("", "0") else None
 errorlog = "-"
 # No query strings in the access log: they carry signatures and nonces.
 access_log_format = '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms'
