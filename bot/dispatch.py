@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import exc as sa_exc
-from sqlalchemy import func, select, tuple_, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot import outbox
@@ -82,34 +82,36 @@ class Bot:
                        received_at=now)
             if not insert_ignore(s, InboundMessage, row, ("dedupe_key",)):
                 return "duplicate", None
-            outcome, delivered = self._run(s, key, from_user, text, now, handle, deliver,
-                                           queued=False)
+            outcome, delivered = self._run(s, key, from_user, text, now, handle, deliver)
         for hook in self.after_commit:
             hook()
         return outcome, delivered
 
-    def run_taken(self, s: Session, row: InboundMessage, msg: Inbound) -> str:
+    def run_taken(self, s: Session, key: str, msg: Inbound, received_at: datetime, *,
+                  recent: int, known: dict[str, User]) -> str:
         """Act on a message the callback stored (bot.inbox), in the caller's transaction.
 
         Its `now` is when it was received, so "明天" means the day after the member said it.
+        `recent` is the member's messages in the minute up to this one, `known` the members
+        already loaded: bot.inbox looks both up once for a whole batch.
         """
         outcome, _ = self._run(
-            s, row.dedupe_key, row.from_user,
-            getattr(msg, "content", "") or getattr(msg, "event_key", ""), row.received_at,
+            s, key, msg.from_user_name,
+            getattr(msg, "content", "") or getattr(msg, "event_key", ""), received_at,
             lambda s, sender, key, now: self.handle(s, msg, sender, key, now),
-            self.write_replies, queued=True)
+            self.write_replies, recent=recent, known=known)
         return outcome
 
     def _run(self, s: Session, key: str, from_user: str, text: str, now: datetime,
-             handle: HandleFn, deliver: DeliverFn, *, queued: bool) -> tuple[str, Any]:
-        """Member, rate limit, handler in a savepoint, replies: the work behind a dedupe row.
-
-        `queued`: the row waited in the inbox, so rows received after it may already exist.
-        """
+             handle: HandleFn, deliver: DeliverFn, *, recent: int | None = None,
+             known: dict[str, User] | None = None) -> tuple[str, Any]:
+        """Member, rate limit, handler in a savepoint, replies: the work behind a dedupe row."""
         outcome = "new"
         sender = None if from_user in ("", "sys") else \
-            ensure_user(s, from_user, self.settings, now)
-        if sender is not None and self._flooding(s, from_user, now, key if queued else None):
+            ensure_user(s, from_user, self.settings, now, known)
+        if recent is None and sender is not None:
+            recent = self.recent(s, from_user, now)
+        if sender is not None and (recent or 0) > self.settings.user_rate_limit > 0:
             self._mark(s, key, status="throttled")
             lang = detect(text) if text else sender.lang or "zh"
             minute = now.strftime("%Y%m%d%H%M")
@@ -131,19 +133,13 @@ class Bot:
             self._mark(s, key, status="ignored")
         return outcome, deliver(s, replies, sender, key, now)
 
-    def _flooding(self, s: Session, from_user: str, now: datetime,
-                  upto_key: str | None = None) -> bool:
-        """More than the per-user command limit in the minute up to this one (included).
-
-        With `upto_key`, later rows received in the same instant (the inbox's order) are not
-        counted either.
-        """
+    @staticmethod
+    def recent(s: Session, from_user: str, now: datetime) -> int:
+        """The member's messages in the minute up to `now`, this one included."""
         m = InboundMessage
-        up_to = m.received_at <= now if upto_key is None else \
-            tuple_(m.received_at, m.dedupe_key) <= tuple_(now, upto_key)
-        recent = s.scalar(select(func.count()).select_from(m).where(
-            m.from_user == from_user[:64], m.received_at > now - timedelta(minutes=1), up_to))
-        return (recent or 0) > self.settings.user_rate_limit > 0
+        return s.scalar(select(func.count()).select_from(m).where(
+            m.from_user == from_user[:64], m.received_at > now - timedelta(minutes=1),
+            m.received_at <= now)) or 0
 
     @staticmethod
     def _mark(s: Session, key: str, **values: Any) -> None:
@@ -206,11 +202,17 @@ def _grey_out(msg: TemplateCardEvent, ctx: Context) -> Reply:
                  channel="card_update")
 
 
-def ensure_user(s: Session, userid: str, settings: Settings, now: datetime) -> User:
-    """The user row for a WeCom userid, created on first contact (BOT_ADMINS are admins)."""
+def ensure_user(s: Session, userid: str, settings: Settings, now: datetime,
+                known: dict[str, User] | None = None) -> User:
+    """The user row for a WeCom userid, created on first contact (BOT_ADMINS are admins).
+
+    `known`: members already loaded (by lower-cased userid), looked in before the database.
+    """
     userid = userid.lower()   # WeCom userids are case-insensitive and come back lower-cased
     admins = {a.lower() for a in settings.admins}
-    user = s.scalars(select(User).where(User.wecom_userid == userid)).one_or_none()
+    user = known.get(userid) if known is not None else None
+    if user is None:
+        user = s.scalars(select(User).where(User.wecom_userid == userid)).one_or_none()
     if user is None:   # first contact; two first messages at once meet in ON CONFLICT
         insert_ignore(s, User, dict(wecom_userid=userid, name=userid, created_at=now,
                                     role="admin" if userid in admins else "interviewer"),

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import exists, func, select, tuple_, update
@@ -24,7 +24,7 @@ from sqlalchemy.orm import aliased
 
 from bot.dispatch import DATABASE_DOWN
 from bot.inbound import Inbound, InboundError, dedupe_key, parse_message
-from bot.models import InboundMessage
+from bot.models import InboundMessage, User
 from bot.sql import insert_ignore
 
 log = logging.getLogger(__name__)
@@ -32,6 +32,9 @@ log = logging.getLogger(__name__)
 _SQL = ("INSERT INTO inbound_messages (dedupe_key, source, from_user, msg_type, event, status,"
         " payload, received_at) VALUES (%s, %s, %s, %s, %s, 'pending', %s, %s)"
         " ON CONFLICT (dedupe_key) DO NOTHING")
+
+
+RATE_WINDOW = timedelta(minutes=1)   # the per-member command limit counts this far back
 
 
 class InboxUnavailable(Exception):
@@ -113,13 +116,13 @@ def pending(limit: int) -> Any:
     """The oldest pending rows that may run now: each member's oldest, not held by a worker."""
     earlier = aliased(InboundMessage)
     m = InboundMessage
-    return (select(m).where(
+    return (select(m.dedupe_key, m.from_user, m.payload, m.received_at).where(
         m.status == "pending",
         ~exists().where(earlier.status == "pending", earlier.from_user == m.from_user,
                         tuple_(earlier.received_at, earlier.dedupe_key)
                         < tuple_(m.received_at, m.dedupe_key)))
         .order_by(m.received_at, m.dedupe_key).limit(limit)
-        .with_for_update(skip_locked=True))
+        .with_for_update(skip_locked=True, of=m))
 
 
 def process_pending(bot: Any, limit: int = 32) -> int:
@@ -135,28 +138,50 @@ def process_pending(bot: Any, limit: int = 32) -> int:
         log.exception("acting on inbound message %s failed", trying[-1] if trying else "?")
         if trying:
             with bot.sessions.begin() as s:
-                s.execute(update(InboundMessage).where(
-                    InboundMessage.dedupe_key == trying[-1], InboundMessage.status == "pending")
-                    .values(status="failed", error="failed outside its handler; see the log"))
+                _set(s, [trying[-1]], status="failed",
+                     error="failed outside its handler; see the log")
         return 1
 
 
 def _batch(bot: Any, limit: int, trying: list[str]) -> int:
     with bot.sessions.begin() as s:
-        rows = s.scalars(pending(limit)).all()
+        rows = s.execute(pending(limit)).all()
+        if not rows:
+            return 0
+        # Looked up once for the batch (a member has at most one message in it): the members,
+        # and every message of theirs in the minute before each one, for the rate limit.
+        known = {u.wecom_userid: u for u in s.scalars(select(User).where(
+            User.wecom_userid.in_({r.from_user.lower() for r in rows})))}
+        window = s.execute(select(InboundMessage.from_user, InboundMessage.received_at,
+                                  InboundMessage.dedupe_key).where(
+            InboundMessage.from_user.in_({r.from_user for r in rows}),
+            InboundMessage.received_at > min(r.received_at for r in rows) - RATE_WINDOW,
+            InboundMessage.received_at <= max(r.received_at for r in rows))).all()
         for row in rows:
             trying.append(row.dedupe_key)
             try:
                 msg = parse_message(row.payload or "")
             except InboundError as exc:   # stored by an older version, or damaged by hand
-                row.status, row.error = "failed", f"unreadable payload: {exc}"[:2000]
+                _set(s, [row.dedupe_key], status="failed", error=f"unreadable payload: {exc}")
                 continue
-            row.status = "done"
-            bot.run_taken(s, row, msg)
-    if rows:
-        for hook in bot.after_commit:
-            hook()
+            # In inbox order: a later message received in the same instant does not count.
+            recent = sum(1 for w in window if w.from_user == row.from_user
+                         and w.received_at > row.received_at - RATE_WINDOW
+                         and (w.received_at, w.dedupe_key) <= (row.received_at, row.dedupe_key))
+            bot.run_taken(s, row.dedupe_key, msg, row.received_at, recent=recent, known=known)
+        # Whatever run_taken did not mark (throttled, failed, ignored) is done.
+        _set(s, [r.dedupe_key for r in rows], status="done")
+    for hook in bot.after_commit:
+        hook()
     return len(rows)
+
+
+def _set(s: Any, keys: list[str], **values: Any) -> None:
+    """Finish pending rows: one UPDATE for a whole batch."""
+    if "error" in values:
+        values["error"] = values["error"][:2000]
+    s.execute(update(InboundMessage).where(InboundMessage.dedupe_key.in_(keys),
+                                           InboundMessage.status == "pending").values(**values))
 
 
 def drain(bot: Any) -> int:

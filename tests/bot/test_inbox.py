@@ -57,11 +57,11 @@ def test_a_member_s_messages_run_in_order_one_at_a_time(wecom, services, db):
     wecom.text("lisi", "帮助", msg_id=203)
     # Worker A takes the oldest messages and is still working on them…
     with services.sessions.begin() as a:
-        taken = [r.dedupe_key for r in a.scalars(pending(1)).all()]
+        taken = [r.dedupe_key for r in a.execute(pending(1)).all()]
         assert taken == ["app:msg:201"]
         # …worker B skips them and must not run zhangsan's second message before the first.
         with services.sessions.begin() as b:
-            other = [r.dedupe_key for r in b.scalars(pending(10)).all()]
+            other = [r.dedupe_key for r in b.execute(pending(10)).all()]
         assert other == ["app:msg:203"]
     assert drain(services.bot) == 3
     with services.sessions() as s:
@@ -140,3 +140,27 @@ def test_only_pending_rows_are_in_the_inbox_index(db):
         indexdef = conn.scalar(text("SELECT indexdef FROM pg_indexes "
                                     "WHERE indexname = 'ix_inbound_pending'"))
     assert "WHERE ((status)::text = 'pending'::text)" in indexdef
+
+
+def test_a_batch_looks_members_and_rate_limits_up_once(wecom, services, db):
+    from sqlalchemy import event
+
+    wecom.after = None
+    for i in range(20):
+        wecom.text(f"member{i}", "帮助", msg_id=800 + i)
+    drain(services.bot)   # first contact: the members are created
+    for i in range(20):
+        wecom.text(f"member{i}", "帮助", msg_id=900 + i)
+    statements = []
+
+    def count(*args):
+        statements.append(args[2])
+
+    event.listen(db, "before_cursor_execute", count)
+    try:
+        assert process_pending(services.bot) == 20
+    finally:
+        event.remove(db, "before_cursor_execute", count)
+    # Per message: SAVEPOINT, RELEASE and the reply's INSERT; per batch a handful more.
+    assert len(statements) < 3 * 20 + 8, statements
+    assert sum("FROM users" in q for q in statements) == 1
