@@ -1,10 +1,10 @@
-"""Profile the slowest path (our durable callback under wrk load) with py-spy.
+"""Profile our callback under wrk load with py-spy (verify, decrypt, parse, one INSERT).
 
     .venv/bin/pip install py-spy          # a dev tool: not in pyproject
     .venv/bin/python bench/pyspy_profile.py [--duration 10] [--record]
 
-Starts the same set-up as bench/run.py (scratch database, our gunicorn with 2 gthread
-workers, the peer), drives ours with wrk on distinct 「帮助」 messages, and samples every gunicorn
+Starts the same set-up as bench/run.py (scratch database, our gunicorn as configured, the
+peer), drives ours with wrk on distinct 「帮助」 messages, and samples every gunicorn
 worker with `py-spy record --subprocesses`, twice:
   - --gil: only the thread holding the GIL, i.e. where the web processes' Python CPU goes
     (psycopg releases the GIL while it waits for PostgreSQL, so those waits drop out);
@@ -59,23 +59,13 @@ CATEGORIES: list[tuple[str, str]] = [
     ("our code: bot/ and config/ (callback, dispatch, outbox)", r"\((?:bot|config)/"),
 ]
 INCLUSIVE: list[tuple[str, str]] = [
-    ("gunicorn handle_request (whole request)", r"^ThreadWorker\.handle_request \("),
+    ("gunicorn handle_request (whole request)", r"^(?:Sync|Thread)Worker\.handle_request \("),
+    ("Flask request context and response", r"^Flask\.(?:request_context|process_response) \("),
     ("bot.callback.receive (the Flask view)", r"^receive \(bot/callback\.py"),
-    ("  crypto open_xml (verify + decrypt)", r"^WeComCrypto\.open_xml \("),
-    ("  parse_message (XML → Message)", r"^parse_message \(bot/inbound\.py"),
-    ("  Bot.process (the transaction)", r"^Bot\.process \(bot/dispatch\.py"),
-    ("    pool checkout incl. pre-ping SELECT 1", r"^_ConnectionFairy\._checkout \("),
-    ("    insert_ignore (inbound dedupe row + user row)", r"^insert_ignore \(bot/sql\.py"),
-    ("    ensure_user (INSERT … ON CONFLICT + SELECT)", r"^ensure_user \(bot/dispatch\.py"),
-    ("    _flooding (per-member count query)", r"^Bot\._flooding \("),
-    ("    SAVEPOINT + RELEASE around the handler",
-     r"^Connection\._(?:savepoint|release_savepoint)_impl \("),
-    ("    router.dispatch (the help handler)", r"^Router\.dispatch \(commands/"),
-    ("    outbox.enqueue", r"^enqueue \(bot/outbox\.py"),
-    ("    flush (INSERT outbox … RETURNING)", r"^Session\.flush \(|^Session\._flush \("),
-    ("    COMMIT", r"^Connection\._commit_impl \("),
-    ("    SQL compilation (cache misses)", r"^Compiled\.__init__ \("),
-    ("  gunicorn access log line", r"^Logger\.access \(gunicorn/glogging\.py"),
+    ("  crypto open_xml (verify + decrypt + envelope XML)", r"^WeComCrypto\.open_xml \("),
+    ("  parse_message (message XML → Message)", r"^parse_message \(bot/inbound\.py"),
+    ("  Inbox.accept (the INSERT, committed)", r"^Inbox\.accept \(bot/inbox\.py"),
+    ("    psycopg waiting for the commit", r"^Connection\.wait \(psycopg/"),
 ]
 
 
@@ -90,7 +80,8 @@ def collapsed(path: Path) -> list[tuple[list[str], int]]:
 
 
 def in_request(frames: list[str]) -> bool:
-    return any(f.startswith("ThreadWorker.handle_request (") for f in frames)
+    return any(f.startswith(("ThreadWorker.handle_request (", "SyncWorker.handle_request ("))
+               for f in frames)
 
 
 def not_master(frames: list[str], master: int) -> bool:
@@ -137,7 +128,7 @@ def table(title: str, counts: dict[str, int], total: int) -> str:
 
 
 def main() -> int:
-    p = argparse.ArgumentParser(description="Profile our durable callback under load (py-spy).")
+    p = argparse.ArgumentParser(description="Profile our callback under load (py-spy).")
     p.add_argument("--duration", type=float, default=10)
     p.add_argument("--connections", type=int, default=8)
     p.add_argument("--record", action="store_true", help="rewrite our section of RESULTS.md")
@@ -185,7 +176,7 @@ def main() -> int:
         bench.cleanup()
         for req in bench.run_dir.glob("*.req"):   # pre-built requests: tens of MB, not needed
             req.unlink()
-    md = ["## Where the time goes: our durable callback under load (`bench/pyspy_profile.py`)", "",
+    md = ["## Where the time goes: our callback under load (`bench/pyspy_profile.py`)", "",
           f"py-spy 200 Hz on both gunicorn workers while wrk -t1 -c{a.connections} drives "
           f"distinct 「帮助」 messages for {a.duration:g} s (throughput under the profiler: "
           f"{results['cpu']['rps']:.0f} and {results['wall']['rps']:.0f} req/s). Innermost "
