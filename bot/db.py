@@ -64,6 +64,15 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
             cur.execute("PRAGMA busy_timeout=30000")
             cur.execute("PRAGMA foreign_keys=ON")
             cur.close()
+            conn.isolation_level = None   # we say BEGIN ourselves, below
+
+        @event.listens_for(engine, "begin")
+        def _sqlite_begin(conn: Any) -> None:
+            # A transaction that read first and writes later cannot wait for another writer
+            # in SQLite: it fails at once with "database is locked". Taking the write lock at
+            # BEGIN makes the demo's threads (web, worker, clock) queue for busy_timeout
+            # instead. (SQLAlchemy's documented pysqlite recipe; SAVEPOINTs need it too.)
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
 
         return engine
     if url.startswith("postgresql://"):

@@ -9,11 +9,14 @@ from reliability.stack import AES_KEY, SECRET, TOKEN
 
 
 def settle(url: str, timeout: float, grace: float = 1.0) -> bool:
-    """Wait until no outbox row is pending or being sent; False on timeout."""
+    """Wait until no message waits in the inbox and no outbox row is pending or being sent;
+    False on timeout."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         counts = outbox_counts(url)
-        if not counts.get("pending") and not counts.get("sending"):
+        [(waiting,)] = query(url, "SELECT count(*) FROM inbound_messages "
+                                  "WHERE status = 'pending'")
+        if not waiting and not counts.get("pending") and not counts.get("sending"):
             time.sleep(grace)   # a wrongly doubled send would show up now
             return True
         time.sleep(0.25)
@@ -30,9 +33,11 @@ def no_secrets(result: Result, logs: str) -> None:
 
 
 def effects(result: Result, url: str, keys: set[str]) -> None:
-    """One dedupe row and one outbox row per message, every outbox row sent."""
+    """One inbox row per message, acted on; one outbox row per message, every one sent."""
     inbound = rows_per_message(url, "SELECT dedupe_key, count(*) FROM inbound_messages "
                                     "GROUP BY dedupe_key")
+    done = rows_per_message(url, "SELECT dedupe_key, count(*) FROM inbound_messages "
+                                 "WHERE status = 'done' GROUP BY dedupe_key")
     replies = rows_per_message(url, "SELECT source_key, count(*) FROM outbox "
                                     "GROUP BY source_key")
     counts = outbox_counts(url)
@@ -41,6 +46,9 @@ def effects(result: Result, url: str, keys: set[str]) -> None:
     result.check(all(inbound[k] == 1 for k in keys),
                  f"{sum(1 for k in keys if inbound[k] != 1)} messages without exactly one "
                  "dedupe row")
+    result.check(all(done[k] == 1 for k in keys),
+                 f"{sum(1 for k in keys if done[k] != 1)} messages not acted on (inbox row "
+                 "not done)")
     result.check(all(replies[k] == 1 for k in keys),
                  f"{sum(1 for k in keys if replies[k] != 1)} messages without exactly one "
                  "outbox row")

@@ -59,7 +59,7 @@ class Storm:
                                       http_statuses=sender.statuses())
                 result.check(sender.statuses() == {"200": len(schedule)},
                              f"not every callback got 200: {sender.statuses()}")
-                result.check(settle(db.url, 300), "the outbox did not drain in 300 s")
+                result.check(settle(db.url, 300), "the inbox and outbox did not drain in 300 s")
                 effects(result, db.url, {f"app:msg:{c.msg_id}" for c in cbs})
                 state = fake_figures(result, fake, allow_suppressed=False)
                 exactly_once(result, (c.tag for c in cbs), tags_delivered(state, "st"))
@@ -153,7 +153,7 @@ class PgRestart:
         result.check(set(statuses) <= {"200", "503"}, f"statuses other than 200/503: {statuses}")
         result.check(health == 503, f"/healthz answered {health} while the database was down")
         result.check(len(acked) == len(cbs), f"{len(cbs) - len(acked)} messages never acked")
-        result.check(settle(pg.url, 120), "the outbox did not drain in 120 s")
+        result.check(settle(pg.url, 120), "the inbox and outbox did not drain in 120 s")
         mine = [c for i, c in enumerate(cbs) if i in acked]
         effects(result, pg.url, {f"app:msg:{c.msg_id}" for c in mine})
         state = fake_figures(result, fake, allow_suppressed=True)
@@ -217,7 +217,7 @@ class ApiFaults:
                                       faults="; ".join(what for _, what, _, _ in FAULTS))
                 result.check(sender.statuses() == {"200": len(cbs)},
                              f"not every callback got 200: {sender.statuses()}")
-                result.check(settle(db.url, 240), "the outbox did not drain in 240 s")
+                result.check(settle(db.url, 240), "the inbox and outbox did not drain in 240 s")
                 effects(result, db.url, {f"app:msg:{c.msg_id}" for c in cbs})
                 state = fake_figures(result, fake, allow_suppressed=True)
                 exactly_once(result, (c.tag for c in cbs), tags_delivered(state, "af"))
@@ -292,7 +292,7 @@ class WorkerKill:
                                       killed="; ".join(kills))
                 result.check(sender.statuses() == {"200": len(cbs)},
                              f"not every callback got 200: {sender.statuses()}")
-                result.check(settle(db.url, 240), "the outbox did not drain in 240 s")
+                result.check(settle(db.url, 240), "the inbox and outbox did not drain in 240 s")
                 effects(result, db.url, {f"app:msg:{c.msg_id}" for c in cbs})
                 state = fake_figures(result, fake, allow_suppressed=True)
                 exactly_once(result, (c.tag for c in cbs), tags_delivered(state, "wk"))

@@ -136,7 +136,7 @@ class Stack:
                     "WECOM_SECRET": SECRET, "WECOM_TOKEN": TOKEN,
                     "WECOM_ENCODING_AES_KEY": AES_KEY, "WECOM_API_BASE": api_base,
                     "DATABASE_URL": database_url, "BOT_LOG_LEVEL": "INFO",
-                    "WEB_CONCURRENCY": "2", "BOT_THREADS": "4", **extra}
+                    "BOT_ACCESS_LOG": "1", **extra}   # gunicorn as configured for production
 
     def web(self, name: str = "web") -> str:
         """Start gunicorn (`interview-bot serve`) and wait until /healthz answers."""

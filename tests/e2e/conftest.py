@@ -42,7 +42,7 @@ def env(db, pg_url, fake_server, tmp_path) -> dict[str, str]:
     return {**os.environ, "WECOM_CORP_ID": CORP_ID, "WECOM_AGENT_ID": str(AGENT_ID),
             "WECOM_SECRET": SECRET, "WECOM_TOKEN": TOKEN, "WECOM_ENCODING_AES_KEY": AES_KEY,
             "WECOM_API_BASE": url, "DATABASE_URL": pg_url, "BOT_ADMINS": ADMIN,
-            "WEB_CONCURRENCY": "2", "BOT_LOG_LEVEL": "INFO",
+            "WEB_CONCURRENCY": "2", "BOT_LOG_LEVEL": "INFO", "BOT_ACCESS_LOG": "1",
             "WECOM_AIBOT_TOKEN": AIBOT_TOKEN, "WECOM_AIBOT_ENCODING_AES_KEY": AIBOT_KEY}
 
 
