@@ -177,7 +177,7 @@ def main() -> int:
         for req in bench.run_dir.glob("*.req"):   # pre-built requests: tens of MB, not needed
             req.unlink()
     md = ["## Where the time goes: our callback under load (`bench/pyspy_profile.py`)", "",
-          f"py-spy 200 Hz on both gunicorn workers while wrk -t1 -c{a.connections} drives "
+          f"py-spy 200 Hz on every gunicorn worker while wrk -t1 -c{a.connections} drives "
           f"distinct 「帮助」 messages for {a.duration:g} s (throughput under the profiler: "
           f"{results['cpu']['rps']:.0f} and {results['wall']['rps']:.0f} req/s). Innermost "
           "classifiable frame of each sample; raw stacks in bench/out/.", ""]
