@@ -5,10 +5,11 @@ import argparse
 import secrets
 import time
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import httpx
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import sessionmaker
 
 from bot.db import make_engine, make_sessionmaker, migration_status
@@ -37,13 +38,14 @@ def check_config(out: Out) -> int:
     try:
         engine = make_engine(settings.database_url)
         current, head = migration_status(engine)
-        engine.dispose()
         if current == head:
             out(f"ok   database reachable, migrations current ({head})")
+            failures += _check_worker(engine, out)
         else:
             failures += 1
             out(f"FAIL database at migration {current}, code wants {head}: "
                 "run `interview-bot db upgrade`")
+        engine.dispose()
     except Exception as exc:  # any driver error means the same thing to an admin
         failures += 1
         out(f"FAIL database unreachable: {type(exc).__name__}")
@@ -63,6 +65,30 @@ def check_config(out: Out) -> int:
         client.close()
     out("all checks passed" if not failures else f"{failures} check(s) failed")
     return 0 if not failures else 1
+
+
+def _check_worker(engine: Any, out: Out) -> int:
+    """Is a worker acting on the inbox? A failure only when messages wait with none alive."""
+    from bot.health import WORKER_STALE_AFTER
+    from bot.models import InboundMessage, WorkerHeartbeat
+
+    now = datetime.now(UTC)
+    with make_sessionmaker(engine)() as s:
+        beat = s.scalar(select(func.max(WorkerHeartbeat.beat_at)))
+        waiting, oldest = s.execute(select(func.count(), func.min(InboundMessage.received_at))
+                                    .where(InboundMessage.status == "pending")).one()
+    alive = beat is not None and (now - beat).total_seconds() <= WORKER_STALE_AFTER
+    inbox = f"inbox: {waiting} message(s) waiting" + (
+        f", the oldest for {(now - oldest).total_seconds():.0f} s" if oldest else "")
+    if alive:
+        out(f"ok   worker alive (heartbeat {(now - beat).total_seconds():.0f} s ago); {inbox}")
+        return 0
+    if waiting:
+        out(f"FAIL no worker alive and {inbox}: start `interview-bot worker`")
+        return 1
+    out("note no worker alive: start `interview-bot worker`, or members' messages will wait "
+        "in the inbox unanswered")
+    return 0
 
 
 def verify_url(url: str, settings: Settings, out: Out,

@@ -221,3 +221,21 @@ def test_the_cli_member_tools_need_only_the_database(db, pg_url, monkeypatch, tm
     assert cli.main(["users", "list"]) == 0
     out = capsys.readouterr().out
     assert "lisi (李四) is now interviewer" in out and "1 member(s)" in out
+
+
+def test_check_config_reports_the_worker_and_the_inbox(wecom_env, wecom, services, clock):
+    rc, lines = run(admin.check_config)
+    assert rc == 0 and any(line.startswith("note no worker alive") for line in lines), lines
+    wecom.after = None
+    wecom.text("zhangsan", "帮助")   # stored; nobody acts on it
+    rc, lines = run(admin.check_config)
+    assert rc == 1
+    [failed] = [line for line in lines if line.startswith("FAIL no worker")]
+    assert "1 message(s) waiting" in failed and "interview-bot worker" in failed
+    from datetime import UTC, datetime
+
+    clock.advance(seconds=(datetime.now(UTC) - clock()).total_seconds())   # check-config: now
+    services.make_worker().step()   # a worker: heartbeat, then it acts on the message
+    rc, lines = run(admin.check_config)
+    assert rc == 0 and any(line.startswith("ok   worker alive") and "0 message(s) waiting"
+                           in line for line in lines), lines
