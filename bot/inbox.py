@@ -68,19 +68,20 @@ class Inbox:
                 return bool(insert_ignore(conn, InboundMessage, row, ("dedupe_key",)))
         params = (row["dedupe_key"], source, row["from_user"], row["msg_type"], row["event"],
                   payload, now)
+        import psycopg
+
         try:
             return self._execute(params)
-        except Exception as first:   # a connection broken by a restart: retry once, afresh
+        except psycopg.Error as first:
             self._drop()
-            if not _is_connection_error(first):
-                raise
-            try:
-                return self._execute(params)   # idempotent: ON CONFLICT DO NOTHING
-            except Exception as exc:
-                self._drop()
-                if _is_connection_error(exc):
-                    raise InboxUnavailable(type(exc).__name__) from None
-                raise
+            if not _is_connection_error(first):   # not WeCom's fault either: let it retry
+                log.error("the inbox refused a message: %s", type(first).__name__)
+                raise InboxUnavailable(type(first).__name__) from None
+        try:   # a connection broken by a restart: once more, afresh (ON CONFLICT: idempotent)
+            return self._execute(params)
+        except psycopg.Error as exc:
+            self._drop()
+            raise InboxUnavailable(type(exc).__name__) from None
 
     def _execute(self, params: tuple[Any, ...]) -> bool:
         conn = getattr(self._local, "conn", None)

@@ -164,3 +164,19 @@ def test_a_batch_looks_members_and_rate_limits_up_once(wecom, services, db):
     # Per message: SAVEPOINT, RELEASE and the reply's INSERT; per batch a handful more.
     assert len(statements) < 3 * 20 + 8, statements
     assert sum("FROM users" in q for q in statements) == 1
+
+
+def test_any_database_refusal_is_a_503_not_a_500(wecom, services, db):
+    wecom.after = None
+    with db.connect() as conn:   # e.g. a full disk or a revoked grant: the INSERT fails
+        conn.execute(text("ALTER TABLE inbound_messages ADD CONSTRAINT no_more CHECK (false) "
+                          "NOT VALID"))
+        conn.commit()
+    try:
+        assert wecom.text("zhangsan", "帮助", msg_id=1001).status_code == 503
+    finally:
+        with db.connect() as conn:
+            conn.execute(text("ALTER TABLE inbound_messages DROP CONSTRAINT no_more"))
+            conn.commit()
+    assert wecom.text("zhangsan", "帮助", msg_id=1001).status_code == 200   # WeCom's retry
+    assert len(rows(services, InboundMessage)) == 1
