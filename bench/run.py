@@ -66,8 +66,8 @@ from common import (  # noqa: E402
     percentile,
     replace_section,
     require_wrk,
-    text_xml,
     run_wrk,
+    text_xml,
     wait_http,
 )
 

@@ -8,8 +8,8 @@ from hypothesis import strategies as st
 from crypto.xmlsafe import parse_xml
 
 NAMES = st.sampled_from(["ToUserName", "MsgType", "Content", "item", "PicMd5Sum", "a", "b"])
-TEXT = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")) | st.sampled_from(
-    [" ", "\n", "\t"]), max_size=12)
+TEXT = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs", "Cc"))
+               | st.sampled_from([" ", "\n", "\t"]), max_size=12)
 
 
 def _escape(text: str) -> str:
