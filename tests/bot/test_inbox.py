@@ -180,3 +180,29 @@ def test_any_database_refusal_is_a_503_not_a_500(wecom, services, db):
             conn.commit()
     assert wecom.text("zhangsan", "帮助", msg_id=1001).status_code == 200   # WeCom's retry
     assert len(rows(services, InboundMessage)) == 1
+
+
+def test_a_worker_that_dies_mid_batch_leaves_its_messages_to_the_next(wecom, services, db):
+    from bot.inbound import parse_message
+    from bot.models import User
+
+    wecom.after = None
+    for i in range(3):
+        wecom.text(f"member{i}", "帮助", msg_id=1100 + i)
+    dying = services.sessions()
+    dying.begin()
+    taken = dying.execute(pending(10)).all()
+    assert len(taken) == 3
+    for row in taken[:2]:   # it has done part of the work, uncommitted…
+        services.bot.run_taken(dying, row.dedupe_key, parse_message(row.payload),
+                               row.received_at, recent=1, known={})
+    pid = dying.execute(text("SELECT pg_backend_pid()")).scalar()
+    with db.connect() as conn:   # …when the process is killed: its connection drops
+        conn.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+        conn.commit()
+    dying.invalidate()
+    assert drain(services.bot) == 3   # another worker takes all three, once each
+    assert [r.status for r in rows(services, InboundMessage)] == ["done"] * 3
+    assert sorted(r.source_key for r in rows(services, OutboxMessage)) == \
+        ["app:msg:1100", "app:msg:1101", "app:msg:1102"]
+    assert len(rows(services, User)) == 3
