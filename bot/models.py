@@ -76,6 +76,9 @@ class OutboxMessage(Base):
     invaliduser: Mapped[str | None] = mapped_column(Text)
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Not a column: set by outbox.claim when this new message repeats one the member got
+    # within WeCom's duplicate-check window, so that the check does not drop it.
+    repeats_recent = False
 
 
 class AccessToken(Base):

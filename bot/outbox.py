@@ -23,6 +23,9 @@ TEXT_LIMIT = 2048            # bytes, for text and markdown content (protocol §
 PER_MINUTE, PER_HOUR = 30, 1000  # per member from one app; WeCom drops the excess silently
 LEASE = timedelta(seconds=60)    # a row claimed longer ago than this belonged to a dead worker
 MAX_ATTEMPTS = 12
+# WeCom drops an identical message to the same member within this window, so a resend after a
+# crash (claim lease 60 s) is not a second message (message/send's enable_duplicate_check).
+DUPLICATE_CHECK_INTERVAL = 180
 
 
 def split_utf8(text: str, limit: int = TEXT_LIMIT) -> list[str]:
@@ -106,7 +109,23 @@ def claim(sessions: sessionmaker, *, worker_id: str, now: datetime, limit: int,
             r.status, r.claimed_at, r.claimed_by = "sending", now, worker_id
             r.attempts += 1
             chosen.append(r)
+        # WeCom's duplicate check is there for our resends; it would also drop a new message
+        # that repeats one sent minutes ago (the same question asked twice, the same answer).
+        repeated = _recent_contents(s, {r.touser for r in chosen if r.channel == "app"}, now)
+        for r in chosen:
+            r.repeats_recent = r.attempts == 1 and (r.touser, r.msgtype, r.content) in repeated
         return chosen
+
+
+def _recent_contents(s: Session, users: set[str], now: datetime) -> set[tuple[str, str, str]]:
+    """(member, msgtype, content) of every message sent to these members inside the window."""
+    if not users:
+        return set()
+    since = now - timedelta(seconds=DUPLICATE_CHECK_INTERVAL)
+    q = select(OutboxMessage.touser, OutboxMessage.msgtype, OutboxMessage.content).where(
+        OutboxMessage.touser.in_(users), OutboxMessage.status == "sent",
+        OutboxMessage.channel == "app", OutboxMessage.sent_at > since)
+    return {(u, t, c) for u, t, c in s.execute(q).all()}
 
 
 def _recent_sends(s: Session, users: Iterable[str],

@@ -28,10 +28,6 @@ from commands.quote import no_tags
 
 log = logging.getLogger(__name__)
 
-# WeCom drops an identical message to the same member within this window, so a resend after a
-# crash (claim lease 60 s) is not a second message; kept short so that a member who asks the
-# same thing twice a few minutes apart still gets the second answer.
-DUPLICATE_CHECK_INTERVAL = 180
 HEARTBEAT_EVERY = timedelta(seconds=5)
 FAILED_STEP_PAUSE = 1.0   # seconds between steps while the database is unreachable
 
@@ -67,8 +63,9 @@ def build_request(row: OutboxMessage, agent_id: int, markdown: bool) -> tuple[st
     if row.channel == "appchat":
         return "appchat/send", {"chatid": row.touser, "msgtype": msgtype, **payload, "safe": 0}
     return "message/send", {"touser": row.touser, "msgtype": msgtype, "agentid": agent_id,
-                            **payload, "safe": 0, "enable_duplicate_check": 1,
-                            "duplicate_check_interval": DUPLICATE_CHECK_INTERVAL}
+                            **payload, "safe": 0,
+                            "enable_duplicate_check": 0 if row.repeats_recent else 1,
+                            "duplicate_check_interval": outbox.DUPLICATE_CHECK_INTERVAL}
 
 
 class Worker:

@@ -226,6 +226,33 @@ def test_resend_after_crash_is_suppressed_by_duplicate_check(services, fake_weco
     assert fake_wecom.suppressed_duplicates == 1
 
 
+def test_the_same_answer_asked_for_twice_is_delivered_twice(wecom, fake_wecom, clock,
+                                                           deliver):
+    wecom.text("lisi", "帮助")
+    deliver()
+    clock.advance(seconds=60)   # inside WeCom's 180 s duplicate-check window
+    wecom.text("lisi", "帮助")   # a new question, word for word: the answer is identical
+    deliver()
+    assert len(fake_wecom.messages_to("lisi")) == 2
+    assert fake_wecom.suppressed_duplicates == 0
+    first, second = (d.raw for d in fake_wecom.delivered)
+    assert first["enable_duplicate_check"] == 1 and second["enable_duplicate_check"] == 0
+
+
+def test_a_resend_of_a_repeated_answer_keeps_the_duplicate_check(services, fake_wecom, clock):
+    put(services, "lisi", "same")
+    worker = services.make_worker()
+    worker.drain()
+    put(services, "lisi", "same")
+    [row] = outbox.claim(services.sessions, worker_id=worker.worker_id, now=clock(), limit=1)
+    assert row.repeats_recent   # its first attempt: WeCom must not drop it
+    with services.sessions.begin() as s:   # the worker died before it could send
+        r = s.get(OutboxMessage, row.id)
+        r.claimed_at = clock() - timedelta(seconds=61)
+    [again] = outbox.claim(services.sessions, worker_id="other", now=clock(), limit=1)
+    assert again.attempts == 2 and not again.repeats_recent   # a resend: the check stays on
+
+
 def test_dead_rows_can_be_retried(services, fake_wecom, clock):
     fake_wecom.fail_next("message/send", errcode=81013)
     put(services, "lisi", "x")
