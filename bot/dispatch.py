@@ -1,8 +1,10 @@
-"""Exactly-once processing of one inbound message: dedupe row, handler, outbox, one commit.
+"""Exactly-once processing of one inbound message: member, rate limit, handler, outbox rows.
 
-Framework-free: the Flask view (bot.callback) and the simulator call `Bot.process`.
-A retry of the same message finds the dedupe row and does nothing; a crash before the commit
-leaves nothing behind, and WeCom's retry does the work again.
+Framework-free. App callbacks are stored by bot.inbox and acted on by a worker through
+`Bot.run_taken`, in the transaction that marks the inbox row done; the intelligent bot
+(bot.aibot), which must answer in its HTTP response, and direct callers use `Bot.take` /
+`Bot.process`: dedupe row, handler and outbox in one transaction. Either way a retry finds
+the dedupe row and does nothing, and a crash before the commit leaves the work to be done.
 """
 from __future__ import annotations
 
