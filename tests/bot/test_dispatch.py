@@ -18,14 +18,7 @@ from bot.services import build
 from commands.registry import load
 from commands.router import Router
 from tests.support.proxy import TcpProxy
-
-
-def rows(services, model, **where):
-    with services.sessions() as s:
-        q = select(model)
-        for k, v in where.items():
-            q = q.where(getattr(model, k) == v)
-        return s.scalars(q).all()
+from tests.support.rows import rows
 
 
 def text_xml(user: str, content: str, msg_id: int) -> str:
@@ -118,9 +111,8 @@ def test_database_down_gives_503_and_recovers_without_restart(settings, clock, f
     svc = build(replace(settings, database_url=proxied), engine=engine, clock=clock,
                 transport=fake_wecom.transport())
     app = create_app(services=svc)
-    from tests.conftest import WeComSender
     from crypto import WeComCrypto
-    from tests.conftest import AES_KEY, CORP_ID, TOKEN
+    from tests.conftest import AES_KEY, CORP_ID, TOKEN, WeComSender
 
     sender = WeComSender(app.test_client(), clock, WeComCrypto(TOKEN, AES_KEY, CORP_ID,
                                                                clock=lambda: clock().timestamp()))

@@ -5,14 +5,7 @@ from sqlalchemy import select, text
 
 from bot.inbox import backlog, drain, pending, process_pending
 from bot.models import InboundMessage, OutboxMessage
-
-
-def rows(services, model, **where):
-    with services.sessions() as s:
-        q = select(model)
-        for k, v in where.items():
-            q = q.where(getattr(model, k) == v)
-        return s.scalars(q).all()
+from tests.support.rows import rows
 
 
 def test_the_200_comes_after_a_committed_pending_row_and_nothing_else(wecom, services):
