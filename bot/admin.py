@@ -140,11 +140,18 @@ def outbox(args: argparse.Namespace, settings: Settings, out: Out) -> int:
             out(f"{n} row(s) back to pending")
             return 0 if n else 1
         if args.action == "purge":
+            from bot.models import InboundMessage
+
             cut = utcnow() - timedelta(days=args.days)
             with sessions.begin() as s:
                 n = s.execute(delete(OutboxMessage).where(OutboxMessage.status == "sent",
                                                           OutboxMessage.sent_at < cut)).rowcount
-            out(f"purged {n} sent row(s) older than {args.days} days")
+                # The messages taken in keep what members wrote (phone numbers, feedback):
+                # once acted on, they are only needed to spot WeCom's retries, minutes later.
+                m = s.execute(delete(InboundMessage).where(InboundMessage.status != "pending",
+                                                           InboundMessage.received_at < cut)
+                              ).rowcount
+            out(f"purged {n} sent row(s) and {m} inbound message(s) older than {args.days} days")
             return 0
         with sessions() as s:
             q = select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(50)

@@ -216,7 +216,8 @@ def parser() -> argparse.ArgumentParser:
     o.add_argument("id", nargs="?", type=int)
     o.add_argument("--status", default=None, help="list only this status (e.g. dead)")
     o.add_argument("--all", action="store_true", help="retry every dead row")
-    o.add_argument("--days", type=int, default=30, help="purge sent rows older than this")
+    o.add_argument("--days", type=int, default=30,
+                   help="purge sent rows and acted-on inbound messages older than this")
     u = sub.add_parser("users", help="list the members the bot knows")
     u.add_argument("action", choices=["list"])
     r = sub.add_parser("role", help="give a member a role: role set USERID ROLE")

@@ -239,3 +239,33 @@ def test_check_config_reports_the_worker_and_the_inbox(wecom_env, wecom, service
     rc, lines = run(admin.check_config)
     assert rc == 0 and any(line.startswith("ok   worker alive") and "0 message(s) waiting"
                            in line for line in lines), lines
+
+
+def test_purge_drops_old_sent_rows_and_old_inbound_messages_only(wecom_env, wecom, services,
+                                                                 clock, deliver):
+    import argparse
+    from datetime import UTC, datetime
+
+    from sqlalchemy import update
+
+    from bot.models import InboundMessage
+    from config.settings import Settings
+    from tests.support.rows import rows
+
+    # `outbox purge` counts days back from the real clock.
+    clock.advance(seconds=(datetime.now(UTC) - clock()).total_seconds() - 40 * 86400)
+    wecom.text("zhangsan", "帮助")   # 40 days ago: acted on and answered
+    wecom.text("lisi", "帮助")       # 40 days ago
+    deliver()
+    clock.advance(days=39)
+    wecom.text("wangwu", "帮助")     # yesterday
+    deliver()
+    with services.sessions.begin() as s:   # lisi's is still waiting (no worker for 40 days)
+        s.execute(update(InboundMessage).where(InboundMessage.from_user == "lisi")
+                  .values(status="pending"))
+    args = argparse.Namespace(action="purge", days=30, id=None, all=False, status=None)
+    rc, lines = run(admin.outbox, args, Settings.from_env())
+    assert rc == 0 and lines == ["purged 2 sent row(s) and 1 inbound message(s) older than "
+                                 "30 days"]
+    assert sorted(r.from_user for r in rows(services, InboundMessage)) == ["lisi", "wangwu"]
+    assert [r.touser for r in rows(services, OutboxMessage)] == ["wangwu"]
