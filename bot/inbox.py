@@ -18,6 +18,7 @@ import threading
 from datetime import datetime, timedelta
 from typing import Any
 
+import psycopg
 from sqlalchemy import exists, func, select, tuple_, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import aliased
@@ -32,8 +33,6 @@ log = logging.getLogger(__name__)
 _SQL = ("INSERT INTO inbound_messages (dedupe_key, source, from_user, msg_type, event, status,"
         " payload, received_at) VALUES (%s, %s, %s, %s, %s, 'pending', %s, %s)"
         " ON CONFLICT (dedupe_key) DO NOTHING")
-
-
 RATE_WINDOW = timedelta(minutes=1)   # the per-member command limit counts this far back
 
 
@@ -55,7 +54,7 @@ class Inbox:
     def __init__(self, engine: Engine):
         self.engine = engine
         # PostgreSQL: a psycopg connection per thread, in autocommit mode. Measured on the
-        # callback path, this is 40 µs of Python per message against 130 µs for the same
+        # callback path, this is 20–40 µs of Python per message against 130 µs for the same
         # statement through SQLAlchemy's pool and Core (checkout, reset, result wrapping).
         self._raw = engine.dialect.name == "postgresql"
         self._local = threading.local()
@@ -68,8 +67,6 @@ class Inbox:
                 return bool(insert_ignore(conn, InboundMessage, row, ("dedupe_key",)))
         params = (row["dedupe_key"], source, row["from_user"], row["msg_type"], row["event"],
                   payload, now)
-        import psycopg
-
         try:
             return self._execute(params)
         except psycopg.Error as first:
@@ -86,8 +83,6 @@ class Inbox:
     def _execute(self, params: tuple[Any, ...]) -> bool:
         conn = getattr(self._local, "conn", None)
         if conn is None:
-            import psycopg
-
             url = self.engine.url.set(drivername="postgresql")
             conn = self._local.conn = psycopg.connect(
                 url.render_as_string(hide_password=False), autocommit=True, connect_timeout=2)
@@ -108,8 +103,6 @@ class Inbox:
 
 
 def _is_connection_error(exc: Exception) -> bool:
-    import psycopg
-
     return isinstance(exc, psycopg.OperationalError | psycopg.InterfaceError)
 
 
@@ -134,13 +127,13 @@ def process_pending(bot: Any, limit: int = 32) -> int:
     except DATABASE_DOWN:
         raise
     except Exception:
+        if not trying:   # before any message: nothing to blame, the worker's step backs off
+            raise
         # Not the handler (its errors are caught and answered with an apology) but the work
         # around it. Mark that one message failed so it cannot hold up everyone behind it.
-        log.exception("acting on inbound message %s failed", trying[-1] if trying else "?")
-        if trying:
-            with bot.sessions.begin() as s:
-                _set(s, [trying[-1]], status="failed",
-                     error="failed outside its handler; see the log")
+        log.exception("acting on inbound message %s failed", trying[-1])
+        with bot.sessions.begin() as s:
+            _set(s, [trying[-1]], status="failed", error="failed outside its handler; see the log")
         return 1
 
 

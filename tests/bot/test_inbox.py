@@ -199,3 +199,20 @@ def test_a_worker_that_dies_mid_batch_leaves_its_messages_to_the_next(wecom, ser
     assert sorted(r.source_key for r in rows(services, OutboxMessage)) == \
         ["app:msg:1100", "app:msg:1101", "app:msg:1102"]
     assert len(rows(services, User)) == 3
+
+
+def test_a_failure_before_any_message_is_raised_not_spun_on(wecom, services, monkeypatch):
+    import pytest
+
+    import bot.inbox
+
+    wecom.after = None
+    wecom.text("zhangsan", "帮助", msg_id=1201)
+
+    def broken(limit):
+        raise RuntimeError("a bug in the claim")
+
+    monkeypatch.setattr(bot.inbox, "pending", broken)
+    with pytest.raises(RuntimeError):   # the worker's step logs it and pauses a second
+        drain(services.bot)
+    assert rows(services, InboundMessage)[0].status == "pending"
