@@ -107,3 +107,28 @@ def test_no_secret_in_the_logs(server, worker, fake_server, env):
     assert "worker" in logs and "POST /wecom/callback" in logs   # the logs are really there
     for secret in (SECRET, TOKEN, AES_KEY, "fake-token-"):
         assert secret not in logs
+
+
+def test_messages_taken_in_while_no_worker_runs_are_answered_when_one_starts(
+        server, env, fake_server, tmp_path, pg_url):
+    import psycopg
+
+    from tests.e2e.conftest import BIN, Proc
+
+    fake, _ = fake_server
+    for i, user in enumerate(("zhaoliu", "sunqi", "zhouba")):
+        assert post(server, text_xml(user, "帮助", 8_100_001 + i), nonce=str(i)).status_code \
+            == 200
+    with psycopg.connect(pg_url.replace("+psycopg", "")) as conn:   # stored; nobody acts yet
+        [(waiting,)] = conn.execute("SELECT count(*) FROM inbound_messages "
+                                    "WHERE status = 'pending'").fetchall()
+    assert waiting == 3 and fake.delivered == []
+    health = httpx.get(server + "/healthz", timeout=5).json()
+    assert health["inbox"]["pending"] == 3 and health["worker"]["ok"] is False
+    late = Proc([str(BIN / "interview-bot"), "worker"], env, tmp_path / "late-worker.log")
+    try:
+        assert fake.wait_for(lambda: all(fake.messages_to(u)
+                                         for u in ("zhaoliu", "sunqi", "zhouba")), 20)
+    finally:
+        late.stop()
+    assert len(fake.delivered) == 3
