@@ -14,6 +14,7 @@ two queries. Aim (issue 3): p99 under 5 ms.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import platform
 import random
@@ -180,6 +181,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--calls", type=int, default=3000, help="timed calls per command")
     ap.add_argument("--record", action="store_true", help="rewrite our RESULTS.md section")
+    ap.add_argument("--json", metavar="PATH", help="also write the figures as JSON (bench/run.py)")
     ap.add_argument("--keep", action="store_true", help="keep the seeded database (for profiling)")
     ap.add_argument("--reuse", metavar="NAME", help="measure a database kept by --keep")
     args = ap.parse_args(argv)
@@ -218,6 +220,10 @@ def main(argv: list[str] | None = None) -> int:
         engine.dispose()
         md = markdown(counts, results, plans, f"PostgreSQL {pg_version}", args.calls, loadavg)
         print(md)
+        if args.json:
+            Path(args.json).write_text(json.dumps(
+                {"counts": counts, "calls": args.calls,
+                 "results": {cmd: {"wall": w, "cpu": c} for cmd, (w, c) in results.items()}}))
         if args.record:
             replace_section(RESULTS_MD, SECTION_BEGIN, SECTION_END, md)
             log(f"recorded in {RESULTS_MD}")
