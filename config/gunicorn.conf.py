@@ -17,6 +17,17 @@ graceful_timeout = 20
 keepalive = 5
 max_requests = 10000    # recycle workers now and then; jitter avoids all at once
 max_requests_jitter = 1000
+# The app is imported once, in the master: a recycled worker is a fork, not a second import of
+# Flask, SQLAlchemy and the commands (~1 s of CPU each time), and the workers share its pages.
+# Nothing connects to the database or WeCom while the app is built, so no socket is shared.
+preload_app = True
+
+
+def post_fork(server, worker):  # noqa: ARG001 (gunicorn's hook signature)
+    """A forked worker starts with its own empty connection pool (SQLAlchemy's advice)."""
+    from wsgi import app
+
+    app.extensions["wecom"].engine.dispose(close=False)
 # Off unless asked for (BOT_ACCESS_LOG=1): the proxy in front logs every request already, and
 # the app logs each refused callback with its reason.
 accesslog = "-" if os.environ.get("BOT_ACCESS_LOG", "") not in ("", "0") else None
