@@ -4,7 +4,14 @@ from __future__ import annotations
 import time
 from typing import Any, Protocol
 
-from reliability.report import Result, outbox_counts, query, rows_per_message
+from reliability.report import (
+    Result,
+    exactly_once,
+    outbox_counts,
+    query,
+    rows_per_message,
+    tags_delivered,
+)
 from reliability.stack import AES_KEY, SECRET, TOKEN
 
 
@@ -53,6 +60,27 @@ def effects(result: Result, url: str, keys: set[str]) -> None:
                  f"{sum(1 for k in keys if replies[k] != 1)} messages without exactly one "
                  "outbox row")
     result.check(set(counts) <= {"sent"}, f"outbox rows not sent: {counts}")
+
+
+def delivered_once(result: Result, url: str, fake: FaultTarget, cbs: list[Any], tag: str, *,
+                   timeout: float, allow_suppressed: bool) -> dict[str, Any]:
+    """Every scenario's end: drained, one inbox and one outbox row per message, each reply
+    delivered once. Returns the fake's state for the scenario's own checks."""
+    result.check(settle(url, timeout), f"the inbox and outbox did not drain in {timeout:g} s")
+    effects(result, url, {f"app:msg:{c.msg_id}" for c in cbs})
+    state = fake_figures(result, fake, allow_suppressed=allow_suppressed)
+    exactly_once(result, (c.tag for c in cbs), tags_delivered(state, tag))
+    return state
+
+
+def wrap_up(result: Result, stack: Any, started: float) -> None:
+    """Every scenario's finally: stop the processes, check their logs, keep them if it failed."""
+    stack.close()
+    no_secrets(result, stack.logs())
+    kept = stack.cleanup(keep=not result.passed)
+    if kept:
+        result.figures["logs_kept_in"] = kept
+    result.seconds = time.monotonic() - started
 
 
 def fake_figures(result: Result, fake: FaultTarget, *,

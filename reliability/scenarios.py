@@ -10,18 +10,10 @@ from dataclasses import dataclass
 import httpx
 
 from bot.db import upgrade
-from reliability.checks import (
-    FaultTarget,
-    effects,
-    fake_figures,
-    held_by,
-    no_secrets,
-    sent_count,
-    settle,
-)
+from reliability.checks import FaultTarget, delivered_once, held_by, sent_count, wrap_up
 from reliability.load import Attempt, Sender, messages, steady_schedule, storm_schedule
 from reliability.privatepg import PrivatePostgres
-from reliability.report import Result, exactly_once, tags_delivered
+from reliability.report import Result
 from reliability.stack import FakeClient, ScratchDatabase, Stack
 
 
@@ -59,20 +51,13 @@ class Storm:
                                       http_statuses=sender.statuses())
                 result.check(sender.statuses() == {"200": len(schedule)},
                              f"not every callback got 200: {sender.statuses()}")
-                result.check(settle(db.url, 300), "the inbox and outbox did not drain in 300 s")
-                effects(result, db.url, {f"app:msg:{c.msg_id}" for c in cbs})
-                state = fake_figures(result, fake, allow_suppressed=False)
-                exactly_once(result, (c.tag for c in cbs), tags_delivered(state, "st"))
+                delivered_once(result, db.url, fake, cbs, "st", timeout=300,
+                               allow_suppressed=False)
                 result.check(result.figures["message_send_calls"] == len(cbs),
                              "message/send was called "
                              f"{result.figures['message_send_calls']} times, not {len(cbs)}")
         finally:
-            stack.close()
-            no_secrets(result, stack.logs())
-            kept = stack.cleanup(keep=not result.passed)
-            if kept:
-                result.figures["logs_kept_in"] = kept
-            result.seconds = time.monotonic() - started
+            wrap_up(result, stack, started)
         return result
 
 
@@ -103,12 +88,7 @@ class PgRestart:
                     stack.worker(f"worker{i}")
                 self._run(result, stack, pg, base, fake, log)
         finally:
-            stack.close()
-            no_secrets(result, stack.logs())
-            kept = stack.cleanup(keep=not result.passed)
-            if kept:
-                result.figures["logs_kept_in"] = kept
-            result.seconds = time.monotonic() - started
+            wrap_up(result, stack, started)
         return result
 
     def _run(self, result: Result, stack: Stack, pg: PrivatePostgres, base: str,
@@ -153,11 +133,9 @@ class PgRestart:
         result.check(set(statuses) <= {"200", "503"}, f"statuses other than 200/503: {statuses}")
         result.check(health == 503, f"/healthz answered {health} while the database was down")
         result.check(len(acked) == len(cbs), f"{len(cbs) - len(acked)} messages never acked")
-        result.check(settle(pg.url, 120), "the inbox and outbox did not drain in 120 s")
         mine = [c for i, c in enumerate(cbs) if i in acked]
-        effects(result, pg.url, {f"app:msg:{c.msg_id}" for c in mine})
-        state = fake_figures(result, fake, allow_suppressed=True)
-        exactly_once(result, (c.tag for c in mine), tags_delivered(state, "pg"))
+        delivered_once(result, pg.url, fake, mine, "pg", timeout=120,
+                       allow_suppressed=True)
 
 
 # (share of the load sent, what happens to the fake WeCom API, expiries it causes)
@@ -217,10 +195,8 @@ class ApiFaults:
                                       faults="; ".join(what for _, what, _, _ in FAULTS))
                 result.check(sender.statuses() == {"200": len(cbs)},
                              f"not every callback got 200: {sender.statuses()}")
-                result.check(settle(db.url, 240), "the inbox and outbox did not drain in 240 s")
-                effects(result, db.url, {f"app:msg:{c.msg_id}" for c in cbs})
-                state = fake_figures(result, fake, allow_suppressed=True)
-                exactly_once(result, (c.tag for c in cbs), tags_delivered(state, "af"))
+                state = delivered_once(result, db.url, fake, cbs, "af", timeout=240,
+                                       allow_suppressed=True)
                 result.figures["token_expiries_incl_first_fetch"] = expiries
                 result.check(state["gettoken_calls"] <= expiries,
                              f"{state['gettoken_calls']} gettoken calls for {expiries} expiries")
@@ -232,12 +208,7 @@ class ApiFaults:
                              f"{state['suppressed_duplicates']} resends, but only "
                              f"{SLOW_ANSWERS} answers were lost")
         finally:
-            stack.close()
-            no_secrets(result, stack.logs())
-            kept = stack.cleanup(keep=not result.passed)
-            if kept:
-                result.figures["logs_kept_in"] = kept
-            result.seconds = time.monotonic() - started
+            wrap_up(result, stack, started)
         return result
 
 
@@ -292,18 +263,11 @@ class WorkerKill:
                                       killed="; ".join(kills))
                 result.check(sender.statuses() == {"200": len(cbs)},
                              f"not every callback got 200: {sender.statuses()}")
-                result.check(settle(db.url, 240), "the inbox and outbox did not drain in 240 s")
-                effects(result, db.url, {f"app:msg:{c.msg_id}" for c in cbs})
-                state = fake_figures(result, fake, allow_suppressed=True)
-                exactly_once(result, (c.tag for c in cbs), tags_delivered(state, "wk"))
+                state = delivered_once(result, db.url, fake, cbs, "wk", timeout=240,
+                                       allow_suppressed=True)
                 result.check(state["suppressed_duplicates"] <= held_total,
                              f"{state['suppressed_duplicates']} resends, but the killed workers "
                              f"held only {held_total} rows")
         finally:
-            stack.close()
-            no_secrets(result, stack.logs())
-            kept = stack.cleanup(keep=not result.passed)
-            if kept:
-                result.figures["logs_kept_in"] = kept
-            result.seconds = time.monotonic() - started
+            wrap_up(result, stack, started)
         return result
