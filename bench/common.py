@@ -194,11 +194,10 @@ class ScratchDB:
 
 def text_xml(user: str, content: str, msg_id: int, create_time: int) -> str:
     """A text message callback's plaintext, as WeCom sends it."""
-    return (f"<xml><ToUserName><![CDATA[{CORP_ID}]]></ToUserName>"
-            f"<FromUserName><![CDATA[{user}]]></FromUserName>"
-            f"<CreateTime>{create_time}</CreateTime><MsgType><![CDATA[text]]></MsgType>"
-            f"<Content><![CDATA[{content}]]></Content><MsgId>{msg_id}</MsgId>"
-            f"<AgentID>{AGENT_ID}</AgentID></xml>")
+    from bot.inbound import callback_xml  # here: the peer's venv imports this module too
+
+    return callback_xml(CORP_ID, AGENT_ID, user, "text",
+                        {"Content": content, "MsgId": str(msg_id)}, create_time)
 
 
 class MessageFactory:

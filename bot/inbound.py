@@ -232,6 +232,25 @@ def parse_message(plaintext: bytes | str) -> Inbound:
     return UnknownMessage(**common, msg_id=msg_id)
 
 
+def cdata(value: str) -> str:
+    """A CDATA section holding any text (a "]]>" inside is split across two sections)."""
+    return "<![CDATA[" + value.replace("]]>", "]]]]><![CDATA[>") + "]]>"
+
+
+def callback_xml(corp_id: str, agent_id: int | str, user: str, msg_type: str,
+                 fields: dict[str, str], create_time: int) -> str:
+    """The decrypted XML WeCom sends for one message or event: what parse_message reads.
+
+    For the simulator, the tests and the load generators, which play WeCom's side.
+    """
+    inner = "".join(f"<{k}>{cdata(v)}</{k}>" for k, v in fields.items())
+    return (f"<xml><ToUserName>{cdata(corp_id)}</ToUserName>"
+            f"<FromUserName>{cdata(user)}</FromUserName>"
+            f"<CreateTime>{create_time}</CreateTime>"
+            f"<MsgType>{cdata(msg_type)}</MsgType>{inner}"
+            f"<AgentID>{agent_id}</AgentID></xml>")
+
+
 def dedupe_key(msg: Inbound, source: str = "app") -> str:
     """The exactly-once key: MsgId for messages, a hash of the whole event for events.
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 import httpx
 
+from bot.inbound import callback_xml
 from crypto import WeComCrypto
 from reliability.stack import AES_KEY, AGENT_ID, CORP_ID, TOKEN
 
@@ -57,11 +58,8 @@ class Callback:
 
 def text_xml(user: str, content: str, msg_id: int, create_time: int) -> str:
     """The plaintext of a text message callback."""
-    return (f"<xml><ToUserName><![CDATA[{CORP_ID}]]></ToUserName>"
-            f"<FromUserName><![CDATA[{user}]]></FromUserName>"
-            f"<CreateTime>{create_time}</CreateTime><MsgType><![CDATA[text]]></MsgType>"
-            f"<Content><![CDATA[{content}]]></Content><MsgId>{msg_id}</MsgId>"
-            f"<AgentID>{AGENT_ID}</AgentID></xml>")
+    return callback_xml(CORP_ID, AGENT_ID, user, "text",
+                        {"Content": content, "MsgId": str(msg_id)}, create_time)
 
 
 def messages(n: int, users: int, prefix: str) -> list[Callback]:

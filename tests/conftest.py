@@ -19,6 +19,7 @@ from sqlalchemy.engine import Engine, make_url
 
 from bot.db import Base, make_engine, upgrade
 from bot.fakewecom import FakeWeCom
+from bot.inbound import callback_xml
 from bot.services import Services, build
 from config.settings import Settings
 from crypto import WeComCrypto
@@ -137,12 +138,8 @@ class WeComSender:
         self.after = after
 
     def xml(self, user: str, msg_type: str, fields: dict[str, str]) -> str:
-        parts = "".join(f"<{k}><![CDATA[{v}]]></{k}>" for k, v in fields.items())
-        return (f"<xml><ToUserName><![CDATA[{CORP_ID}]]></ToUserName>"
-                f"<FromUserName><![CDATA[{user}]]></FromUserName>"
-                f"<CreateTime>{int(self.clock().timestamp())}</CreateTime>"
-                f"<MsgType><![CDATA[{msg_type}]]></MsgType>{parts}"
-                f"<AgentID>{AGENT_ID}</AgentID></xml>")
+        return callback_xml(CORP_ID, AGENT_ID, user, msg_type, fields,
+                            int(self.clock().timestamp()))
 
     def post(self, plaintext: str, **query_overrides: str) -> Any:
         body, query = self.crypto.seal_callback(

@@ -10,7 +10,7 @@ from datetime import datetime
 
 import httpx
 
-from bot.inbound import dedupe_key, parse_message
+from bot.inbound import callback_xml, dedupe_key, parse_message
 from config.settings import Settings
 from crypto import WeComCrypto
 
@@ -24,11 +24,6 @@ class CallbackRefused(RuntimeError):
     def __init__(self, status: int, path: str = "/wecom/callback"):
         super().__init__(f"{path} answered HTTP {status}")
         self.status = status
-
-
-def cdata(value: str) -> str:
-    """A CDATA section holding any text (a "]]>" inside is split across two sections)."""
-    return "<![CDATA[" + value.replace("]]>", "]]]]><![CDATA[>") + "]]>"
 
 
 def http_poster(callback_url: str, timeout: float = 10.0) -> PostFn:
@@ -69,12 +64,8 @@ class WeComSide:
 
     def xml(self, user: str, msg_type: str, fields: dict[str, str]) -> str:
         """The decrypted XML WeCom would send for one message or event."""
-        inner = "".join(f"<{k}>{cdata(v)}</{k}>" for k, v in fields.items())
-        return (f"<xml><ToUserName>{cdata(self.settings.corp_id)}</ToUserName>"
-                f"<FromUserName>{cdata(user)}</FromUserName>"
-                f"<CreateTime>{int(self.clock().timestamp())}</CreateTime>"
-                f"<MsgType>{cdata(msg_type)}</MsgType>{inner}"
-                f"<AgentID>{self.settings.agent_id}</AgentID></xml>")
+        return callback_xml(self.settings.corp_id, self.settings.agent_id, user, msg_type,
+                            fields, int(self.clock().timestamp()))
 
     def send_xml(self, plaintext: str) -> str:
         """Seal and POST one plaintext message; returns the bot's dedupe key for it."""

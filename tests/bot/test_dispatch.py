@@ -12,7 +12,7 @@ from sqlalchemy.engine import make_url
 from bot.app import create_app
 from bot.db import make_engine
 from bot.dispatch import Bot
-from bot.inbound import parse_message
+from bot.inbound import callback_xml, parse_message
 from bot.models import InboundMessage, OutboxMessage, User
 from bot.services import build
 from commands.registry import load
@@ -22,10 +22,8 @@ from tests.support.rows import rows
 
 
 def text_xml(user: str, content: str, msg_id: int) -> str:
-    return (f"<xml><ToUserName>ww</ToUserName><FromUserName>{user}</FromUserName>"
-            f"<CreateTime>1764036000</CreateTime><MsgType>text</MsgType>"
-            f"<Content><![CDATA[{content}]]></Content><MsgId>{msg_id}</MsgId>"
-            f"<AgentID>1000002</AgentID></xml>")
+    return callback_xml("ww", 1000002, user, "text", {"Content": content, "MsgId": str(msg_id)},
+                        1764036000)
 
 
 def test_same_message_four_times_at_once_has_one_effect(services):

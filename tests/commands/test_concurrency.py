@@ -14,7 +14,7 @@ import time
 import pytest
 from sqlalchemy import func, select, text
 
-from bot.inbound import parse_message
+from bot.inbound import callback_xml, parse_message
 from bot.models import OutboxMessage
 from bot.models_hiring import Interview
 from commands import interviews_repo
@@ -22,10 +22,8 @@ from tests.commands.conftest import HR
 
 
 def text_xml(user: str, content: str, msg_id: int) -> str:
-    return (f"<xml><ToUserName>ww</ToUserName><FromUserName>{user}</FromUserName>"
-            f"<CreateTime>1764036000</CreateTime><MsgType>text</MsgType>"
-            f"<Content><![CDATA[{content}]]></Content><MsgId>{msg_id}</MsgId>"
-            f"<AgentID>1000002</AgentID></xml>")
+    return callback_xml("ww", 1000002, user, "text", {"Content": content, "MsgId": str(msg_id)},
+                        1764036000)
 
 
 class Rendezvous:

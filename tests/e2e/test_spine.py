@@ -7,6 +7,7 @@ import time
 import httpx
 
 from bot.admin import verify_url
+from bot.inbound import callback_xml
 from config.settings import Settings
 from crypto import WeComCrypto
 from tests.conftest import AES_KEY, AGENT_ID, CORP_ID, SECRET, TOKEN
@@ -15,11 +16,8 @@ CRYPTO = WeComCrypto(TOKEN, AES_KEY, CORP_ID)
 
 
 def text_xml(user: str, content: str, msg_id: int) -> str:
-    return (f"<xml><ToUserName><![CDATA[{CORP_ID}]]></ToUserName>"
-            f"<FromUserName><![CDATA[{user}]]></FromUserName>"
-            f"<CreateTime>{int(time.time())}</CreateTime><MsgType><![CDATA[text]]></MsgType>"
-            f"<Content><![CDATA[{content}]]></Content><MsgId>{msg_id}</MsgId>"
-            f"<AgentID>{AGENT_ID}</AgentID></xml>")
+    return callback_xml(CORP_ID, AGENT_ID, user, "text",
+                        {"Content": content, "MsgId": str(msg_id)}, int(time.time()))
 
 
 def post(base: str, xml: str, nonce: str = "1") -> httpx.Response:
