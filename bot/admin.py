@@ -70,20 +70,21 @@ def check_config(out: Out) -> int:
 def _check_worker(engine: Any, out: Out) -> int:
     """Is a worker acting on the inbox? A failure only when messages wait with none alive."""
     from bot.health import WORKER_STALE_AFTER
-    from bot.models import InboundMessage, WorkerHeartbeat
+    from bot.inbox import backlog
+    from bot.models import WorkerHeartbeat
 
     now = datetime.now(UTC)
-    with make_sessionmaker(engine)() as s:
+    sessions = make_sessionmaker(engine)
+    with sessions() as s:
         beat = s.scalar(select(func.max(WorkerHeartbeat.beat_at)))
-        waiting, oldest = s.execute(select(func.count(), func.min(InboundMessage.received_at))
-                                    .where(InboundMessage.status == "pending")).one()
+    waiting = backlog(sessions, now)
     alive = beat is not None and (now - beat).total_seconds() <= WORKER_STALE_AFTER
-    inbox = f"inbox: {waiting} message(s) waiting" + (
-        f", the oldest for {(now - oldest).total_seconds():.0f} s" if oldest else "")
+    inbox = f"inbox: {waiting['pending']} message(s) waiting" + (
+        f", the oldest for {waiting['oldest_age_seconds']:.0f} s" if waiting["pending"] else "")
     if alive:
         out(f"ok   worker alive (heartbeat {(now - beat).total_seconds():.0f} s ago); {inbox}")
         return 0
-    if waiting:
+    if waiting["pending"]:
         out(f"FAIL no worker alive and {inbox}: start `interview-bot worker`")
         return 1
     out("note no worker alive: start `interview-bot worker`, or members' messages will wait "

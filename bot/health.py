@@ -29,7 +29,7 @@ def healthz() -> ResponseReturnValue:
         with svc.sessions() as s:
             beat = s.scalar(select(func.max(WorkerHeartbeat.beat_at)))
         # Messages taken in and not yet acted on: grows when the workers are down or behind.
-        out["inbox"] = backlog(svc.bot, svc.clock())
+        out["inbox"] = backlog(svc.sessions, svc.clock())
     except DATABASE_DOWN:
         return jsonify(status="unavailable", database="unreachable"), 503
     if beat is None:

@@ -40,14 +40,6 @@ class InboxUnavailable(Exception):
     """The database could not take the message: the callback answers 503 and WeCom retries."""
 
 
-def row_for(msg: Inbound, payload: str, now: datetime, source: str = "app") -> dict[str, Any]:
-    """The inbound_messages row of a message as it is taken in."""
-    return dict(dedupe_key=dedupe_key(msg, source), source=source,
-                from_user=msg.from_user_name[:64], msg_type=msg.msg_type[:32],
-                event=getattr(msg, "event", None), status="pending", payload=payload,
-                received_at=now)
-
-
 class Inbox:
     """Stores callbacks durably, one autocommit statement each."""
 
@@ -61,12 +53,13 @@ class Inbox:
 
     def accept(self, msg: Inbound, payload: str, now: datetime, source: str = "app") -> bool:
         """Store one message; True if it is new, False if WeCom sent it before."""
-        row = row_for(msg, payload, now, source)
+        params = (dedupe_key(msg, source), source, msg.from_user_name[:64], msg.msg_type[:32],
+                  getattr(msg, "event", None), payload, now)
         if not self._raw:
+            row = dict(zip(("dedupe_key", "source", "from_user", "msg_type", "event", "payload",
+                            "received_at"), params, strict=True), status="pending")
             with self.engine.begin() as conn:
                 return bool(insert_ignore(conn, InboundMessage, row, ("dedupe_key",)))
-        params = (row["dedupe_key"], source, row["from_user"], row["msg_type"], row["event"],
-                  payload, now)
         try:
             return self._execute(params)
         except psycopg.Error as first:
@@ -186,9 +179,9 @@ def drain(bot: Any) -> int:
     return total
 
 
-def backlog(bot: Any, now: datetime) -> dict[str, Any]:
-    """How many messages wait, and the age of the oldest (for /healthz and admins)."""
-    with bot.sessions() as s:
+def backlog(sessions: Any, now: datetime) -> dict[str, Any]:
+    """How many messages wait, and the age of the oldest (for /healthz and check-config)."""
+    with sessions() as s:
         count, oldest = s.execute(select(func.count(), func.min(InboundMessage.received_at))
                                   .where(InboundMessage.status == "pending")).one()
     age = round((now - oldest).total_seconds(), 1) if oldest else 0.0

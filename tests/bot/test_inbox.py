@@ -16,7 +16,7 @@ def test_the_200_comes_after_a_committed_pending_row_and_nothing_else(wecom, ser
     assert (row.status, row.from_user, row.msg_type) == ("pending", "zhangsan", "text")
     assert "帮助" in row.payload and row.dedupe_key == "app:msg:101"
     assert rows(services, OutboxMessage) == []
-    assert backlog(services.bot, services.clock())["pending"] == 1
+    assert backlog(services.sessions, services.clock())["pending"] == 1
 
 
 def test_a_worker_acts_on_it_once_and_replies(wecom, services, fake_wecom, deliver):
@@ -30,7 +30,7 @@ def test_a_worker_acts_on_it_once_and_replies(wecom, services, fake_wecom, deliv
     assert wecom.text("zhangsan", "帮助", msg_id=102).status_code == 200   # a late retry
     deliver()
     assert len(fake_wecom.messages_to("zhangsan")) == 1
-    assert backlog(services.bot, services.clock()) == {"pending": 0, "oldest_age_seconds": 0.0}
+    assert backlog(services.sessions, services.clock()) == {"pending": 0, "oldest_age_seconds": 0.0}
 
 
 def test_a_message_is_handled_at_the_time_it_was_received(wecom, services, clock):
