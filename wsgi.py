@@ -1,4 +1,4 @@
 """WSGI entry point: `gunicorn -c config/gunicorn.conf.py wsgi:app`."""
-from bot.app import create_app
+from bot.web.app import create_app
 
 app = create_app()

@@ -194,7 +194,7 @@ class ScratchDB:
 
 def text_xml(user: str, content: str, msg_id: int, create_time: int) -> str:
     """A text message callback's plaintext, as WeCom sends it."""
-    from bot.inbound import callback_xml  # here: the peer's venv imports this module too
+    from bot.wecom.messages import callback_xml  # here: the peer's venv imports this module too
 
     return callback_xml(CORP_ID, AGENT_ID, user, "text",
                         {"Content": content, "MsgId": str(msg_id)}, create_time)

@@ -1,4 +1,4 @@
-"""Serve bot.fakewecom on 127.0.0.1 in its own process until stdin closes or SIGTERM.
+"""Serve devkit.fakewecom on 127.0.0.1 in its own process until stdin closes or SIGTERM.
 
 Prints one JSON line {"url": ...} once listening. A separate process, so the fake's request
 handling never competes for a GIL with the bench orchestrator; the bench reads what it
@@ -12,7 +12,7 @@ import signal
 import sys
 import threading
 
-from bot.fakewecom import FakeWeCom
+from devkit.fakewecom import FakeWeCom
 
 
 def main() -> None:

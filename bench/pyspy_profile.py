@@ -61,7 +61,7 @@ CATEGORIES: list[tuple[str, str]] = [
 INCLUSIVE: list[tuple[str, str]] = [
     ("gunicorn handle_request (whole request)", r"^(?:Sync|Thread)Worker\.handle_request \("),
     ("Flask request context and response", r"^Flask\.(?:request_context|process_response) \("),
-    ("bot.callback.receive (the Flask view)", r"^receive \(bot/callback\.py"),
+    ("bot.web.callback.receive (the Flask view)", r"^receive \(bot/callback\.py"),
     ("  crypto open_xml (verify + decrypt + envelope XML)", r"^WeComCrypto\.open_xml \("),
     ("  parse_message (message XML → Message)", r"^parse_message \(bot/inbound\.py"),
     ("  Inbox.accept (the INSERT, committed)", r"^Inbox\.accept \(bot/inbox\.py"),

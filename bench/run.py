@@ -208,8 +208,8 @@ class Bench:
         import httpx
         from sqlalchemy.dialects.postgresql import insert
 
-        from bot.db import make_engine
-        from bot.models import User
+        from store.db import make_engine
+        from store.models import User
 
         time.sleep(0.5)   # let requests still in flight when the load generator stopped finish
         self.db.execute(f"TRUNCATE {', '.join(SPINE_TABLES)} RESTART IDENTITY CASCADE")
@@ -540,8 +540,8 @@ class Bench:
 
     def enqueue(self, n: int, tag: str) -> float:
         """Write n outbox rows to n distinct members in one transaction; returns commit time."""
-        from bot.db import make_engine, make_sessionmaker
-        from bot.outbox import enqueue
+        from bot.pipeline.outbox import enqueue
+        from store.db import make_engine, make_sessionmaker
 
         engine = make_engine(self.db.url, pool_size=1, max_overflow=0)
         try:
@@ -906,7 +906,7 @@ def report(res: dict[str, Any]) -> str:
         lines.append(
             f"- End to end: {e2e['posted']} 「帮助」 messages from distinct members at "
             f"{fmt(e2e['rate'])}/s, `interview-bot worker` ×{e2e['workers']} against "
-            f"bench/fake_server.py (bot.fakewecom over HTTP); latency = the fake's recorded "
+            f"bench/fake_server.py (devkit.fakewecom over HTTP); latency = the fake's recorded "
             f"`at` of message/send minus the callback's scheduled send time. Ack p99 meanwhile: "
             f"{e2e['ack_with_worker']['p99_ms']:.2f} ms.")
     if res.get("inbox"):

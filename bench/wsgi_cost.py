@@ -80,7 +80,7 @@ def main() -> int:
     db = ScratchDB()
     atexit.register(db.drop)
     db.create()
-    from bot.db import upgrade
+    from store.db import upgrade
 
     upgrade(db.url)
     os.environ.update(WECOM_CORP_ID=CORP_ID, WECOM_AGENT_ID=str(AGENT_ID), WECOM_SECRET=SECRET,

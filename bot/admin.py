@@ -12,10 +12,10 @@ import httpx
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import sessionmaker
 
-from bot.db import make_engine, make_sessionmaker, migration_status
-from bot.models import OutboxMessage, User
 from config.settings import Settings, SettingsError
 from crypto import WeComCrypto
+from store.db import make_engine, make_sessionmaker, migration_status
+from store.models import OutboxMessage, User
 
 Out = Callable[[str], object]
 WECOM_URL_LIMIT = 1.0  # seconds: the console gives up on a slower answer
@@ -69,9 +69,9 @@ def check_config(out: Out) -> int:
 
 def _check_worker(engine: Any, out: Out) -> int:
     """Is a worker acting on the inbox? A failure only when messages wait with none alive."""
-    from bot.health import WORKER_STALE_AFTER
-    from bot.inbox import backlog
-    from bot.models import WorkerHeartbeat
+    from bot.pipeline.inbox import backlog
+    from bot.pipeline.worker import WORKER_STALE_AFTER
+    from store.models import WorkerHeartbeat
 
     now = datetime.now(UTC)
     sessions = make_sessionmaker(engine)
@@ -127,7 +127,7 @@ def verify_url(url: str, settings: Settings, out: Out,
 
 def outbox(args: argparse.Namespace, settings: Settings, out: Out) -> int:
     """`outbox list [--status S]`, `outbox retry ID|--all`, `outbox purge [--days N]`."""
-    from bot import outbox as ob
+    from bot.pipeline import outbox as ob
     from bot.services import utcnow
 
     engine = make_engine(settings.database_url)
@@ -141,7 +141,7 @@ def outbox(args: argparse.Namespace, settings: Settings, out: Out) -> int:
             out(f"{n} row(s) back to pending")
             return 0 if n else 1
         if args.action == "purge":
-            from bot.models import InboundMessage
+            from store.models import InboundMessage
 
             cut = utcnow() - timedelta(days=args.days)
             with sessions.begin() as s:

@@ -36,7 +36,7 @@ def _settings() -> Settings:
 @_cmd("serve")
 def serve(args: argparse.Namespace) -> int:
     """Run the web app under gunicorn with config/gunicorn.conf.py."""
-    from config.gunicorn_app import run
+    from bot.gunicorn_app import run
 
     _valid_settings()
     run(args.host, args.port)
@@ -68,7 +68,7 @@ def worker(args: argparse.Namespace) -> int:
 @_cmd("demo")
 def demo(args: argparse.Namespace) -> int:
     """Everything in one process on the embedded defaults, with the simulator."""
-    from bot.demo import run_demo
+    from devkit.demo import run_demo
 
     return run_demo(host=args.host, port=args.port, seed=not args.no_seed)
 
@@ -78,8 +78,8 @@ def simulate(args: argparse.Namespace) -> int:
     """Send one message as a member through the real callback path; print the replies."""
     from pathlib import Path
 
-    from bot.simulate import Request
-    from bot.simulate import simulate as run
+    from devkit.simulate import Request
+    from devkit.simulate import simulate as run
 
     instance = Path(args.instance).resolve() if args.instance else None
     return run(Request(args.user, " ".join(args.text), click=args.click), instance=instance)
@@ -88,7 +88,7 @@ def simulate(args: argparse.Namespace) -> int:
 @_cmd("db")
 def db(args: argparse.Namespace) -> int:
     """Database maintenance: `db upgrade`."""
-    from bot.db import upgrade
+    from store.db import upgrade
 
     settings = _settings()
     upgrade(settings.database_url)

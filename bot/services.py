@@ -9,18 +9,18 @@ from typing import Any
 import httpx
 from sqlalchemy.engine import Engine
 
-from bot.aibot import Aibot
-from bot.clock import ReminderClock
-from bot.db import make_engine, make_sessionmaker
-from bot.dispatch import Bot
-from bot.inbox import Inbox, process_pending
-from bot.usersync import NameSync
+from bot.pipeline.aibot import Aibot
+from bot.pipeline.clock import ReminderClock
+from bot.pipeline.dispatch import Dispatcher
+from bot.pipeline.inbox import Inbox, process_pending
+from bot.pipeline.usersync import NameSync
+from bot.pipeline.worker import Worker
 from bot.wecom.client import WeComClient
 from bot.wecom.token import TokenStore
-from bot.worker import Worker
 from commands.registry import load
 from config.settings import Settings
 from crypto import WeComCrypto
+from store.db import make_engine, make_sessionmaker
 
 
 def utcnow() -> datetime:
@@ -34,7 +34,7 @@ class Services:
 
     settings: Settings
     engine: Engine
-    bot: Bot
+    dispatcher: Dispatcher
     crypto: WeComCrypto
     client: WeComClient
     clock: Callable[[], datetime]
@@ -45,7 +45,7 @@ class Services:
     @property
     def sessions(self) -> Any:
         """The session factory."""
-        return self.bot.sessions
+        return self.dispatcher.sessions
 
     def make_worker(self, **kwargs: Any) -> Worker:
         """A worker sending this app's outbox."""
@@ -54,7 +54,7 @@ class Services:
         worker = Worker(self.sessions, self.client, agent_id=self.settings.agent_id,
                         clock=self.clock, markdown=self.settings.markdown, **kwargs)
         # Callbacks wait in the inbox; the worker acts on them before it sends.
-        worker.inbox = lambda: process_pending(self.bot)
+        worker.inbox = lambda: process_pending(self.dispatcher)
         # The worker also runs the clock (reminders, agendas, nudges) and the name sync.
         worker.ticks += [ReminderClock(self.sessions, self.settings.timezone),
                          NameSync(self.sessions, self.client)]
@@ -72,7 +72,7 @@ def build(settings: Settings, *, transport: httpx.BaseTransport | None = None,
     """Build the services for one process."""
     engine = engine or make_engine(settings.database_url)
     sessions = make_sessionmaker(engine)
-    bot = Bot(settings=settings, sessions=sessions, router=load(), clock=clock)
+    dispatcher = Dispatcher(settings=settings, sessions=sessions, router=load(), clock=clock)
     crypto = WeComCrypto(settings.token, settings.encoding_aes_key, settings.corp_id,
                          max_skew=settings.timestamp_window,
                          clock=lambda: clock().timestamp())
@@ -87,6 +87,6 @@ def build(settings: Settings, *, transport: httpx.BaseTransport | None = None,
         aibot_crypto = WeComCrypto(settings.aibot_token, settings.aibot_encoding_aes_key, "",
                                    max_skew=settings.timestamp_window,
                                    clock=lambda: clock().timestamp())
-    return Services(settings=settings, engine=engine, bot=bot, crypto=crypto, client=client,
-                    clock=clock, aibot=Aibot(bot), inbox=Inbox(engine),
+    return Services(settings=settings, engine=engine, dispatcher=dispatcher, crypto=crypto, client=client,
+                    clock=clock, aibot=Aibot(dispatcher), inbox=Inbox(engine),
                     aibot_crypto=aibot_crypto)

@@ -6,13 +6,13 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from bot.models import User
 import commands.kinds  # noqa: F401  (registers the parameter kinds used below)
 from commands import audit, notify, people
 from commands.confirm import ask, confirmable
 from commands.context import Context, Reply
 from commands.registry import router
 from commands.router import ROLE_NAMES, CommandError, Param
+from store.models import User
 
 
 @router.command(

@@ -6,11 +6,11 @@ from typing import Any
 
 from sqlalchemy import select
 
-from bot.models import User
-from bot.models_hiring import AuditLog
 from commands.context import Context
 from commands.registry import router
 from commands.router import Param
+from store.hiring import AuditLog
+from store.models import User
 
 ACTIONS = {
     "create": ("创建", "created"), "reschedule": ("改期", "rescheduled"),

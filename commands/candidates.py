@@ -6,20 +6,26 @@ import re
 
 from sqlalchemy import select
 
-from bot.models import User
-from bot.models_hiring import Feedback, Interview, Panelist, Position
 import commands.kinds  # noqa: F401  (registers the parameter kinds used below)
 from commands import audit
-from commands.candidates_repo import (CandidateRef, cid, create_candidate, duplicate_of,
-                                      position_named, snapshot)
+from commands.candidates_repo import (
+    CandidateRef,
+    cid,
+    create_candidate,
+    duplicate_of,
+    position_named,
+    snapshot,
+)
 from commands.context import Context, Reply, role_allows
 from commands.people import display
 from commands.privacy import Doc, may_see_contact, may_see_feedback, replies
-from commands.quote import quote
 from commands.registry import router
 from commands.render import REC, STATUS, pick, round_text
 from commands.router import CommandError, Option, Param
+from commands.sanitize import inert
 from commands.usage import usage_error
+from store.hiring import Feedback, Interview, Panelist, Position
+from store.models import User
 
 _PHONE = re.compile(r"\+?[\d\- ]{6,20}")
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
@@ -40,8 +46,8 @@ def candidate(ctx: Context, who: CandidateRef) -> list[Reply]:
     mine = {i for i in s.scalars(select(Panelist.interview_id).where(
         Panelist.user_id == ctx.sender.id, Panelist.interview_id.in_([iv.id for iv in history])))}
     if c is None or not (hr or mine):
-        raise CommandError(f"找不到你能查看的候选人「{quote(who.name)}」。",
-                           f"No candidate “{quote(who.name)}” that you can see.")
+        raise CommandError(f"找不到你能查看的候选人「{inert(who.name)}」。",
+                           f"No candidate “{inert(who.name)}” that you can see.")
     pos = s.get(Position, c.position_id) if c.position_id else None
     doc = Doc().add(f"{c.name}（{cid(c)}）" if ctx.lang == "zh" else f"{c.name} ({cid(c)})")
     doc.add(ctx.t("应聘：", "Position: ") + (pos.title if pos else ctx.t("未定", "not set")))
@@ -87,10 +93,10 @@ def add_candidate(ctx: Context, name: str, position: str | None = None, phone: s
     if len(name) > 128:
         problems.append(("姓名太长（最多 128 字）", "the name is too long (128 at most)"))
     if phone and not _PHONE.fullmatch(phone):
-        problems.append((f"手机号「{quote(phone)}」格式不对", f"phone “{quote(phone)}” is not a number"))
+        problems.append((f"手机号「{inert(phone)}」格式不对", f"phone “{inert(phone)}” is not a number"))
     if email and (len(email) > 254 or not _EMAIL.fullmatch(email)):
-        problems.append((f"邮箱「{quote(email)}」格式不对",
-                         f"e-mail “{quote(email)}” is not an address"))
+        problems.append((f"邮箱「{inert(email)}」格式不对",
+                         f"e-mail “{inert(email)}” is not an address"))
     if source and len(source) > 64:
         problems.append(("来源太长（最多 64 字）", "the source is too long (64 at most)"))
     if problems:

@@ -8,9 +8,9 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bot.models_hiring import Candidate, Position
-from bot.sql import insert_ignore
 from commands.router import CommandError
+from store.hiring import Candidate, Position
+from store.sql import insert_ignore
 
 _CID = re.compile(r"#?\s*[Cc]\s*-?\s*(\d{1,9})")
 

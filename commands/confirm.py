@@ -13,11 +13,11 @@ from typing import Any
 
 from sqlalchemy import select
 
-from bot.models_hiring import PendingConfirmation
 from commands.context import Context, Reply, role_allows
-from commands.quote import quote
 from commands.registry import router
 from commands.router import ROLE_NAMES, CommandError, Param, as_replies
+from commands.sanitize import inert
+from store.hiring import PendingConfirmation
 
 VALID_FOR = timedelta(minutes=10)
 _ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"   # no 0/O, 1/I: codes are read and retyped
@@ -81,7 +81,7 @@ def card(ctx: Context, code: str, text: str) -> dict[str, Any] | None:
     example=("确认 7Q4K", "confirm 7Q4K"))
 def confirm(ctx: Context, code: str, choice: int | None = None) -> Any:
     """Run the action parked behind `code`, once."""
-    code = quote(code.upper(), 8)   # echoed back below
+    code = inert(code.upper(), 8)   # echoed back below
     row = ctx.session.scalars(select(PendingConfirmation).where(
         PendingConfirmation.actor_id == ctx.sender.id, PendingConfirmation.code == code)
         .with_for_update().execution_options(populate_existing=True)).first()

@@ -9,8 +9,6 @@ from datetime import datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.models import User
-from bot.models_hiring import Interview
 from commands import interviews_repo as repo
 from commands.confirm import ask
 from commands.context import Context, Reply
@@ -18,6 +16,8 @@ from commands.people import display
 from commands.render import when
 from commands.settings_store import org_setting, span
 from commands.slots import suggest
+from store.hiring import Interview
+from store.models import User
 
 LOOK_AHEAD = timedelta(days=14)
 _CIRCLED = "①②③④⑤"

@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 if TYPE_CHECKING:
-    from bot.models import User
     from config.settings import Settings
+    from store.models import User
 
 ROLES = ("interviewer", "hr", "admin")  # each role may do everything the roles before it may
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.models_hiring import Feedback
 import commands.kinds  # noqa: F401  (registers the parameter kinds used below)
 from commands import audit, notify
 from commands import interviews_repo as repo
@@ -18,6 +17,7 @@ from commands.registry import router
 from commands.render import REC, pick
 from commands.router import CommandError, Option, Param
 from commands.usage import usage_error
+from store.hiring import Feedback
 
 
 @router.command(

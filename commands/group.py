@@ -12,14 +12,14 @@ import secrets
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.models_hiring import LIVE
 from commands import audit
 from commands import interviews_repo as repo
 from commands.context import Context, Reply
 from commands.people import display
-from commands.render import when
 from commands.registry import router
+from commands.render import when
 from commands.router import CommandError, Param
+from store.hiring import LIVE
 
 NAME_LIMIT = 50   # characters, WeCom's limit for a group name
 

@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 from commands.context import ROLES, Context, role_allows
-from commands.quote import quote
 from commands.registry import router
 from commands.router import ROLE_NAMES, Param
+from commands.sanitize import inert
 
 SECTION = {"interviewer": ("面试官", "Interviewers"), "hr": ("HR", "HR"),
            "admin": ("管理员", "Admins")}
@@ -39,7 +39,7 @@ def help_(ctx: Context, topic: str | None = None) -> str:
 def _one(ctx: Context, topic: str) -> str:
     found = router.match(topic)
     if found is None or not role_allows(ctx.sender.role, found[0].role):
-        shown = quote(topic)
+        shown = inert(topic)
         return ctx.t(f"没有「{shown}」这个命令。输入「帮助」查看全部命令。",
                      f"There is no command “{shown}”. Send “help” for the list.")
     c = found[0]

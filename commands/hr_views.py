@@ -4,7 +4,6 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from bot.models import User
 from commands import interviews_repo as repo
 from commands.conflicts import work_hours
 from commands.context import Context
@@ -14,6 +13,7 @@ from commands.registry import router
 from commands.render import RSVP, STATUS, pick, round_text, when
 from commands.router import Param
 from commands.slots import free_windows
+from store.models import User
 
 STATUS_WORDS = {"scheduled": "scheduled", "已安排": "scheduled", "confirmed": "confirmed",
                 "已确认": "confirmed", "rescheduled": "rescheduled", "已改期": "rescheduled",

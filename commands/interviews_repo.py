@@ -8,8 +8,8 @@ from typing import Any
 from sqlalchemy import Integer, bindparam, select
 from sqlalchemy.orm import Session
 
-from bot.models import User
-from bot.models_hiring import LIVE, Candidate, Interview, Panelist, Position
+from store.hiring import LIVE, Candidate, Interview, Panelist, Position
+from store.models import User
 
 SHOWN = (*LIVE, "completed", "no_show")            # everything but cancelled
 # No interview is longer (schedule and reschedule refuse longer ones), so an interview that

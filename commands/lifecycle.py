@@ -6,7 +6,6 @@ from typing import Any
 
 from sqlalchemy import select
 
-from bot.models_hiring import LIVE, PendingConfirmation
 from commands import audit, group, notify
 from commands import interviews_repo as repo
 from commands.confirm import ask, confirmable, drop_pending
@@ -16,6 +15,7 @@ from commands.registry import router
 from commands.render import STATUS, when
 from commands.router import CommandError, Param
 from commands.usage import usage_error
+from store.hiring import LIVE, PendingConfirmation
 
 NO_SHOW_WINDOW = timedelta(hours=24)   # a completed interview may still be corrected to no-show
 

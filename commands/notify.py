@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.models import User
 from commands.context import Context, Reply
 from commands.interviews_repo import View
 from commands.people import display
 from commands.render import REC, headline, lang_of, mode_text, pick, when, zone_of
+from store.models import User
 
 
 def _to(ctx: Context, user: User, key: str, zh: str, en: str, private: bool = False) -> list[Reply]:

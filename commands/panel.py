@@ -5,8 +5,6 @@ from typing import Any
 
 from sqlalchemy import select
 
-from bot.models import User
-from bot.models_hiring import LIVE, Panelist
 import commands.kinds  # noqa: F401  (registers the parameter kinds used below)
 from commands import audit, group, notify
 from commands import interviews_repo as repo
@@ -16,6 +14,8 @@ from commands.context import Context, Reply
 from commands.people import display, persist
 from commands.registry import router
 from commands.router import CommandError, Param
+from store.hiring import LIVE, Panelist
+from store.models import User
 
 
 def _live(ctx: Context, iid: int, lock: bool = False) -> repo.View:

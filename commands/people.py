@@ -13,11 +13,11 @@ import re
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from bot.models import User
-from bot.sql import insert_ignore
 from commands.context import Context
-from commands.quote import quote
 from commands.router import CommandError
+from commands.sanitize import inert
+from store.models import User
+from store.sql import insert_ignore
 
 _USERID = re.compile(r"[A-Za-z0-9_.\-]{1,64}")
 _SEPARATORS = re.compile(r"\s*(?:[,，、;；&/]|\band\b)\s*", re.IGNORECASE)
@@ -55,7 +55,7 @@ def resolve(session: Session, query: str) -> User:
     if len(found) == 1:
         return found[0]
     raw = query.strip()
-    shown = quote(raw)   # echoed: bounded and inert
+    shown = inert(raw)   # echoed: bounded and inert
     if len(found) > 1:
         choices = "、".join(f"{display(u)}（@{u.wecom_userid}）" for u in found)
         choices_en = ", ".join(f"{display(u)} (@{u.wecom_userid})" for u in found)

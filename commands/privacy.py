@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from commands.context import Context, Reply, role_allows
 
 if TYPE_CHECKING:
-    from bot.models import User
+    from store.models import User
 
 
 def may_see_feedback(viewer: User, author_id: int) -> bool:

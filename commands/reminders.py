@@ -24,12 +24,12 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.models import User
-from bot.models_hiring import LIVE, AuditLog, Interview, Panelist
 from commands.context import Reply
 from commands.interviews_repo import View, view
 from commands.render import headline, lang_of, mode_text, pick, when
 from commands.settings_store import org_settings, user_setting
+from store.hiring import LIVE, AuditLog, Interview, Panelist
+from store.models import User
 
 WEEKEND = (5, 6)
 

@@ -5,12 +5,12 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.models import User
 from commands.context import Context
 from commands.interviews_repo import View
 from commands.people import display
 from commands.privacy import Doc, may_see_contact, may_see_feedback
 from commands.timeparse import format_when
+from store.models import User
 
 STATUS = {"scheduled": ("已安排", "scheduled"), "confirmed": ("已确认", "confirmed"),
           "rescheduled": ("已改期，待确认", "rescheduled, awaiting RSVPs"),

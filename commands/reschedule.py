@@ -8,7 +8,6 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from bot.models_hiring import LIVE
 import commands.kinds  # noqa: F401  (registers the parameter kinds used below)
 from commands import audit, group, notify
 from commands import interviews_repo as repo
@@ -17,10 +16,11 @@ from commands.conflicts import chosen_slot, refuse
 from commands.context import Context, Reply
 from commands.people import display
 from commands.registry import router
-from commands.router import CommandError, Option, Param
 from commands.render import STATUS, pick
+from commands.router import CommandError, Option, Param
 from commands.schedule import too_long
 from commands.timeparse import format_when
+from store.hiring import LIVE
 
 
 @router.command(

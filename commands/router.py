@@ -15,7 +15,7 @@ from typing import Any
 
 from commands.context import Context, Reply, role_allows
 from commands.lang import detect
-from commands.quote import quote
+from commands.sanitize import inert
 
 Handler = Callable[..., "Reply | list[Reply] | str | None"]
 # A parameter kind: (ctx, text) -> (value, remaining text, error as (zh, en) or None).
@@ -196,7 +196,7 @@ class Router:
                 problems.append((f"缺少{p.label[0] or p.name}", f"missing {p.label[1] or p.name}"))
             values[p.name] = value
         if rest.strip():   # text nobody consumed: say so rather than silently ignore it
-            shown = quote(rest)
+            shown = inert(rest)
             problems.append((f"看不懂「{shown}」", f"unexpected “{shown}”"))
         if problems:
             zh = "；".join(z for z, _ in problems)
@@ -228,7 +228,7 @@ class Router:
 
     def unknown(self, ctx: Context, text: str) -> str:
         """The reply to text that matches no command: a suggestion and a pointer to help."""
-        shown = quote(_normalise(text))   # echoed user text: never a link or markup
+        shown = inert(_normalise(text))   # echoed user text: never a link or markup
         words = _normalise(text).lstrip("/").lower()
         allowed = [c for c in self.commands if role_allows(ctx.sender.role, c.role)]
         aliases = [a for c in allowed for a in (c.zh if ctx.lang == "zh" else c.en)]

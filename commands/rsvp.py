@@ -6,7 +6,6 @@ goes back to scheduled, since "confirmed" means everyone has said yes.
 """
 from __future__ import annotations
 
-from bot.models_hiring import LIVE
 from commands import audit, notify
 from commands import interviews_repo as repo
 from commands.context import Context, Reply
@@ -14,6 +13,7 @@ from commands.panel import settle_status
 from commands.registry import router
 from commands.render import when
 from commands.router import CommandError, Param
+from store.hiring import LIVE
 
 
 def _mine(ctx: Context, iid: int) -> tuple[repo.View, object]:

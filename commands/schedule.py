@@ -14,8 +14,6 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from bot.models import User
-from bot.models_hiring import Candidate, Interview, Panelist
 import commands.kinds  # noqa: F401  (registers the parameter kinds used below)
 from commands import audit, notify, people
 from commands import interviews_repo as repo
@@ -28,6 +26,8 @@ from commands.render import headline, mode_text, round_text, when
 from commands.router import CommandError, Option, Param
 from commands.slots import inside
 from commands.usage import usage_error
+from store.hiring import Candidate, Interview, Panelist
+from store.models import User
 
 DEFAULT_MINUTES = 60
 

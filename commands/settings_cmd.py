@@ -9,11 +9,18 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from commands import audit
 from commands.context import Context, role_allows
-from commands.quote import quote
 from commands.registry import router
 from commands.router import Param
-from commands.settings_store import (ORG_DEFAULTS, org_settings, parse_hhmm, set_org_setting,
-                                     set_user_setting, span, user_setting)
+from commands.sanitize import inert
+from commands.settings_store import (
+    ORG_DEFAULTS,
+    org_settings,
+    parse_hhmm,
+    set_org_setting,
+    set_user_setting,
+    span,
+    user_setting,
+)
 from commands.usage import usage_error
 
 Parser = Callable[[str], Any]
@@ -98,7 +105,7 @@ def settings(ctx: Context, text: str | None = None) -> str:
     if key in ("org", "全局"):
         return _org(ctx, value)
     if key not in USER_KEYS or not value:
-        raise usage_error("settings", [(f"看不懂「{quote(text)}」", f"can't read “{quote(text)}”")])
+        raise usage_error("settings", [(f"看不懂「{inert(text)}」", f"can't read “{inert(text)}”")])
     return _set_mine(ctx, USER_KEYS[key], value)
 
 
@@ -119,8 +126,8 @@ def _set_mine(ctx: Context, key: str, value: str) -> str:
             new = _offsets(value)
             before = set_user_setting(s, user.id, key, new, ctx.now)
     except (ValueError, KeyError, ZoneInfoNotFoundError, OSError):   # OSError: odd zone names
-        raise usage_error("settings", [(f"「{quote(value)}」不是有效的值",
-                                        f"“{quote(value)}” is not a valid value")]) from None
+        raise usage_error("settings", [(f"「{inert(value)}」不是有效的值",
+                                        f"“{inert(value)}” is not a valid value")]) from None
     audit.record(ctx, "setting", "setting", f"{user.wecom_userid}:{key}",
                  before={key: before}, after={key: new})
     return ctx.t(f"已更新：{key} = {_fmt(new)}。", f"Updated: {key} = {_fmt(new)}.")
@@ -142,8 +149,8 @@ def _org(ctx: Context, rest: str) -> str:
         value = ORG_KEYS[key][1](words[1])
     except (ValueError, TypeError):
         ex = ORG_KEYS[key][2]
-        raise usage_error("settings", [(f"「{quote(words[1])}」不是 {key} 的有效值（例如 {ex}）",
-                                        f"“{quote(words[1])}” is not a valid {key} (e.g. {ex})")]) \
+        raise usage_error("settings", [(f"「{inert(words[1])}」不是 {key} 的有效值（例如 {ex}）",
+                                        f"“{inert(words[1])}” is not a valid {key} (e.g. {ex})")]) \
             from None
     if value is None:                  # "default" / 默认
         value = ORG_DEFAULTS[key]

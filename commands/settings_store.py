@@ -14,13 +14,13 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
-from bot.models_hiring import OrgSetting, UserSetting
-from bot.sql import insert_ignore
+from store.hiring import OrgSetting, UserSetting
+from store.sql import insert_ignore
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
-    from bot.models import User
+    from store.models import User
 
 ORG_DEFAULTS: dict[str, Any] = {
     "remind_offsets_min": [60, 15],     # reminders this many minutes before the start

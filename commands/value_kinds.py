@@ -8,8 +8,8 @@ import re
 from typing import Any
 
 from commands.context import Context
-from commands.quote import quote
 from commands.registry import router
+from commands.sanitize import inert
 
 Parsed = tuple[Any, str, "tuple[str, str] | None"]
 
@@ -20,8 +20,8 @@ def minutes_kind(ctx: Context, text: str) -> Parsed:
     m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*(h|hr|hours?|小时|个小时|m|min|mins|minutes?|分钟|分)?\s*",
                      text, re.IGNORECASE)
     if not m:
-        return None, "", (f"时长「{quote(text)}」看不懂，请写分钟数，如 45",
-                          f"can't read duration “{quote(text)}”, give minutes, e.g. 45")
+        return None, "", (f"时长「{inert(text)}」看不懂，请写分钟数，如 45",
+                          f"can't read duration “{inert(text)}”, give minutes, e.g. 45")
     n = float(m.group(1)) * (60 if (m.group(2) or "").lower()[:1] in ("h", "小") else 1)
     if not 5 <= n <= 8 * 60:
         return None, "", ("时长须在 5 分钟到 8 小时之间", "duration must be 5 minutes to 8 hours")
@@ -49,8 +49,8 @@ def round_kind(ctx: Context, text: str) -> Parsed:
         number, label[0] = ROUND_WORDS[label[0][:2]], label[0][2:]
     label = [w for w in label if w]
     if number is None and not label or (number is not None and not 1 <= number <= 9):
-        return None, "", (f"轮次「{quote(text)}」看不懂，例如 轮次:二面",
-                          f"can't read round “{quote(text)}”, e.g. round:2")
+        return None, "", (f"轮次「{inert(text)}」看不懂，例如 轮次:二面",
+                          f"can't read round “{inert(text)}”, e.g. round:2")
     return (number, " ".join(label)[:32] or None), "", None
 
 
@@ -64,8 +64,8 @@ def mode_kind(ctx: Context, text: str) -> Parsed:
     """How the interview happens: onsite/现场, video/视频, phone/电话, showmebug."""
     mode = MODES.get(text.strip().lower())
     if mode is None:
-        return None, "", (f"形式「{quote(text)}」不认识，可选：现场、视频、电话、showmebug",
-                          f"unknown mode “{quote(text)}”; use onsite, video, phone or showmebug")
+        return None, "", (f"形式「{inert(text)}」不认识，可选：现场、视频、电话、showmebug",
+                          f"unknown mode “{inert(text)}”; use onsite, video, phone or showmebug")
     return mode, "", None
 
 
@@ -79,8 +79,8 @@ def rec_kind(ctx: Context, text: str) -> Parsed:
     """A recommendation on the four-level scale (no neutral)."""
     rec = RECS.get(" ".join(text.lower().replace("-", " ").split()))
     if rec is None:
-        return None, "", (f"结论「{quote(text)}」不认识，可选：强烈推荐、推荐、不推荐、强烈不推荐",
-                          f"unknown recommendation “{quote(text)}”; "
+        return None, "", (f"结论「{inert(text)}」不认识，可选：强烈推荐、推荐、不推荐、强烈不推荐",
+                          f"unknown recommendation “{inert(text)}”; "
                           "use strong yes, yes, no or strong no")
     return rec, "", None
 
@@ -90,7 +90,7 @@ def score_kind(ctx: Context, text: str) -> Parsed:
     """A score from 1 to 5 (4, 4分, 4/5)."""
     m = re.fullmatch(r"\s*([1-5])\s*(?:分|/\s*5)?\s*", text)
     if not m:
-        return None, "", (f"评分「{quote(text)}」须是 1 到 5 的整数", f"score “{quote(text)}” must be 1 to 5")
+        return None, "", (f"评分「{inert(text)}」须是 1 到 5 的整数", f"score “{inert(text)}” must be 1 to 5")
     return int(m.group(1)), "", None
 
 

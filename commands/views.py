@@ -6,16 +6,16 @@ from typing import Any
 
 from sqlalchemy import select
 
-from bot.models import User
-from bot.models_hiring import Feedback
 from commands import interviews_repo as repo
 from commands.context import Context, Reply, role_allows
 from commands.kinds import local_day_bounds
 from commands.privacy import replies
-from commands.quote import quote
 from commands.registry import router
 from commands.render import detail, row_line
 from commands.router import CommandError, Param
+from commands.sanitize import inert
+from store.hiring import Feedback
+from store.models import User
 
 SPANS = {"today": "today", "今天": "today", "今日": "today", "tomorrow": "tomorrow",
          "明天": "tomorrow", "week": "week", "this week": "week", "本周": "week", "这周": "week",
@@ -31,8 +31,8 @@ def span_kind(ctx: Context, text: str) -> tuple[Any, str, tuple[str, str] | None
     if not key:
         return None, "", None
     if key not in SPANS:
-        return None, "", (f"看不懂「{quote(text)}」，可选：今天、明天、本周",
-                          f"unknown range “{quote(text)}”; use today, tomorrow or week")
+        return None, "", (f"看不懂「{inert(text)}」，可选：今天、明天、本周",
+                          f"unknown range “{inert(text)}”; use today, tomorrow or week")
     return SPANS[key], "", None
 
 

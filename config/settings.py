@@ -93,7 +93,7 @@ class Settings:
         if self.worker_concurrency < 1:
             out.append("BOT_WORKER_CONCURRENCY must be at least 1")
         # A resend after the lease must fall inside WeCom's duplicate-check window (180 s,
-        # bot.worker.DUPLICATE_CHECK_INTERVAL), or a crashed send could be delivered twice.
+        # bot.pipeline.worker.DUPLICATE_CHECK_INTERVAL), or a crashed send could be delivered twice.
         if not 1 <= self.claim_lease_seconds < MAX_CLAIM_LEASE:
             out.append(f"BOT_CLAIM_LEASE_SECONDS must be 1 to {MAX_CLAIM_LEASE - 1} seconds "
                        "(shorter than WeCom's 180 s duplicate check)")

@@ -6,11 +6,11 @@ from datetime import UTC, datetime
 from _common import INSTRUMENT, atheris, run
 
 with atheris.instrument_imports(include=INSTRUMENT):
-    from bot.db import Base, make_engine, make_sessionmaker
-    from bot.dispatch import ensure_user
+    from bot.pipeline.dispatch import ensure_user
     from commands.context import ROLES, Context, Reply
     from commands.registry import load
     from config.settings import Settings
+    from store.db import Base, make_engine, make_sessionmaker
 
     ROUTER = load()   # imports every command module: inside, so that they are instrumented
 ENGINE = make_engine("sqlite:///:memory:")

@@ -1,4 +1,4 @@
-"""atheris: bot.aibot.parse_aibot and the JSON envelope, on raw bytes and on JSON built from
+"""atheris: bot.pipeline.aibot.parse_aibot and the JSON envelope, on raw bytes and on JSON built from
 the fuzzer's bytes (libFuzzer cannot learn JSON's grammar through the C parser)."""
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Any
 from _common import INSTRUMENT, atheris, run
 
 with atheris.instrument_imports(include=INSTRUMENT):
-    from bot.aibot import AibotError, dedupe_key, parse_aibot
+    from bot.pipeline.aibot import AibotError, dedupe_key, parse_aibot
     from crypto import ParseError
     from crypto.formats import extract_json_encrypt
 

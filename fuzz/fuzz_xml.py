@@ -1,10 +1,10 @@
-"""atheris: crypto.xmlsafe.parse_xml and bot.inbound.parse_message on arbitrary bytes."""
+"""atheris: crypto.xmlsafe.parse_xml and bot.wecom.messages.parse_message on arbitrary bytes."""
 from __future__ import annotations
 
 from _common import INSTRUMENT, atheris, run
 
 with atheris.instrument_imports(include=INSTRUMENT):
-    from bot.inbound import InboundError, dedupe_key, parse_message
+    from bot.wecom.messages import InboundError, dedupe_key, parse_message
     from crypto import ParseError
     from crypto.xmlsafe import parse_xml
 

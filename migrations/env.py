@@ -1,10 +1,10 @@
-"""Alembic environment: our metadata, the URL from the config (set by bot.db.alembic_config)."""
+"""Alembic environment: our metadata, the URL from the config (set by store.db.alembic_config)."""
 from alembic import context
 from sqlalchemy import pool
 
-import bot.models  # noqa: F401  (registers the tables)
-import bot.models_hiring  # noqa: F401  (the hiring tables)
-from bot.db import Base, make_engine
+import store.hiring  # noqa: F401  (the hiring tables)
+import store.models  # noqa: F401  (registers the tables)
+from store.db import Base, make_engine
 
 config = context.config
 target_metadata = Base.metadata

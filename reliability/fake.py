@@ -20,7 +20,7 @@ from typing import Any
 
 from werkzeug.serving import WSGIRequestHandler, make_server
 
-from bot.fakewecom import FakeWeCom
+from devkit.fakewecom import FakeWeCom
 
 
 class _Quiet(WSGIRequestHandler):

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import httpx
 
-from bot.inbound import callback_xml
+from bot.wecom.messages import callback_xml
 from crypto import WeComCrypto
 from reliability.stack import AES_KEY, AGENT_ID, CORP_ID, TOKEN
 

@@ -9,12 +9,12 @@ from dataclasses import dataclass
 
 import httpx
 
-from bot.db import upgrade
 from reliability.checks import FaultTarget, delivered_once, held_by, sent_count, wrap_up
 from reliability.load import Attempt, Sender, messages, steady_schedule, storm_schedule
 from reliability.privatepg import PrivatePostgres
 from reliability.report import Result
 from reliability.stack import FakeClient, ScratchDatabase, Stack
+from store.db import upgrade
 
 
 @dataclass

@@ -229,7 +229,7 @@ class ScratchDatabase:
         self.url = admin_url.rsplit("/", 1)[0] + "/" + self.name
 
     def __enter__(self) -> ScratchDatabase:
-        from bot.db import upgrade
+        from store.db import upgrade
 
         with psycopg.connect(self.admin_url, autocommit=True, connect_timeout=5) as conn:
             conn.execute(f'CREATE DATABASE "{self.name}"')

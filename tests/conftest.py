@@ -17,12 +17,12 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine, make_url
 
-from bot.db import Base, make_engine, upgrade
-from bot.fakewecom import FakeWeCom
-from bot.inbound import callback_xml
 from bot.services import Services, build
+from bot.wecom.messages import callback_xml
 from config.settings import Settings
 from crypto import WeComCrypto
+from devkit.fakewecom import FakeWeCom
+from store.db import Base, make_engine, upgrade
 
 CORP_ID = "wwtestcorp0000001"
 AGENT_ID = 1000002
@@ -120,7 +120,7 @@ def services(db: Engine, settings: Settings, fake_wecom: FakeWeCom,
 
 @pytest.fixture
 def app(services: Services) -> Any:
-    from bot.app import create_app
+    from bot.web.app import create_app
 
     return create_app(services=services)
 
@@ -162,10 +162,10 @@ class WeComSender:
 
 @pytest.fixture
 def wecom(app: Any, clock: Clock, services: Services) -> WeComSender:
-    from bot.inbox import drain
+    from bot.pipeline.inbox import drain
 
     crypto = WeComCrypto(TOKEN, AES_KEY, CORP_ID, clock=lambda: clock().timestamp())
-    return WeComSender(app.test_client(), clock, crypto, after=lambda: drain(services.bot))
+    return WeComSender(app.test_client(), clock, crypto, after=lambda: drain(services.dispatcher))
 
 
 @pytest.fixture

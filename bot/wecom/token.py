@@ -14,9 +14,9 @@ from datetime import datetime, timedelta
 from sqlalchemy import update
 from sqlalchemy.orm import sessionmaker
 
-from bot.models import AccessToken
-from bot.sql import insert_ignore
 from bot.wecom.errors import SLOW_DOWN, ApiError, TokenUnavailable, TransportError
+from store.models import AccessToken
+from store.sql import insert_ignore
 
 REFRESH_MARGIN = timedelta(minutes=5)   # refresh this long before WeCom's expiry
 

@@ -13,10 +13,11 @@ import pytest
 from sqlalchemy import select, update
 from werkzeug.serving import make_server
 
-from bot import admin, cli, outbox
-from bot.fakewecom import FakeWeCom
-from bot.models import OutboxMessage, User
+from bot import admin, cli
+from bot.pipeline import outbox
 from bot.services import build
+from devkit.fakewecom import FakeWeCom
+from store.models import OutboxMessage, User
 from tests.conftest import AES_KEY, AGENT_ID, CORP_ID, SECRET, TOKEN, make_settings
 
 
@@ -44,7 +45,7 @@ def serve(wsgi: Any) -> Iterator[str]:
 @pytest.fixture
 def live_app(db, settings, fake_wecom) -> Iterator[Any]:
     # The real clock: verify-url signs with the current time, as WeCom's console does.
-    from bot.app import create_app
+    from bot.web.app import create_app
 
     svc = build(settings, transport=fake_wecom.transport(), engine=db)
     yield create_app(services=svc)
@@ -248,8 +249,8 @@ def test_purge_drops_old_sent_rows_and_old_inbound_messages_only(wecom_env, weco
 
     from sqlalchemy import update
 
-    from bot.models import InboundMessage
     from config.settings import Settings
+    from store.models import InboundMessage
     from tests.support.rows import rows
 
     # `outbox purge` counts days back from the real clock.

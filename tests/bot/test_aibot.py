@@ -7,13 +7,13 @@ from dataclasses import replace
 import pytest
 from sqlalchemy import select
 
-from bot.aibot import Aibot, parse_aibot
-from bot.app import create_app
-from bot.models import InboundMessage, OutboxMessage
+from bot.pipeline.aibot import Aibot, parse_aibot
 from bot.services import build
+from bot.web.app import create_app
 from commands.context import Reply
 from commands.router import Router
 from crypto import WeComCrypto
+from store.models import InboundMessage, OutboxMessage
 
 AIBOT_TOKEN = "aibotToken123"
 AIBOT_KEY = "kWxPEV2UEDyxWpmPdKC3F4dgPDmOvfKX1HGnEUDS1aR"
@@ -103,7 +103,7 @@ def test_private_content_goes_one_to_one_and_the_group_is_told(ai, aisvc):
     def contact(ctx):
         return [Reply("张三 13800138000", private=True), Reply("notice", to="wangwu")]
 
-    aisvc.aibot = Aibot(replace(aisvc.bot, router=router))
+    aisvc.aibot = Aibot(replace(aisvc.dispatcher, router=router))
     _, reply = ai(message("@bot contact", msgid="g3", chattype="group", user="wangfang"))
     assert "13800138000" not in json.dumps(reply, ensure_ascii=False)
     assert "private" in reply["stream"]["content"]
@@ -133,7 +133,7 @@ def test_long_answers_continue_through_response_url(ai, aisvc):
     def long(ctx):
         return "\n".join(f"第{i}行 " + "面试" * 50 for i in range(200))   # ~60 KB
 
-    aisvc.aibot = Aibot(replace(aisvc.bot, router=router))
+    aisvc.aibot = Aibot(replace(aisvc.dispatcher, router=router))
     _, reply = ai(message("long", msgid="L1"))
     assert len(reply["stream"]["content"].encode()) <= 20480
     tail = [r for r in rows(aisvc, OutboxMessage) if r.channel == "response_url"]

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from bot.models import InboundMessage, OutboxMessage
+from store.models import InboundMessage, OutboxMessage
 from tests.conftest import AES_KEY, CORP_ID, TOKEN
 
 BILLION_LAUGHS = (b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
@@ -101,8 +101,8 @@ def test_bad_input_table(app, wecom, services, clock):
 def test_timestamp_window_zero_turns_the_check_off(services, settings, clock, wecom):
     from dataclasses import replace
 
-    from bot.app import create_app
     from bot.services import build
+    from bot.web.app import create_app
 
     svc = build(replace(settings, timestamp_window=0), engine=services.engine, clock=clock,
                 transport=None)

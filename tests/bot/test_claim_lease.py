@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from bot import outbox
+from bot.pipeline import outbox
 from bot.services import build
 from config.settings import Settings, SettingsError
 from tests.test_settings import GOOD

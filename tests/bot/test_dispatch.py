@@ -9,14 +9,14 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 
-from bot.app import create_app
-from bot.db import make_engine
-from bot.dispatch import Bot
-from bot.inbound import callback_xml, parse_message
-from bot.models import InboundMessage, OutboxMessage, User
+from bot.pipeline.dispatch import Dispatcher
 from bot.services import build
+from bot.web.app import create_app
+from bot.wecom.messages import callback_xml, parse_message
 from commands.registry import load
 from commands.router import Router
+from store.db import make_engine
+from store.models import InboundMessage, OutboxMessage, User
 from tests.support.proxy import TcpProxy
 from tests.support.rows import rows
 
@@ -38,7 +38,7 @@ def test_same_message_four_times_at_once_has_one_effect(services):
         time.sleep(0.3)   # the first delivery is still running when the retries arrive
         return "done"
 
-    bot = replace(services.bot, router=router)
+    bot = replace(services.dispatcher, router=router)
     xml = text_xml("wangwu", "slow", 9001)
     barrier = threading.Barrier(4)
     outcomes = []
@@ -88,7 +88,7 @@ def test_failing_handler_is_rolled_back_and_the_user_gets_an_apology(services, c
         ctx.session.flush()
         raise RuntimeError("handler bug")
 
-    bot = replace(services.bot, router=router)
+    bot = replace(services.dispatcher, router=router)
     xml = text_xml("qianqi", "boom", 9003)
     assert bot.process(parse_message(xml), xml) == "failed"
     assert rows(services, User, wecom_userid="half-written") == []
@@ -191,7 +191,7 @@ def test_help_aliases(services, text):
 def test_processing_is_counted_once_per_message(services):
     with services.sessions() as s:
         assert s.scalar(select(func.count()).select_from(InboundMessage)) == 0
-    assert isinstance(services.bot, Bot)
+    assert isinstance(services.dispatcher, Dispatcher)
 
 
 def test_a_flooding_user_is_slowed_down_politely(wecom, services, clock):

@@ -1,4 +1,4 @@
-"""Tests of the fake WeCom server API (bot.fakewecom)."""
+"""Tests of the fake WeCom server API (devkit.fakewecom)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from typing import Any
 import httpx
 import pytest
 
-from bot.fakewecom import FakeWeCom, FakeWeComServer
+from devkit.fakewecom import FakeWeCom, FakeWeComServer
 
 BASE = "https://qyapi.weixin.qq.com"
 CORP = "wwfakecorp0000001"

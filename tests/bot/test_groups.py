@@ -6,15 +6,15 @@ import re
 import pytest
 from sqlalchemy import select
 
-from bot.fakewecom import FakeWeCom
-from bot.models import User
-from bot.models_hiring import Interview
 from bot.services import build
+from devkit.fakewecom import FakeWeCom
+from store.hiring import Interview
+from store.models import User
 from tests.conftest import AGENT_ID, CORP_ID, SECRET
 
 
 def set_role(services, userid, role, name):
-    from bot.dispatch import ensure_user
+    from bot.pipeline.dispatch import ensure_user
 
     with services.sessions.begin() as s:
         u = ensure_user(s, userid, services.settings, services.clock())
@@ -95,7 +95,7 @@ def test_confirmation_card_buttons_work_and_grey_out(team, wecom, fake_wecom, de
 def test_changes_are_posted_to_the_group_without_private_details(team, wecom, fake_wecom,
                                                                  deliver):
     with team.sessions.begin() as s:
-        from bot.models_hiring import Candidate
+        from store.hiring import Candidate
         s.get(Candidate, 1).phone = "13800138000"
     wecom.text("wangfang", "建群 #1")
     deliver()

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.inbound import (
+from bot.wecom.messages import (
     BatchJobResultEvent,
     ChangeContactEvent,
     Event,

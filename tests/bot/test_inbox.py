@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from sqlalchemy import select, text
 
-from bot.inbox import backlog, drain, pending, process_pending
-from bot.models import InboundMessage, OutboxMessage
+from bot.pipeline.inbox import backlog, drain, pending, process_pending
+from store.models import InboundMessage, OutboxMessage
 from tests.support.rows import rows
 
 
@@ -38,7 +38,7 @@ def test_a_message_is_handled_at_the_time_it_was_received(wecom, services, clock
     received = clock()
     wecom.text("zhangsan", "帮助", msg_id=103)
     clock.advance(hours=30)   # the worker was down for a day
-    assert drain(services.bot) == 1
+    assert drain(services.dispatcher) == 1
     [reply] = rows(services, OutboxMessage)
     assert reply.created_at == received
 
@@ -56,7 +56,7 @@ def test_a_member_s_messages_run_in_order_one_at_a_time(wecom, services, db):
         with services.sessions.begin() as b:
             other = [r.dedupe_key for r in b.execute(pending(10)).all()]
         assert other == ["app:msg:203"]
-    assert drain(services.bot) == 3
+    assert drain(services.dispatcher) == 3
     with services.sessions() as s:
         replies = s.execute(select(OutboxMessage.source_key).where(
             OutboxMessage.touser == "zhangsan").order_by(OutboxMessage.id)).scalars().all()
@@ -69,7 +69,7 @@ def test_the_flood_limit_counts_the_minute_before_each_message(wecom, services, 
     limit = services.settings.user_rate_limit
     for i in range(limit + 2):
         wecom.text("wangwu", "帮助", msg_id=300 + i)
-    drain(services.bot)
+    drain(services.dispatcher)
     statuses = [r.status for r in sorted(rows(services, InboundMessage),
                                          key=lambda r: r.dedupe_key)]
     assert statuses == ["done"] * limit + ["throttled"] * 2
@@ -80,16 +80,16 @@ def test_a_message_that_breaks_outside_its_handler_does_not_block_the_rest(
     wecom.after = None
     wecom.text("zhangsan", "帮助", msg_id=401)
     wecom.text("lisi", "帮助", msg_id=402)
-    real = services.bot.write_replies
+    real = services.dispatcher.write_replies
 
     def broken(s, replies, sender, key, now):
         if key == "app:msg:401":
             raise RuntimeError("a bug around the handler")
         return real(s, replies, sender, key, now)
 
-    monkeypatch.setattr(services.bot, "write_replies", broken)
-    assert process_pending(services.bot) == 1   # the batch failed: that one is marked
-    drain(services.bot)
+    monkeypatch.setattr(services.dispatcher, "write_replies", broken)
+    assert process_pending(services.dispatcher) == 1   # the batch failed: that one is marked
+    drain(services.dispatcher)
     status = {r.dedupe_key: r.status for r in rows(services, InboundMessage)}
     assert status == {"app:msg:401": "failed", "app:msg:402": "done"}
     assert [r.touser for r in rows(services, OutboxMessage)] == ["lisi"]
@@ -100,7 +100,7 @@ def test_an_unreadable_stored_payload_is_marked_failed(wecom, services):
     wecom.text("zhangsan", "帮助", msg_id=501)
     with services.sessions.begin() as s:
         s.execute(text("UPDATE inbound_messages SET payload = '<xml><broken'"))
-    drain(services.bot)
+    drain(services.dispatcher)
     [row] = rows(services, InboundMessage)
     assert row.status == "failed" and "unreadable" in row.error
 
@@ -123,7 +123,7 @@ def test_healthz_shows_the_backlog(wecom, app, services, clock):
     clock.advance(seconds=42)
     body = app.test_client().get("/healthz").get_json()
     assert body["inbox"] == {"pending": 1, "oldest_age_seconds": 42.0}
-    drain(services.bot)
+    drain(services.dispatcher)
     body = app.test_client().get("/healthz").get_json()
     assert body["inbox"]["pending"] == 0
 
@@ -141,7 +141,7 @@ def test_a_batch_looks_members_and_rate_limits_up_once(wecom, services, db):
     wecom.after = None
     for i in range(20):
         wecom.text(f"member{i}", "帮助", msg_id=800 + i)
-    drain(services.bot)   # first contact: the members are created
+    drain(services.dispatcher)   # first contact: the members are created
     for i in range(20):
         wecom.text(f"member{i}", "帮助", msg_id=900 + i)
     statements = []
@@ -151,7 +151,7 @@ def test_a_batch_looks_members_and_rate_limits_up_once(wecom, services, db):
 
     event.listen(db, "before_cursor_execute", count)
     try:
-        assert process_pending(services.bot) == 20
+        assert process_pending(services.dispatcher) == 20
     finally:
         event.remove(db, "before_cursor_execute", count)
     # Per message: SAVEPOINT, RELEASE and the reply's INSERT; per batch a handful more.
@@ -176,8 +176,8 @@ def test_any_database_refusal_is_a_503_not_a_500(wecom, services, db):
 
 
 def test_a_worker_that_dies_mid_batch_leaves_its_messages_to_the_next(wecom, services, db):
-    from bot.inbound import parse_message
-    from bot.models import User
+    from bot.wecom.messages import parse_message
+    from store.models import User
 
     wecom.after = None
     for i in range(3):
@@ -187,14 +187,14 @@ def test_a_worker_that_dies_mid_batch_leaves_its_messages_to_the_next(wecom, ser
     taken = dying.execute(pending(10)).all()
     assert len(taken) == 3
     for row in taken[:2]:   # it has done part of the work, uncommitted…
-        services.bot.run_taken(dying, row.dedupe_key, parse_message(row.payload),
+        services.dispatcher.run_taken(dying, row.dedupe_key, parse_message(row.payload),
                                row.received_at, recent=1, known={})
     pid = dying.execute(text("SELECT pg_backend_pid()")).scalar()
     with db.connect() as conn:   # …when the process is killed: its connection drops
         conn.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
         conn.commit()
     dying.invalidate()
-    assert drain(services.bot) == 3   # another worker takes all three, once each
+    assert drain(services.dispatcher) == 3   # another worker takes all three, once each
     assert [r.status for r in rows(services, InboundMessage)] == ["done"] * 3
     assert sorted(r.source_key for r in rows(services, OutboxMessage)) == \
         ["app:msg:1100", "app:msg:1101", "app:msg:1102"]
@@ -204,7 +204,7 @@ def test_a_worker_that_dies_mid_batch_leaves_its_messages_to_the_next(wecom, ser
 def test_a_failure_before_any_message_is_raised_not_spun_on(wecom, services, monkeypatch):
     import pytest
 
-    import bot.inbox
+    import bot.pipeline.inbox
 
     wecom.after = None
     wecom.text("zhangsan", "帮助", msg_id=1201)
@@ -212,7 +212,7 @@ def test_a_failure_before_any_message_is_raised_not_spun_on(wecom, services, mon
     def broken(limit):
         raise RuntimeError("a bug in the claim")
 
-    monkeypatch.setattr(bot.inbox, "pending", broken)
+    monkeypatch.setattr(bot.pipeline.inbox, "pending", broken)
     with pytest.raises(RuntimeError):   # the worker's step logs it and pauses a second
-        drain(services.bot)
+        drain(services.dispatcher)
     assert rows(services, InboundMessage)[0].status == "pending"

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import threading
 
-from bot.db import make_sessionmaker
 from bot.wecom.client import WeComClient
 from bot.wecom.token import TokenStore
+from store.db import make_sessionmaker
 from tests.conftest import CORP_ID, SECRET
 
 

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from bot.fakewecom import FakeWeCom
-from bot.models import User
 from bot.services import build
+from devkit.fakewecom import FakeWeCom
+from store.models import User
 from tests.conftest import AGENT_ID, CORP_ID, SECRET
 
 

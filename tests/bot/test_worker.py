@@ -7,8 +7,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from bot import outbox
-from bot.models import AccessToken, OutboxMessage
+from bot.pipeline import outbox
+from store.models import AccessToken, OutboxMessage
 
 
 def put(services, touser, content, n=1, **kw):
@@ -50,8 +50,8 @@ def test_permanent_errors_are_dead_at_once_with_wecoms_errmsg(services, fake_wec
 @pytest.fixture
 def directory(services, settings, clock):
     """Services whose fake WeCom knows only lisi, so other userids are invalid."""
-    from bot.fakewecom import FakeWeCom
     from bot.services import build
+    from devkit.fakewecom import FakeWeCom
     from tests.conftest import AGENT_ID, CORP_ID, SECRET
 
     fake = FakeWeCom(corp_id=CORP_ID, secret=SECRET, agent_id=AGENT_ID,

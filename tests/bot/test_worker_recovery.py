@@ -6,7 +6,7 @@ import threading
 import pytest
 from sqlalchemy.exc import OperationalError
 
-from bot import outbox
+from bot.pipeline import outbox
 
 
 def test_a_failed_claim_gives_its_send_slots_back(services, fake_wecom, clock, monkeypatch):

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.clock import ReminderClock
-from bot.dispatch import ensure_user
-from bot.usersync import NameSync
+from bot.pipeline.clock import ReminderClock
+from bot.pipeline.dispatch import ensure_user
+from bot.pipeline.usersync import NameSync
 
 
 def test_make_worker_runs_the_clock_and_the_name_sync(services, wecom, fake_wecom, clock):

@@ -12,11 +12,11 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from bot.db import make_sessionmaker
-from bot.dispatch import ensure_user
-from bot.models import User
+from bot.pipeline.dispatch import ensure_user
 from commands.context import Context, Reply
 from commands.registry import load
+from store.db import make_sessionmaker
+from store.models import User
 
 HR, LISI, WANGWU, ZHAOLIU = "wangfang", "lisi", "wangwu", "zhaoliu"
 

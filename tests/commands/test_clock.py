@@ -7,11 +7,11 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from bot.clock import ReminderClock
-from bot.models import OutboxMessage, User
-from bot.models_hiring import AuditLog, Interview
+from bot.pipeline.clock import ReminderClock
 from commands.reminders import in_quiet_hours
 from commands.settings_store import set_org_setting, set_user_setting
+from store.hiring import AuditLog, Interview
+from store.models import OutboxMessage, User
 from tests.commands.conftest import HR, LISI, WANGWU
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")

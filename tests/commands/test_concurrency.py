@@ -14,10 +14,10 @@ import time
 import pytest
 from sqlalchemy import func, select, text
 
-from bot.inbound import callback_xml, parse_message
-from bot.models import OutboxMessage
-from bot.models_hiring import Interview
+from bot.wecom.messages import callback_xml, parse_message
 from commands import interviews_repo
+from store.hiring import Interview
+from store.models import OutboxMessage
 from tests.commands.conftest import HR
 
 
@@ -73,7 +73,7 @@ def test_two_hr_scheduling_the_same_interviewer_at_once_cannot_both_win(
     def send(user: str, content: str, msg_id: int) -> None:
         xml = text_xml(user, content, msg_id)
         barrier.wait()
-        outcomes.append(services.bot.process(parse_message(xml), xml))
+        outcomes.append(services.dispatcher.process(parse_message(xml), xml))
 
     threads = [threading.Thread(target=send, args=m) for m in messages]
     for t in threads:

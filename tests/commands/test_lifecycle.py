@@ -1,7 +1,7 @@
 """Reschedule, cancel, no-show and done; confirmation codes (10 minutes, once, abort)."""
 from __future__ import annotations
 
-from bot.models_hiring import Interview, Panelist, PendingConfirmation
+from store.hiring import Interview, Panelist, PendingConfirmation
 from tests.commands.conftest import HR, LISI, WANGWU
 
 PLAN = "安排 张三 明天下午3点 面试官 李四 王五"

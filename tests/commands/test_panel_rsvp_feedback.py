@@ -1,7 +1,7 @@
 """Interviewers on an interview: add and remove, accept and decline, feedback."""
 from __future__ import annotations
 
-from bot.models_hiring import Feedback, Interview, Panelist
+from store.hiring import Feedback, Interview, Panelist
 from tests.commands.conftest import HR, LISI, WANGWU, ZHAOLIU
 
 PLAN = "安排 张三 明天下午3点 面试官 李四 王五"

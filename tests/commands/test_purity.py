@@ -4,8 +4,8 @@ from __future__ import annotations
 import subprocess
 import sys
 
-FORBIDDEN = ("flask", "httpx", "crypto", "bot.dispatch", "bot.callback", "bot.app",
-             "bot.worker", "bot.wecom", "bot.services")
+FORBIDDEN = ("flask", "httpx", "crypto", "bot.pipeline.dispatch", "bot.web.callback", "bot.web.app",
+             "bot.pipeline.worker", "bot.wecom", "bot.services")
 
 
 def test_loading_every_command_imports_nothing_forbidden():

@@ -5,10 +5,10 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.models import User
 from commands.context import Context
 from commands.router import CommandError, Option, Param, Router
 from config.settings import Settings
+from store.models import User
 
 
 def ctx(role: str = "hr", chat: str = "single") -> Context:

@@ -4,8 +4,8 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 
-from bot.models import User
-from bot.models_hiring import Candidate, Interview, Panelist, PendingConfirmation
+from store.hiring import Candidate, Interview, Panelist, PendingConfirmation
+from store.models import User
 from tests.commands.conftest import HR, LISI, WANGWU
 
 ZH = "安排 张三 明天下午3点 面试官 李四 王五 时长:60 轮次:二面 形式:视频"

@@ -9,10 +9,10 @@ import pytest
 from sqlalchemy import inspect
 from sqlalchemy.exc import IntegrityError
 
-from bot.db import make_engine, make_sessionmaker, upgrade
-from bot.models import User
-from bot.models_hiring import Candidate, Interview, Panelist
 from commands.slots import free_windows, inside, suggest
+from store.db import make_engine, make_sessionmaker, upgrade
+from store.hiring import Candidate, Interview, Panelist
+from store.models import User
 from tests.commands.conftest import HR, LISI, Desk
 from tests.conftest import make_settings
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from bot.fakewecom import FakeWeCom
+from devkit.fakewecom import FakeWeCom
 from tests.conftest import ADMIN, AES_KEY, AGENT_ID, CORP_ID, SECRET, TOKEN
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -6,9 +6,9 @@ import json
 import httpx
 from sqlalchemy import update
 
-from bot.db import make_engine
-from bot.models import User
 from crypto import WeComCrypto
+from store.db import make_engine
+from store.models import User
 from tests.e2e.conftest import AIBOT_KEY, AIBOT_TOKEN
 
 CRYPTO = WeComCrypto(AIBOT_TOKEN, AIBOT_KEY, "")

@@ -7,7 +7,7 @@ import time
 import httpx
 
 from bot.admin import verify_url
-from bot.inbound import callback_xml
+from bot.wecom.messages import callback_xml
 from config.settings import Settings
 from crypto import WeComCrypto
 from tests.conftest import AES_KEY, AGENT_ID, CORP_ID, SECRET, TOKEN

@@ -11,7 +11,7 @@ import re
 
 from sqlalchemy import func, select
 
-from bot.models_hiring import Feedback, Interview
+from store.hiring import Feedback, Interview
 from tests.bot.test_aibot import ai, aisvc, message  # noqa: F401  (fixtures)
 from tests.conftest import ADMIN
 
@@ -105,7 +105,7 @@ def test_a_retried_callback_schedules_once_and_notifies_once(wecom, deliver, fak
 
 def test_group_chat_keeps_contacts_and_feedback_one_to_one(ai, aisvc, clock):  # noqa: F811
     with aisvc.sessions.begin() as s:
-        from bot.dispatch import ensure_user
+        from bot.pipeline.dispatch import ensure_user
         ensure_user(s, "wangfang", aisvc.settings, clock()).role = "hr"
     ai(message("新建候选人 张三 手机:13800000000", msgid="g1", user="wangfang"))
     ai(message("安排 张三 明天下午3点 面试官 @lisi", msgid="g2", user="wangfang"))
@@ -116,7 +116,7 @@ def test_group_chat_keeps_contacts_and_feedback_one_to_one(ai, aisvc, clock):  #
     assert "张三（C1）" in group_text and "13800000000" not in group_text
     assert "推荐 4/5" not in group_text and "私信" in group_text
     with aisvc.sessions() as s:
-        from bot.models import OutboxMessage
+        from store.models import OutboxMessage
         dm = [o.content for o in s.scalars(select(OutboxMessage).where(
             OutboxMessage.touser == "wangfang"))]
     assert any("13800000000" in m and "推荐 4/5" in m for m in dm)

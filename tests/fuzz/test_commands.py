@@ -8,11 +8,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.db import make_sessionmaker
-from bot.dispatch import ensure_user
+from bot.pipeline.dispatch import ensure_user
 from commands.context import ROLES, Context, Reply
 from commands.registry import load
 from commands.timeparse import TimeResult, extract_day, extract_time, parse_day, parse_time
+from store.db import make_sessionmaker
 from tests.fuzz.support import fuzz, within
 
 ROUTER = load()
@@ -43,7 +43,7 @@ def run(sessions, settings, text: str, role: str) -> list[Reply]:
         sender.role = role
         ctx = Context(sender=sender, session=s, now=NOW, settings=settings,
                       lang="zh", source_key="fuzz")
-        with s.begin_nested():   # as Bot.take does: the savepoint flushes the handler's rows
+        with s.begin_nested():   # as Dispatcher.take does: the savepoint flushes the handler's rows
             replies = ROUTER.dispatch(ctx, text)
         s.rollback()
     return replies

@@ -12,8 +12,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.app import create_app
 from bot.services import build
+from bot.web.app import create_app
 from crypto import WeComCrypto
 from tests.conftest import AES_KEY, CORP_ID, TOKEN
 from tests.fuzz.strategies import aibot_json, callback_xml

@@ -7,9 +7,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.aibot import AibotError, parse_aibot
-from bot.aibot import dedupe_key as aibot_key
-from bot.inbound import Inbound, InboundError, dedupe_key, parse_message
+from bot.pipeline.aibot import AibotError, parse_aibot
+from bot.pipeline.aibot import dedupe_key as aibot_key
+from bot.wecom.messages import Inbound, InboundError, dedupe_key, parse_message
 from crypto import ParseError
 from crypto.xmlsafe import parse_xml
 from tests.fuzz.strategies import aibot_json, callback_xml

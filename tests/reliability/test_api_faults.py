@@ -7,8 +7,8 @@ from typing import Any
 
 import httpx
 
-from bot.fakewecom import FakeWeCom
 from bot.services import build
+from devkit.fakewecom import FakeWeCom
 from reliability.checks import effects, fake_figures
 from reliability.report import Result, exactly_once, outbox_counts, tags_delivered
 from reliability.scenarios import FAULTED_CALLS, FAULTS, SLOW_ANSWERS

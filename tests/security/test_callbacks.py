@@ -7,11 +7,11 @@ from dataclasses import replace
 import pytest
 from sqlalchemy import event, func, inspect, select
 
-from bot.app import create_app
-from bot.inbox import drain
-from bot.models import InboundMessage, OutboxMessage, User
+from bot.pipeline.inbox import drain
 from bot.services import build
+from bot.web.app import create_app
 from crypto import WeComCrypto
+from store.models import InboundMessage, OutboxMessage, User
 
 AIBOT_TOKEN, AIBOT_KEY = "secAibotToken1", "kWxPEV2UEDyxWpmPdKC3F4dgPDmOvfKX1HGnEUDS1aR"
 
@@ -39,7 +39,7 @@ def test_a_replay_days_later_is_refused_and_changes_nothing(wecom, services, clo
     captured = sealed(wecom, "lisi", "help", 5_000_002)
     clock.advance(minutes=6)                                 # never delivered, then replayed
     assert post(wecom.client, *captured) == 403
-    drain(services.bot)   # what the worker does next
+    drain(services.dispatcher)   # what the worker does next
     assert count(services, InboundMessage) == 1 and count(services, OutboxMessage) == 1
 
 
@@ -48,7 +48,7 @@ def test_a_replay_inside_the_window_is_deduplicated(wecom, services, clock):
     for _ in range(3):
         assert post(wecom.client, body, query) == 200
         clock.advance(seconds=60)
-    drain(services.bot)   # what the worker does next
+    drain(services.dispatcher)   # what the worker does next
     assert count(services, InboundMessage) == 1 and count(services, OutboxMessage) == 1
 
 
@@ -123,7 +123,7 @@ def test_sql_in_command_arguments_is_stored_and_shown_as_text(wecom, services, d
     deliver()
     assert set(inspect(services.engine).get_table_names()) == tables
     assert count(services, User) == users_before + 2
-    from bot.models_hiring import Candidate
+    from store.hiring import Candidate
 
     with services.sessions() as s:
         assert s.scalars(select(Candidate.name)).all() == [name]

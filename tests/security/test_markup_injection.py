@@ -9,16 +9,16 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.app import create_app
-from bot.models import OutboxMessage, User
+from bot.pipeline.worker import build_request
 from bot.services import build
-from bot.worker import build_request
+from bot.web.app import create_app
 from commands.context import Context
-from commands.quote import no_markdown, no_tags, quote
 from commands.registry import load
 from commands.router import Param, Router
+from commands.sanitize import inert, no_markdown, no_tags
 from config.settings import Settings
 from crypto import WeComCrypto
+from store.models import OutboxMessage, User
 
 HOSTILE = ['[click](http://evil.example/login)', '![x](http://evil.example/pixel.png)',
            '<a href="http://evil.example">点我</a>', '<font color="warning">紧急</font>',
@@ -26,7 +26,7 @@ HOSTILE = ['[click](http://evil.example/login)', '![x](http://evil.example/pixel
 ACTIVE = ("](", "<a", "<font", "<http", "**", "`")
 
 
-def inert(text: str) -> bool:
+def is_inert(text: str) -> bool:
     return not any(marker in text for marker in ACTIVE)
 
 
@@ -38,15 +38,15 @@ def ctx(role: str = "interviewer") -> Context:
 
 @pytest.mark.parametrize("text", HOSTILE)
 def test_quote_makes_markup_inert_and_keeps_it_readable(text):
-    shown = quote(text, limit=100)
-    assert inert(shown)
+    shown = inert(text, limit=100)
+    assert is_inert(shown)
     assert [c for c in shown if c.isalnum()] == [c for c in text if c.isalnum()]
 
 
 @given(st.text())
 def test_quoting_is_idempotent_one_line_and_bounded(text):
-    once = quote(text)
-    assert quote(once) == once
+    once = inert(text)
+    assert inert(once) == once
     assert "\n" not in once and len(once) <= 31
     assert no_markdown(no_markdown(text)) == no_markdown(text)
     assert "<" not in no_tags(text) and ">" not in no_tags(text)
@@ -60,19 +60,19 @@ def test_a_heading_at_a_line_start_is_no_heading():
 @pytest.mark.parametrize("text", HOSTILE)
 def test_the_routers_did_not_understand_echo_is_inert(text):
     [reply] = load().dispatch(ctx(), text)
-    assert not reply.markdown and inert(reply.text)
+    assert not reply.markdown and is_inert(reply.text)
 
 
 @pytest.mark.parametrize("text", HOSTILE)
 def test_help_on_an_unknown_topic_is_inert(text):
     [reply] = load().dispatch(ctx(), f"help {text}")
-    assert inert(reply.text)
+    assert is_inert(reply.text)
 
 
 def test_a_text_message_on_the_wire_carries_no_tag(services):
     from sqlalchemy import select
 
-    from bot import outbox
+    from bot.pipeline import outbox
 
     with services.sessions.begin() as s:    # text is made inert when it is queued
         outbox.enqueue(s, touser="lisi", content='看不懂 <a href="http://evil.example">x</a>',
@@ -86,7 +86,7 @@ def test_a_text_message_on_the_wire_carries_no_tag(services):
 
 def test_an_injected_link_reaches_the_user_as_text(wecom, services, fake_wecom, deliver):
     assert wecom.text("lisi", '<a href="http://evil.example">点我</a>').status_code == 200
-    services.bot.router = echo_router()   # a handler that forgets to quote
+    services.dispatcher.router = echo_router()   # a handler that forgets to quote
     assert wecom.text("lisi", 'echo <a href="http://evil.example">点我</a>').status_code == 200
     deliver()
     got = fake_wecom.messages_to("lisi")
@@ -108,7 +108,7 @@ def test_the_intelligent_bots_markdown_stream_shows_plain_text(settings, db, fak
                                                                 clock):
     svc = build(replace(settings, aibot_token=AIBOT_TOKEN, aibot_encoding_aes_key=AIBOT_KEY),
                 transport=fake_wecom.transport(), clock=clock, engine=db)
-    svc.bot.router = echo_router()   # even a handler that forgets to quote is safe here
+    svc.dispatcher.router = echo_router()   # even a handler that forgets to quote is safe here
     crypto = WeComCrypto(AIBOT_TOKEN, AIBOT_KEY, "", clock=lambda: clock().timestamp())
     client = create_app(services=svc).test_client()
     for i, text in enumerate(HOSTILE):
@@ -123,5 +123,5 @@ def test_the_intelligent_bots_markdown_stream_shows_plain_text(settings, db, fak
                                             env["msgsignature"], str(env["timestamp"]),
                                             env["nonce"]))
         content = plain["stream"]["content"]
-        assert inert(content), content
+        assert is_inert(content), content
     svc.client.close()

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
-from bot.db import make_engine
+from store.db import make_engine
 
 ACCESS_TOKEN = "fake-token-must-not-be-logged"
 

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from bot.app import create_app
-from bot.demo import Demo
 from bot.services import build
-from bot.simulator import SimulatorRefused, install
+from bot.web.app import create_app
 from config.settings import DEFAULT_SQLITE
+from devkit.demo import Demo
+from devkit.simulator import SimulatorRefused, install
 
 ROUTES = [("GET", "/simulator/"), ("GET", "/simulator/api/state"),
           ("POST", "/simulator/api/send"), ("POST", "/simulator/api/users"),
@@ -21,14 +21,11 @@ ROUTES = [("GET", "/simulator/"), ("GET", "/simulator/api/state"),
 def test_a_production_app_has_no_simulator_routes(settings, db, clock, switched_on):
     prod = replace(settings, simulator=switched_on)       # the real API base, real-looking ids
     svc = build(prod, clock=clock, engine=db)
-    if switched_on:                 # BOT_SIMULATOR=1 with real credentials: the app won't start
-        with pytest.raises(SimulatorRefused):
-            create_app(services=svc)
-    client = create_app(services=svc, simulator=False).test_client()
+    client = create_app(services=svc).test_client()
     for method, path in ROUTES:
         assert client.open(path, method=method, json={}).status_code == 404, path
     with pytest.raises(SimulatorRefused):
-        install(create_app(services=svc, simulator=False))
+        install(create_app(services=svc))
     svc.client.close()
 
 
@@ -52,6 +49,6 @@ def test_the_demo_never_shares_the_default_database_of_a_real_app():
     # A real app left on the embedded default would otherwise share its data (and its outbox,
     # which its worker sends through the real API) with the simulator's forged callbacks.
     default = Path(DEFAULT_SQLITE.split("///", 1)[1]).resolve()
-    from bot.demo import database_url, instance_dir
+    from devkit.demo import database_url, instance_dir
 
     assert database_url(instance_dir()) != f"sqlite:///{default}"

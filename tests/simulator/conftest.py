@@ -7,13 +7,13 @@ from typing import Any
 
 import pytest
 
-from bot.fakewecom import FakeWeCom
 from bot.services import Services, build
-from bot.simulator import Simulator, install
-from bot.simulator.devcreds import DevCredentials, generate
-from bot.simulator.fakelink import LocalFake
-from bot.simulator.wecom_side import client_aibot_poster, client_poster
 from config.settings import Settings
+from devkit.fakewecom import FakeWeCom
+from devkit.simulator import Simulator, install
+from devkit.simulator.devcreds import DevCredentials, generate
+from devkit.simulator.fakelink import LocalFake
+from devkit.simulator.wecom_side import client_aibot_poster, client_poster
 
 
 @pytest.fixture
@@ -46,9 +46,9 @@ def dev_services(db: Any, dev_settings: Settings, dev_fake: FakeWeCom,
 
 @pytest.fixture
 def sim_app(dev_services: Services, dev_fake: FakeWeCom) -> Any:
-    from bot.app import create_app
+    from bot.web.app import create_app
 
-    app = create_app(services=dev_services, simulator=False)
+    app = create_app(services=dev_services)
     client = app.test_client()
     install(app, link=LocalFake(dev_fake), post=client_poster(client),
             aibot_post=client_aibot_poster(client))

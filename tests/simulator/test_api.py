@@ -8,13 +8,13 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from bot import outbox
-from bot.fakewecom import FakeWeCom
-from bot.models import InboundMessage, User
-from bot.simulator import SimulatorRefused, install
-from bot.simulator.clock import OffsetClock
-from bot.simulator.fakelink import LocalFake
-from bot.simulator.history import conversation
+from bot.pipeline import outbox
+from devkit.fakewecom import FakeWeCom
+from devkit.simulator import SimulatorRefused, install
+from devkit.simulator.clock import OffsetClock
+from devkit.simulator.fakelink import LocalFake
+from devkit.simulator.history import conversation
+from store.models import InboundMessage, User
 
 
 def state(page, user=""):
@@ -154,14 +154,14 @@ def test_the_clock_cannot_move_when_the_app_runs_on_the_real_clock(page):
 
 def test_the_demo_clock_moves_forward_for_the_bot_and_the_worker(db, dev_settings, creds,
                                                                  clock):
-    from bot.app import create_app
     from bot.services import build
+    from bot.web.app import create_app
 
     demo_clock = OffsetClock(base=clock)
     fake = FakeWeCom(corp_id=creds.corp_id, secret=creds.secret, agent_id=creds.agent_id,
                      clock=lambda: demo_clock().timestamp())
     svc = build(dev_settings, transport=fake.transport(), clock=demo_clock, engine=db)
-    app = create_app(services=svc, simulator=False)
+    app = create_app(services=svc)
     install(app, link=LocalFake(fake), post=lambda q, b: 200)
     worker = svc.make_worker()
     woken = []
@@ -171,29 +171,29 @@ def test_the_demo_clock_moves_forward_for_the_bot_and_the_worker(db, dev_setting
     assert resp.status_code == 200
     assert resp.get_json()["clock"]["offset_seconds"] == 86400
     assert woken == [clock() + timedelta(days=1)]           # the worker sees the moved time
-    assert svc.bot.clock() == clock() + timedelta(days=1)   # and so does the bot
+    assert svc.dispatcher.clock() == clock() + timedelta(days=1)   # and so does the bot
     assert page.post("/simulator/api/clock", json={"step": "-1d"}).status_code == 400
     svc.client.close()
 
 
 def test_a_sealed_message_from_the_moved_clock_is_accepted(db, dev_settings, creds, clock):
     # Timestamps are checked against the bot's clock: the simulator must use the same one.
-    from bot.app import create_app
     from bot.services import build
-    from bot.simulator.wecom_side import client_poster
+    from bot.web.app import create_app
+    from devkit.simulator.wecom_side import client_poster
 
     demo_clock = OffsetClock(base=clock)
     demo_clock.advance(timedelta(days=3))
     fake = FakeWeCom(corp_id=creds.corp_id, secret=creds.secret, agent_id=creds.agent_id)
     svc = build(dev_settings, transport=fake.transport(), clock=demo_clock, engine=db)
-    app = create_app(services=svc, simulator=False)
+    app = create_app(services=svc)
     sim = install(app, link=LocalFake(fake), post=client_poster(app.test_client()))
     assert sim.side.text("lisi", "help").startswith("app:msg:")
     svc.client.close()
 
 
 def test_the_simulator_refuses_an_app_with_real_looking_credentials(services):
-    from bot.app import create_app
+    from bot.web.app import create_app
 
     app = create_app(services=services)       # tests' credentials: not generated dev ones
     with pytest.raises(SimulatorRefused):
@@ -228,14 +228,16 @@ def test_with_defaults_it_posts_to_its_own_server_and_reads_a_remote_fake(db, de
     import httpx
     from werkzeug.serving import make_server
 
-    from bot.app import create_app
     from bot.services import build
+    from bot.web.app import create_app
+    from devkit.simulator import install
 
     fake = FakeWeCom(corp_id=creds.corp_id, secret=creds.secret, agent_id=creds.agent_id)
     fake_server = fake.serve()
     settings = dataclasses.replace(dev_settings, api_base=fake_server.url)
     svc = build(settings, engine=db)
-    app = create_app(services=svc)          # BOT_SIMULATOR on: mounted by create_app itself
+    app = create_app(services=svc)
+    install(app)                            # what devkit.wsgi does with BOT_SIMULATOR=1
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()

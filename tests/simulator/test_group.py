@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from bot.simulator.devcreds import FILE_NAME, load_or_create
+from devkit.simulator.devcreds import FILE_NAME, load_or_create
 
 PHONE = "13800000000"
 

@@ -10,10 +10,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.simulator.clock import OffsetClock, parse_step
-from bot.simulator.devcreds import FILE_NAME, generate, load_or_create
-from bot.simulator.guard import SimulatorRefused, check, is_loopback_url, refusal
 from config.settings import Settings
+from devkit.simulator.clock import OffsetClock, parse_step
+from devkit.simulator.devcreds import FILE_NAME, generate, load_or_create
+from devkit.simulator.guard import SimulatorRefused, check, is_loopback_url, refusal
 
 
 def dev(**overrides):
@@ -122,22 +122,25 @@ def test_a_damaged_clock_file_starts_at_real_time(tmp_path):
 
 
 def test_bot_simulator_1_mounts_the_simulator_in_any_app(engine):
-    from bot.app import create_app
     from bot.services import build
+    from bot.web.app import create_app
+    from devkit.simulator import install
 
     svc = build(dev(database_url="sqlite://"), engine=engine)
     app = create_app(services=svc)
+    install(app)
     assert "simulator" in app.extensions
     assert app.test_client().get("/simulator/").status_code == 200
     svc.client.close()
 
 
 def test_bot_simulator_1_with_real_credentials_refuses_to_start(engine):
-    from bot.app import create_app
     from bot.services import build
+    from bot.web.app import create_app
+    from devkit.simulator import install
 
     svc = build(dev(api_base="https://qyapi.weixin.qq.com", database_url="sqlite://"),
                 engine=engine)
     with pytest.raises(SimulatorRefused):
-        create_app(services=svc)
+        install(create_app(services=svc))
     svc.client.close()

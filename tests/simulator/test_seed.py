@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from bot import demo_seed
-from bot.models import User
 from commands.context import Context
 from commands.router import Router
+from devkit import demo_seed
+from store.models import User
 
 
 def test_members_are_seeded_once_with_their_roles(dev_services, clock):

@@ -1,0 +1,191 @@
+"""The outbox: messages written with their cause, claimed and sent by any number of workers.
+
+A row is pending -> sending -> sent, or back to pending with a backoff, or dead. Each member's
+messages go out one at a time in the order they were written (only the oldest unsent row of a
+member may be claimed), which also makes the per-member rate limit exact across workers.
+"""
+from __future__ import annotations
+
+import json
+import random
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, case, func, or_, select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from commands.sanitize import no_tags
+from store.models import OutboxMessage
+from store.sql import insert_ignore
+
+TEXT_LIMIT = 2048            # bytes, for text and markdown content (protocol §6.3)
+PER_MINUTE, PER_HOUR = 30, 1000  # per member from one app; WeCom drops the excess silently
+LEASE = timedelta(seconds=60)    # a row claimed longer ago than this belonged to a dead worker
+MAX_ATTEMPTS = 12
+# WeCom drops an identical message to the same member within this window, so a resend after a
+# crash (claim lease 60 s) is not a second message (message/send's enable_duplicate_check).
+DUPLICATE_CHECK_INTERVAL = 180
+
+
+def split_utf8(text: str, limit: int = TEXT_LIMIT) -> list[str]:
+    """Split text into parts of at most `limit` UTF-8 bytes, on line boundaries when possible."""
+    if len(text.encode()) <= limit:
+        return [text]
+    parts: list[str] = []
+    current = ""
+    for line in text.splitlines(keepends=True):
+        while len(line.encode()) > limit:       # one line too long: cut at a character boundary
+            head = line.encode()[:limit].decode("utf-8", "ignore")
+            if current:
+                parts.append(current)
+                current = ""
+            parts.append(head)
+            line = line[len(head):]
+        if len((current + line).encode()) > limit:
+            parts.append(current)
+            current = ""
+        current += line
+    if current:
+        parts.append(current)
+    return [p.rstrip("\n") for p in parts if p.strip()]
+
+
+def enqueue(session: Session, *, touser: str, content: str, now: datetime,
+            msgtype: str = "text", channel: str = "app", dedupe_key: str | None = None,
+            source_key: str | None = None, due_at: datetime | None = None,
+            url: str | None = None) -> int:
+    """Write a message to send; long text becomes several rows. Returns rows written.
+
+    With a dedupe_key, a second enqueue of the same key writes nothing: that is how
+    notifications, reminders and welcomes are made exactly-once.
+    """
+    if msgtype == "text" and channel in ("app", "appchat"):
+        # Plain text may quote users, and WeCom renders <a href> in text: make it inert first,
+        # then split, since the full-width brackets are longer in UTF-8.
+        content = no_tags(content)
+    parts = split_utf8(content) if msgtype in ("text", "markdown") else [content]
+    written = 0
+    for i, part in enumerate(parts):
+        key = dedupe_key if dedupe_key is None or len(parts) == 1 else f"{dedupe_key}#{i}"
+        row = dict(touser=touser, content=part, msgtype=msgtype, channel=channel, url=url,
+                   dedupe_key=key, source_key=source_key, status="pending", attempts=0,
+                   next_attempt_at=due_at or now, created_at=now)
+        written += insert_ignore(session, OutboxMessage, row, ("dedupe_key",)) \
+            if key else _insert(session, row)
+    return written
+
+
+def _insert(session: Session, row: dict[str, Any]) -> int:
+    session.add(OutboxMessage(**row))
+    return 1
+
+
+def claim(sessions: sessionmaker, *, worker_id: str, now: datetime, limit: int,
+          lease: timedelta = LEASE) -> list[OutboxMessage]:
+    """Claim up to `limit` due rows for this worker: FIFO per member, rate limits applied."""
+    due = or_(and_(OutboxMessage.status == "pending", OutboxMessage.next_attempt_at <= now),
+              and_(OutboxMessage.status == "sending", OutboxMessage.claimed_at < now - lease))
+    with sessions.begin() as s:
+        rows = s.scalars(select(OutboxMessage).where(due).order_by(OutboxMessage.id)
+                         .limit(limit * 4).with_for_update(skip_locked=True)).all()
+        if not rows:
+            return []
+        users = {r.touser for r in rows}
+        heads = dict(s.execute(
+            select(OutboxMessage.touser, func.min(OutboxMessage.id))
+            .where(OutboxMessage.touser.in_(users),
+                   OutboxMessage.status.in_(("pending", "sending")))
+            .group_by(OutboxMessage.touser)).all())
+        sent = _recent_sends(s, users, now)
+        chosen: list[OutboxMessage] = []
+        for r in rows:
+            if heads.get(r.touser) != r.id or len(chosen) >= limit:
+                continue  # an older message of this member goes first
+            minute, hour = sent.get(r.touser, (0, 0))
+            if r.channel == "app" and (minute >= PER_MINUTE or hour >= PER_HOUR):
+                r.next_attempt_at = now + timedelta(seconds=5 if hour < PER_HOUR else 60)
+                continue
+            r.status, r.claimed_at, r.claimed_by = "sending", now, worker_id
+            r.attempts += 1
+            chosen.append(r)
+        # WeCom's duplicate check is there for our resends; it would also drop a new message
+        # that repeats one sent minutes ago (the same question asked twice, the same answer).
+        repeated = _recent_contents(s, {r.touser for r in chosen if r.channel == "app"}, now)
+        for r in chosen:
+            r.repeats_recent = r.attempts == 1 and (r.touser, r.msgtype, r.content) in repeated
+        return chosen
+
+
+def _recent_contents(s: Session, users: set[str], now: datetime) -> set[tuple[str, str, str]]:
+    """(member, msgtype, content) of every message sent to these members inside the window."""
+    if not users:
+        return set()
+    since = now - timedelta(seconds=DUPLICATE_CHECK_INTERVAL)
+    q = select(OutboxMessage.touser, OutboxMessage.msgtype, OutboxMessage.content).where(
+        OutboxMessage.touser.in_(users), OutboxMessage.status == "sent",
+        OutboxMessage.channel == "app", OutboxMessage.sent_at > since)
+    return {(u, t, c) for u, t, c in s.execute(q).all()}
+
+
+def _recent_sends(s: Session, users: Iterable[str],
+                  now: datetime) -> dict[str, tuple[int, int]]:
+    minute_ago = now - timedelta(minutes=1)
+    q = (select(OutboxMessage.touser,
+                func.sum(case((OutboxMessage.sent_at > minute_ago, 1), else_=0)),
+                func.count())
+         .where(OutboxMessage.touser.in_(list(users)), OutboxMessage.status == "sent",
+                OutboxMessage.channel == "app", OutboxMessage.sent_at > now - timedelta(hours=1))
+         .group_by(OutboxMessage.touser))
+    return {u: (int(m or 0), int(h)) for u, m, h in s.execute(q).all()}
+
+
+def _finish(sessions: sessionmaker, row_id: int, worker_id: str, **values: Any) -> bool:
+    # Only the worker holding the claim may finish the row; a stolen lease loses the race.
+    with sessions.begin() as s:
+        result = s.execute(update(OutboxMessage)
+                           .where(OutboxMessage.id == row_id, OutboxMessage.status == "sending",
+                                  OutboxMessage.claimed_by == worker_id).values(**values))
+        return result.rowcount == 1
+
+
+def mark_sent(sessions: sessionmaker, row: OutboxMessage, worker_id: str, now: datetime, *,
+              msgid: str | None, invaliduser: str | None) -> bool:
+    """Record a successful send."""
+    return _finish(sessions, row.id, worker_id, status="sent", sent_at=now, wecom_msgid=msgid,
+                   invaliduser=invaliduser or None, last_error=None)
+
+
+def backoff(attempts: int, base: float = 2.0, cap: float = 600.0) -> timedelta:
+    """Exponential backoff with full jitter: up to base * 2^(attempts-1) seconds, capped."""
+    return timedelta(seconds=random.uniform(0.5, 1.0) * min(cap, base * 2 ** (attempts - 1)))
+
+
+def mark_retry(sessions: sessionmaker, row: OutboxMessage, worker_id: str, now: datetime,
+               error: str, *, min_delay: float = 0.0) -> bool:
+    """Put a row back for another try later, or make it dead after MAX_ATTEMPTS."""
+    if row.attempts >= MAX_ATTEMPTS:
+        return mark_dead(sessions, row, worker_id, f"gave up after {row.attempts} tries: {error}")
+    delay = max(backoff(row.attempts), timedelta(seconds=min_delay))
+    return _finish(sessions, row.id, worker_id, status="pending", next_attempt_at=now + delay,
+                   last_error=error[:2000], claimed_by=None)
+
+
+def mark_dead(sessions: sessionmaker, row: OutboxMessage, worker_id: str, error: str) -> bool:
+    """Give up on a row; it stays visible to `interview-bot outbox list`."""
+    return _finish(sessions, row.id, worker_id, status="dead", last_error=error[:2000])
+
+
+def retry_dead(sessions: sessionmaker, row_id: int | None, now: datetime) -> int:
+    """Put dead rows (one, or all when row_id is None) back to pending. Returns rows changed."""
+    with sessions.begin() as s:
+        q = update(OutboxMessage).where(OutboxMessage.status == "dead")
+        if row_id is not None:
+            q = q.where(OutboxMessage.id == row_id)
+        return s.execute(q.values(status="pending", attempts=0, next_attempt_at=now,
+                                  claimed_by=None)).rowcount
+
+
+def card_json(card: dict[str, Any]) -> str:
+    """Serialise a template card for the outbox."""
+    return json.dumps(card, ensure_ascii=False, separators=(",", ":"))

@@ -1,0 +1,49 @@
+"""How the simulator reads what the fake WeCom API delivered: in-process, or over its
+/_fake/ control API when the fake runs in another process."""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Protocol
+
+import httpx
+
+from devkit.fakewecom import FakeWeCom
+
+
+class FakeLink(Protocol):
+    """What the simulator needs from the fake WeCom API."""
+
+    def state(self) -> dict[str, Any]:
+        """The fake's snapshot: delivered messages, card updates, …"""
+
+    def add_users(self, users: Mapping[str, str]) -> None:
+        """Tell the fake's directory about members (userid -> name)."""
+
+
+class LocalFake:
+    """A FakeWeCom in this process."""
+
+    def __init__(self, fake: FakeWeCom):
+        self.fake = fake
+
+    def state(self) -> dict[str, Any]:
+        return self.fake.snapshot()
+
+    def add_users(self, users: Mapping[str, str]) -> None:
+        self.fake.add_users(users)
+
+
+class RemoteFake:
+    """A FakeWeCom served at `api_base` (its /_fake/ control API)."""
+
+    def __init__(self, api_base: str, timeout: float = 5.0):
+        self.base = api_base.rstrip("/") + "/_fake/"
+        self.timeout = timeout
+
+    def state(self) -> dict[str, Any]:
+        resp = httpx.get(self.base + "state", timeout=self.timeout)
+        resp.raise_for_status()
+        return resp.json()  # type: ignore[no-any-return]
+
+    def add_users(self, users: Mapping[str, str]) -> None:
+        httpx.post(self.base + "users", json=dict(users), timeout=self.timeout).raise_for_status()
