@@ -10,11 +10,10 @@ from typing import Any
 
 import httpx
 from sqlalchemy import delete, func, select
-from sqlalchemy.orm import sessionmaker
 
 from config.settings import Settings, SettingsError
 from crypto import WeComCrypto
-from store.db import make_engine, make_sessionmaker, migration_status
+from store.db import Sessions, make_engine, make_sessionmaker, migration_status
 from store.models import OutboxMessage, User
 
 Out = Callable[[str], object]
@@ -23,7 +22,7 @@ WECOM_URL_LIMIT = 1.0  # seconds: the console gives up on a slower answer
 
 def check_config(out: Out) -> int:
     """Settings valid, database reachable and migrated, gettoken works. 0 when all pass."""
-    from bot.wecom.client import WeComClient
+    from bot.wecom.client import GetToken, api_http
     from bot.wecom.errors import WeComError
 
     try:
@@ -49,10 +48,9 @@ def check_config(out: Out) -> int:
     except Exception as exc:  # any driver error means the same thing to an admin
         failures += 1
         out(f"FAIL database unreachable: {type(exc).__name__}")
-    client = WeComClient(api_base=settings.api_base, corp_id=settings.corp_id,
-                         secret=settings.secret)
+    http = api_http(settings.api_base)
     try:
-        client.gettoken()
+        GetToken(http, settings.corp_id, settings.secret)()
         out(f"ok   gettoken works against {settings.api_base}")
     except WeComError as exc:
         failures += 1
@@ -62,7 +60,7 @@ def check_config(out: Out) -> int:
         code = getattr(exc, "errcode", None)
         out(f"FAIL gettoken: {exc}{hint.get(code, '') if code else ''}")
     finally:
-        client.close()
+        http.close()
     out("all checks passed" if not failures else f"{failures} check(s) failed")
     return 0 if not failures else 1
 
@@ -142,16 +140,16 @@ def outbox(args: argparse.Namespace, settings: Settings, out: Out) -> int:
             return 0 if n else 1
         if args.action == "purge":
             from store.models import InboundMessage
+            from store.sql import changed
 
             cut = utcnow() - timedelta(days=args.days)
             with sessions.begin() as s:
-                n = s.execute(delete(OutboxMessage).where(OutboxMessage.status == "sent",
-                                                          OutboxMessage.sent_at < cut)).rowcount
+                n = changed(s, delete(OutboxMessage).where(OutboxMessage.status == "sent",
+                                                           OutboxMessage.sent_at < cut))
                 # The messages taken in keep what members wrote (phone numbers, feedback):
                 # once acted on, they are only needed to spot WeCom's retries, minutes later.
-                m = s.execute(delete(InboundMessage).where(InboundMessage.status != "pending",
-                                                           InboundMessage.received_at < cut)
-                              ).rowcount
+                m = changed(s, delete(InboundMessage).where(
+                    InboundMessage.status != "pending", InboundMessage.received_at < cut))
             out(f"purged {n} sent row(s) and {m} inbound message(s) older than {args.days} days")
             return 0
         with sessions() as s:
@@ -169,7 +167,7 @@ def outbox(args: argparse.Namespace, settings: Settings, out: Out) -> int:
         engine.dispose()
 
 
-def set_role(sessions: sessionmaker, userid: str, role: str, now: datetime,
+def set_role(sessions: Sessions, userid: str, role: str, now: datetime,
              name: str | None = None) -> tuple[User, bool]:
     """Give a member a role, creating the member if the bot has not met them yet.
 
@@ -195,7 +193,7 @@ def set_role(sessions: sessionmaker, userid: str, role: str, now: datetime,
     return user, created
 
 
-def list_users(sessions: sessionmaker) -> list[User]:
+def list_users(sessions: Sessions) -> list[User]:
     """Every member the bot knows, oldest first."""
     with sessions() as s:
         return list(s.scalars(select(User).order_by(User.id)).all())

@@ -30,7 +30,7 @@ class SettingsError(Exception):
 
 
 def _secret() -> str:
-    return field(default="", repr=False)  # type: ignore[return-value]
+    return field(default="", repr=False)
 
 
 @dataclass(frozen=True)

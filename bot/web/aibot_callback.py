@@ -7,9 +7,9 @@ import secrets
 
 from flask import Blueprint, Response, request
 
-from bot.pipeline.aibot import AibotError, parse_aibot
 from bot.pipeline.dispatch import DATABASE_DOWN
 from bot.web.callback import crypto_status, services
+from bot.wecom.aibot_messages import AibotError, parse_aibot
 from crypto import CryptoError
 
 log = logging.getLogger(__name__)

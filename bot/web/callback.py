@@ -73,13 +73,10 @@ def receive() -> Response:
         log.warning("callback refused with 400: undecodable message: %s", exc)
         return _text(400, "bad request")
     try:
-        new = svc.inbox.accept(msg, plaintext.decode("utf-8", "replace"), svc.clock())
+        svc.pipeline.take_in(msg, svc.clock())
     except (InboxUnavailable, *DATABASE_DOWN):
         log.error("database unavailable; answering 503 so WeCom retries")
         return _text(503, "try again")
-    if new:
-        for hook in svc.dispatcher.after_commit:   # in-process workers (demo) start at once
-            hook()
     # The worker acts on it and replies through message/send; the callback only acknowledges.
     return _text(200)
 

@@ -7,8 +7,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.pipeline.aibot import AibotError, parse_aibot
-from bot.pipeline.aibot import dedupe_key as aibot_key
+from bot.wecom.aibot_messages import AibotError, parse_aibot
+from bot.wecom.aibot_messages import dedupe_key as aibot_key
 from bot.wecom.messages import Inbound, InboundError, dedupe_key, parse_message
 from crypto import ParseError
 from crypto.xmlsafe import parse_xml
