@@ -12,7 +12,6 @@ import httpx
 from sqlalchemy import delete, func, select
 
 from config.settings import Settings, SettingsError
-from crypto import WeComCrypto
 from store.db import Sessions, make_engine, make_sessionmaker, migration_status
 from store.models import OutboxMessage, User
 
@@ -93,7 +92,7 @@ def _check_worker(engine: Any, out: Out) -> int:
 def verify_url(url: str, settings: Settings, out: Out,
                transport: httpx.BaseTransport | None = None) -> int:
     """Send WeCom's signed verification GET to `url`; report pass/fail and the time taken."""
-    crypto = WeComCrypto(settings.token, settings.encoding_aes_key, settings.corp_id)
+    crypto = settings.app_crypto()
     echo = str(secrets.randbelow(10**19))
     params = crypto.verify_url_query(echo, nonce=str(secrets.randbelow(10**9)))
     started = time.perf_counter()

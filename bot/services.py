@@ -86,8 +86,7 @@ def build(settings: Settings, *, transport: httpx.BaseTransport | None = None,
     """
     engine = engine or make_engine(settings.database_url)
     sessions = make_sessionmaker(engine)
-    crypto = WeComCrypto(settings.token, settings.encoding_aes_key, settings.corp_id,
-                         max_skew=settings.timestamp_window, clock=seconds(clock))
+    crypto = settings.app_crypto(seconds(clock))
     http = api_http(settings.api_base, transport,
                     max_connections=max(4, settings.worker_concurrency))
     tokens = TokenStore(sessions, f"{settings.corp_id}:{settings.agent_id}",
@@ -103,11 +102,7 @@ def build(settings: Settings, *, transport: httpx.BaseTransport | None = None,
                         sender=Sender(sessions, client, config, clock=clock,
                                       worker_id=name or worker_id(), done=wakeup.notify),
                         wakeup=wakeup)
-    aibot_crypto = None
-    if settings.aibot_token and settings.aibot_encoding_aes_key:
-        # The intelligent bot's ReceiveId is the empty string (protocol §8.1).
-        aibot_crypto = WeComCrypto(settings.aibot_token, settings.aibot_encoding_aes_key, "",
-                                   max_skew=settings.timestamp_window, clock=seconds(clock))
     return Services(settings=settings, engine=engine, sessions=sessions, clock=clock,
                     crypto=crypto, client=client, pipeline=pipeline,
-                    aibot=Aibot(sessions, dispatcher, wakeup, clock), aibot_crypto=aibot_crypto)
+                    aibot=Aibot(sessions, dispatcher, wakeup, clock),
+                    aibot_crypto=settings.aibot_crypto(seconds(clock)))
