@@ -60,9 +60,10 @@ def test_hostile_payloads_are_refused_in_bounded_time(xml):
 ])
 def test_hostile_json_is_handled_in_bounded_time(payload):
     try:
-        within(lambda: parse_aibot(payload))
+        msg = within(lambda: parse_aibot(payload))
     except AibotError:
-        pass
+        return
+    assert msg.msgtype == "text" and "\x00" not in msg.text
 
 
 @pytest.mark.parametrize("agent", ["²", "9" * 5000, "١٢٣", "-1", "1e3"])
