@@ -14,10 +14,11 @@ from sqlalchemy.engine import Engine
 from bot.pipeline.aibot import Aibot
 from bot.pipeline.clock import ReminderClock
 from bot.pipeline.dispatch import Dispatcher
-from bot.pipeline.flow import Pipeline, Wakeup
+from bot.pipeline.flow import Pipeline
 from bot.pipeline.inbox import Inbox
 from bot.pipeline.sender import Sender, SenderConfig
 from bot.pipeline.usersync import NameSync
+from bot.pipeline.wakeup import ListenWakeup, Wakeup
 from bot.pipeline.worker import Worker
 from bot.wecom.client import AccessTokenAuth, GetToken, WeComClient, api_http
 from bot.wecom.token import TokenStore
@@ -51,17 +52,22 @@ class Services:
         """The act stage's command dispatcher."""
         return self.pipeline.dispatcher
 
-    def make_worker(self, *, poll_interval: float = 0.05) -> Worker:
-        """The worker loop over this process's pipeline, with the clock and the name sync."""
+    def make_worker(self, *, poll_interval: float | None = None) -> Worker:
+        """The worker loop over this process's pipeline, with the clock and the name sync.
+
+        It sleeps at most `poll_interval` seconds between looks when nothing wakes it
+        (default: a few seconds with NOTIFY, a moment without).
+        """
         ticks = (ReminderClock(self.sessions, self.settings.timezone),
                  NameSync(self.sessions, self.client))
         return Worker(self.pipeline, ticks, sessions=self.sessions, clock=self.clock,
-                      poll_interval=poll_interval)
+                      poll_interval=poll_interval or self.pipeline.wakeup.poll)
 
     def close(self) -> None:
         """Release connections."""
         self.client.close()
         self.pipeline.inbox.close()
+        self.pipeline.wakeup.close()
         self.engine.dispose()
 
 
@@ -96,7 +102,8 @@ def build(settings: Settings, *, transport: httpx.BaseTransport | None = None,
         agent_id=settings.agent_id, markdown=settings.markdown,
         concurrency=settings.worker_concurrency,
         lease=timedelta(seconds=settings.claim_lease_seconds))
-    wakeup = Wakeup()
+    # PostgreSQL wakes workers in every process (NOTIFY); SQLite is the one-process demo.
+    wakeup = ListenWakeup(engine.url) if engine.dialect.name == "postgresql" else Wakeup()
     dispatcher = Dispatcher(settings=settings, router=load())
     pipeline = Pipeline(sessions=sessions, inbox=Inbox(engine), dispatcher=dispatcher,
                         sender=Sender(sessions, client, config, clock=clock,

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from bot.pipeline import outbox
 from bot.pipeline.dispatch import Dispatcher
-from bot.pipeline.flow import Wakeup
+from bot.pipeline.wakeup import Wakeup
 from bot.wecom.aibot_messages import AibotMessage, dedupe_key
 from commands.replies import CardUpdate, GroupCreate, GroupPost, Markdown, Reply
 from commands.sanitize import no_markdown

@@ -8,35 +8,18 @@ Built once per process by bot.services.build; the web process uses take_in, work
 """
 from __future__ import annotations
 
-import threading
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
 from bot.pipeline.dispatch import Dispatcher
 from bot.pipeline.inbox import Inbox, act_on_pending
 from bot.pipeline.sender import Sender
+from bot.pipeline.wakeup import Wakeup
 from bot.wecom.messages import Inbound
 from store.db import Sessions
 
 ACT_BATCH = 32   # inbox rows acted on per transaction
-
-
-@dataclass
-class Wakeup:
-    """Wakes this process's worker when work was committed here (the demo runs both)."""
-
-    _event: threading.Event = field(default_factory=threading.Event)
-
-    def notify(self) -> None:
-        """There may be work: stop waiting."""
-        self._event.set()
-
-    def wait(self, timeout: float) -> bool:
-        """Wait up to `timeout` seconds for a notify; True if one came."""
-        woke = self._event.wait(timeout)
-        self._event.clear()
-        return woke
 
 
 @dataclass

@@ -122,6 +122,13 @@ def claim(sessions: Sessions, *, worker_id: str, now: datetime, limit: int,
         return chosen
 
 
+def next_due(sessions: Sessions) -> datetime | None:
+    """When the earliest pending row falls due (a retry, a deferred or scheduled message)."""
+    with sessions() as s:   # read-only: no commit for an idle worker to pay
+        return s.scalar(select(func.min(OutboxMessage.next_attempt_at))
+                        .where(OutboxMessage.status == "pending"))
+
+
 def _recent_contents(s: Session, users: set[str], now: datetime) -> set[tuple[str, str, str]]:
     """(member, msgtype, content) of every message sent to these members inside the window."""
     if not users:

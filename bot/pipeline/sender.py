@@ -82,6 +82,7 @@ class Sender:
         self.worker_id = worker_id
         self._done = done   # called after every send: the worker looks for more work
         self._slots = threading.Semaphore(config.concurrency)
+        self.next_due: datetime | None = None   # the next row due later, seen when idle
 
     def step(self, pool: ThreadPoolExecutor | None = None) -> int:
         """Claim as many rows as there are free slots and send them; returns how many."""
@@ -96,6 +97,8 @@ class Sender:
         finally:   # a failed claim (database down) must give its slots back, or none are left
             for _ in range(free - len(rows)):
                 self._slots.release()
+        if not rows and free:
+            self.next_due = outbox.next_due(self.sessions)
         for row in rows:
             if pool is None:
                 self._send_and_release(row)

@@ -21,6 +21,7 @@ log = logging.getLogger(__name__)
 HEARTBEAT_EVERY = timedelta(seconds=5)
 WORKER_STALE_AFTER = 60  # seconds without a heartbeat before a worker counts as down
 FAILED_STEP_PAUSE = 1.0   # seconds between steps while the database is unreachable
+MIN_WAIT = 0.05           # seconds: the shortest idle sleep
 
 # A tick runs every HEARTBEAT_EVERY with the current time (reminders, name sync).
 Tick = Callable[[datetime], None]
@@ -52,10 +53,23 @@ class Worker:
                 except Exception:  # the database may be down: keep going, it comes back
                     log.exception("worker step failed")
                     busy = -1
-                if busy <= 0:   # after a failure wait a second: one traceback, not twenty
-                    self.pipeline.wakeup.wait(self.poll_interval if busy == 0
-                                              else FAILED_STEP_PAUSE)
+                if busy < 0:   # after a failure wait a second: one traceback, not twenty
+                    self.pipeline.wakeup.wait(FAILED_STEP_PAUSE)
+                elif busy == 0:
+                    self.pipeline.wakeup.wait(self.idle_wait())
         log.info("worker %s stopped", self.worker_id)
+
+    def idle_wait(self) -> float:
+        """How long to sleep with nothing to do: until a wake-up, the next due outbox row,
+        the next tick, or the poll interval, whichever comes first."""
+        now, wait = self.clock(), self.poll_interval
+        due = self.pipeline.sender.next_due
+        if due is not None:
+            wait = min(wait, (due - now).total_seconds())
+        if self._last_beat is not None:
+            wait = min(wait, (self._last_beat + HEARTBEAT_EVERY - now).total_seconds())
+        # Never a hot loop: rows due but held behind a member's send in flight wait for it.
+        return max(wait, MIN_WAIT)
 
     def step(self, pool: ThreadPoolExecutor | None = None) -> int:
         """One pass: heartbeat and ticks when due, act, deliver. Returns the work done."""

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy.exc import OperationalError
 
 from bot.pipeline import outbox
-from bot.pipeline.flow import Wakeup
+from bot.pipeline.wakeup import Wakeup
 from bot.pipeline.worker import FAILED_STEP_PAUSE
 from tests.support.pipeline import sibling
 
