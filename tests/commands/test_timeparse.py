@@ -28,7 +28,7 @@ def cst(s: str) -> str:
     return datetime.strptime(s, "%Y-%m-%d %H:%M").replace(tzinfo=SH).isoformat()
 
 
-OK, AMB, PAST, BAD, NONE = "ok", "ambiguous", "past", "invalid", "none"
+OK, AMB, PAST, BAD, NONE, UNC = "ok", "ambiguous", "past", "invalid", "none", "unclear"
 
 # (phrase, status, start, end) — start/end as "YYYY-MM-DD HH:MM" in Shanghai, or None.
 CHINESE = [
@@ -184,7 +184,7 @@ CHINESE = [
     ("32号 10:00", BAD, None, None),
     ("上午15点", BAD, None, None),
     ("15:00-14:00", BAD, None, None),
-    ("周五 12月1日 15:00", BAD, None, None),
+    ("周五 12月1日 15:00", UNC, None, None),  # the weekday does not agree: asked back
     ("明天", BAD, None, None),
     ("明天下午", BAD, None, None),
     ("下周三", BAD, None, None),
@@ -194,10 +194,10 @@ CHINESE = [
     ("", NONE, None, None),
     ("#12", NONE, None, None),
     ("时长:60", NONE, None, None),
-    ("晚一点", NONE, None, None),
+    ("晚一点", BAD, None, None),  # a time word nobody can place is refused, never dropped
     ("3号楼", NONE, None, None),
-    ("下午", NONE, None, None),
-    ("下周", NONE, None, None),
+    ("下午", BAD, None, None),
+    ("下周", UNC, None, None),
 ]
 
 ENGLISH = [
@@ -340,7 +340,7 @@ ENGLISH = [
     ("morning 3pm", BAD, None, None),
     ("Feb 30 3pm", BAD, None, None),
     ("2026-02-30 15:00", BAD, None, None),
-    ("fri Dec 1 3pm", BAD, None, None),
+    ("fri Dec 1 3pm", UNC, None, None),
     ("tomorrow", BAD, None, None),
     ("2026-12-01", BAD, None, None),
     ("tonight", BAD, None, None),
@@ -353,7 +353,7 @@ ENGLISH = [
     ("Alice Wang", NONE, None, None),
     ("13800138000", NONE, None, None),
     ("8-9", NONE, None, None),
-    ("next week", NONE, None, None),
+    ("next week", UNC, None, None),
 ]
 
 TABLE = CHINESE + ENGLISH
@@ -526,7 +526,7 @@ COMMANDS = [
     ("评价 #12 结论:推荐 评分:4 备注:明天下午3点再聊", NONE, None, None,
      "评价 #12 结论:推荐 评分:4 备注:明天下午3点再聊"),
     ("设置 提醒 60,15", NONE, None, None, "设置 提醒 60,15"),
-    ("安排 张三 晚一点 面试官 李四", NONE, None, None, "安排 张三 晚一点 面试官 李四"),
+    ("安排 张三 晚一点 面试官 李四", BAD, None, None, "安排 张三 晚一点 面试官 李四"),
     ("schedule Li Si in 2 hours", OK, "2026-11-25 12:00", None, "schedule Li Si"),
     ("  安排   张三  明天下午3点  ", OK, "2026-11-26 15:00", None, "安排 张三"),
     ("schedule May 12/1 3pm", OK, "2026-12-01 15:00", None, "schedule May"),
@@ -640,15 +640,15 @@ HOSTILE = [
     ("1-" * 5_000, NONE),
     ("1:" * 5_000, NONE),
     ("三" * 10_000, NONE),
-    ("下周" * 5_000, NONE),
+    ("下周" * 5_000, BAD),
     ("in 2 " * 2_000, NONE),
     ("1 a " * 2_500, NONE),
     ("@" * 10_000, NONE),
     ("#1" * 5_000, NONE),
     ("明天 " * 3_334, BAD),
-    ("3点" * 5_000, AMB),
-    ("x" * 10_000 + "明天下午3点", OK),
-    ("a:" * 5_000 + " 明天下午3点", OK),
+    ("3点" * 5_000, BAD),
+    ("x" * 10_000 + "明天下午3点", BAD),
+    ("a:" * 5_000 + " 明天下午3点", BAD),
 ]
 
 
@@ -657,7 +657,9 @@ HOSTILE = [
 def test_hostile_long_input(text: str, status: str) -> None:
     assert len(text) >= 10_000
     assert parse_time(text, NOW).status == status
-    assert extract_time(text, NOW)[0].status == status
+    # In a command, text around the time is the rest of the command (names and so on).
+    extracted = OK if text.endswith("明天下午3点") else status
+    assert extract_time(text, NOW)[0].status == extracted
     parse_day(text, NOW)
 
 
@@ -687,7 +689,7 @@ def test_any_mix_of_pieces_is_handled(tokens: list[str], tz: str, minutes: int) 
     text = "".join(tokens)
     now = datetime(2026, 1, 1, tzinfo=UTC) + timedelta(minutes=minutes)
     r, rest = extract_time(text, now, tz)
-    assert r.status in {OK, AMB, PAST, BAD, NONE}
+    assert r.status in {OK, AMB, PAST, BAD, NONE, UNC}
     assert r.matched in text
     assert len(rest) <= len(text)
     if r.status in (OK, AMB, PAST):
