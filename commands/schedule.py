@@ -53,8 +53,10 @@ class Spec:
 @router.command(
     "schedule", zh=("安排", "安排面试"), role="hr",
     params=(Param("when", kind="time", label=("时间", "time")),
-            Param("interviewers", kind="panel", label=("面试官", "interviewers (after “with”)")),
-            Param("candidate", kind="candidate", label=("候选人", "candidate"))),
+            Param("interviewers", kind="panel", label=("面试官", "interviewers (after “with”)"),
+                  answer_prefix=("面试官 ", "with ")),
+            Param("candidate", kind="candidate", label=("候选人", "candidate"),
+                  answer_at="start")),
     options=(Option("duration", ("dur", "duration", "时长"), "minutes"),
              Option("round", ("round", "轮次"), "round"), Option("mode", ("mode", "形式"), "mode"),
              Option("position", ("position", "岗位", "职位"), "text"),
