@@ -16,7 +16,7 @@ from commands.candidates_repo import find_candidate
 from commands.context import Context
 from commands.registry import router
 from commands.router import Ask, CommandError
-from commands.timeparse import TimeResult, extract_day, extract_time
+from commands.timeparse import TimeResult, extract_day, extract_time, reason
 
 Parsed = tuple[Any, str, "tuple[str, str] | None"]
 _FILLERS = {"to", "at", "on", "到", "改到", "改为", "改成"}
@@ -24,16 +24,10 @@ _FILLERS = {"to", "at", "on", "到", "改到", "改为", "改成"}
 
 def _ask_back(r: TimeResult) -> Ask:
     """The question for an ambiguous time: every reading, and how to write it plainly."""
-    days = {a.date() for a in r.alternatives}
-    fmt = "%H:%M" if len(days) == 1 else "%Y-%m-%d %H:%M"
+    zh, en = reason(r)
+    fmt = "%H:%M" if len({a.date() for a in r.alternatives}) == 1 else "%Y-%m-%d %H:%M"
     options = [a.strftime(fmt) for a in r.alternatives]
-    example = r.start.strftime("%Y-%m-%d %H:%M") if r.start else ""
-    part = r.part or r.matched
-    return Ask(f"「{part}」是 {' 还是 '.join(options)}？请回复其中一个（例如「{options[-1]}」或"
-               f"「下午{part}」），或写清楚，例如「{example}」",
-               f"does “{part}” mean {' or '.join(options)}? Reply with one (e.g. "
-               f"“{options[-1]}”), or write it plainly, e.g. “{example}”",
-               part=part, matched=r.matched, how="hour",
+    return Ask(zh, en, part=r.part or r.matched, matched=r.matched, how="hour",
                choices=tuple((o, o, o) for o in options))
 
 

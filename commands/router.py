@@ -121,15 +121,12 @@ def _is_cjk(s: str) -> bool:
 # Politeness before a command and particles/punctuation after it: 请安排…, 我的面试呢？
 _POLITE_HEAD = re.compile(r"^(?:请问|请你|请帮我|请|麻烦你?|帮我|帮忙|能不能|可以|我想|我要|please\s+|pls\s+"
                           r"|can you\s+|could you\s+|show me\s+)", re.IGNORECASE)
+_END_PUNCT = re.compile(r"[\s。.！!？?~～…]+$")
+_PARTICLES = re.compile(r"(?:[\s。.！!？?~～…，,]|呢|吧|吗|嘛|啊|呀|哦|哈|了)*")
 _PARTICLE_TAIL = re.compile(r"(?:[\s。.！!？?~～…，,]|呢|吧|吗|嘛|啊|呀|哦|哈|了|一下|下)+$")
-_GREETINGS = frozenset({"你好", "您好", "你好啊", "嗨", "哈喽", "哈啰", "在吗", "在么", "早", "早上好",
+_GREETINGS = frozenset({"你好", "您好", "你好啊", "嗨", "哈喽", "哈啰", "在", "在么", "早", "早上好",
                         "下午好", "晚上好", "hi", "hello", "hey", "hi there", "hello there",
                         "good morning", "good afternoon", "good evening", "yo"})
-
-
-def _strip_polite(text: str) -> str:
-    """The command inside 请…/please … and before trailing particles and punctuation."""
-    return _PARTICLE_TAIL.sub("", _POLITE_HEAD.sub("", text)).strip()
 
 
 def greeting(text: str) -> bool:
@@ -230,18 +227,29 @@ class Router:
         Forgiving about what surrounds a command: 请/帮我 before it, particles and punctuation
         after it (我的面试呢？), case and a plural "s" in English (my interview, My Interviews).
         """
-        text = normalise(text)
+        text = _END_PUNCT.sub("", normalise(text))   # a closing ?。! is never an argument
         found = self._match(text)
-        if found is not None:
-            return found
-        bare = _strip_polite(text)
-        if bare != text and bare:
-            return self._match(bare)
-        return None
+        bare = _POLITE_HEAD.sub("", text).strip()
+        if bare and bare != text:
+            other = self._match(bare)
+            if other is not None and (found is None or len(other[1]) > len(found[1])):
+                found = other
+        if found is not None and _PARTICLES.fullmatch(found[2]):
+            found = (found[0], found[1], "")   # 我的面试呢: nothing but a particle after it
+        return found
 
     def _match(self, text: str) -> tuple[Command, str, str] | None:
-        # Exactly as written first; a plural "s" added or dropped only if nothing matches.
-        return self._match_by(text, exact=True) or self._match_by(text, exact=False)
+        # The alias that covers most of the text; spelt exactly as written wins a tie over
+        # one with a plural "s" added or dropped ("interview #12" is not "interviews").
+        best: tuple[int, bool, tuple[Command, str, str]] | None = None
+        for exact in (True, False):
+            found = self._match_by(text, exact)
+            if found is None:
+                continue
+            used = text.rfind(found[2]) if found[2] else len(text)
+            if best is None or used > best[0]:
+                best = (used, exact, found)
+        return best[2] if best else None
 
     def _match_by(self, text: str, exact: bool) -> tuple[Command, str, str] | None:
         lowered = text.lower()

@@ -69,7 +69,7 @@ from ._resolve import NONE, TimeResult, resolve, resolve_day
 from ._scan import Atom, prepare, scan
 
 __all__ = ["TimeResult", "extract_day", "extract_time", "format_when", "parse_day", "parse_time",
-           "stray_time"]
+           "reason", "stray_time"]
 
 # Words about time that the grammar does not place on a calendar. They are never read as part
 # of a name and never dropped: a text holding one is refused with the word named.
@@ -283,3 +283,19 @@ def format_when(start: datetime, end: datetime | None, lang: str) -> str:
         out += f" {_zone_label(start)}"  # the range crosses a DST change
     out += "–" + (f"{day(end)} " if end.date() != start.date() else "") + f"{end:%H:%M}"
     return f"{out} {_zone_label(end)}" if end.tzinfo else out
+
+
+def reason(r: TimeResult) -> tuple[str, str]:
+    """What the chat says about a result that is not ok, (zh, en): the question for an
+    ambiguous hour, or the result's own reason. `parse-time` prints the same words."""
+    if r.status != "ambiguous" or not r.alternatives:
+        return r.reason_zh, r.reason_en
+    days = {a.date() for a in r.alternatives}
+    fmt = "%H:%M" if len(days) == 1 else "%Y-%m-%d %H:%M"
+    options = [a.strftime(fmt) for a in r.alternatives]
+    example = r.start.strftime("%Y-%m-%d %H:%M") if r.start else ""
+    part = r.part or r.matched
+    return (f"「{part}」是 {' 还是 '.join(options)}？请回复其中一个（例如「{options[-1]}」或"
+            f"「下午{part}」），或写清楚，例如「{example}」",
+            f"does “{part}” mean {' or '.join(options)}? Reply with one (e.g. "
+            f"“{options[-1]}”), or write it plainly, e.g. “{example}”")
