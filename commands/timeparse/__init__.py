@@ -77,11 +77,15 @@ UNPLACED = re.compile(
     r"改天|过两天|过几天|这两天|近期|最近|回头|稍后|晚些|晚点|晚一点|早点|早一点|等会儿?|待会儿?"
     r"|一会儿|年底|年初|年末|年中|年后|节后|节前|明年|今年|去年|上旬|中旬|下旬|下个?月|本月|这个?月"
     r"|上个?月|某天|哪天|周几|礼拜几|星期几|几点|待定|随时|尽快|马上|立刻|现在|午饭后|下班后|上班前"
+    r"|(?<![\d个])\d{1,2}\s?月(?!\s?\d)"
+    # Month names apart from a day; not Jan, May, June, April, August: those are also names.
+    r"|(?<![a-z])(?:feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec|january|february|july"
+    r"|september|october|november|december)(?![a-z])"
     r"|(?<![a-z])(?:asap|eod|eow|soon|later|sometime|anytime|whenever|now|tbd|tba"
     r"|(?:next|this|last)\s{1,3}(?:month|year)|after\s{1,3}lunch|end\s{1,3}of\s{1,3}day)(?![a-z])",
     re.IGNORECASE)
 # What may stand beside a time phrase without meaning anything: spaces, punctuation, at/on/在.
-_FILLER = re.compile(r"(?:[\s\0,.;:!?、，。；：！？()\-]|(?<![a-z])(?:at|on)(?![a-z])|在|于)*",
+_FILLER = re.compile(r"(?:[\s\0,.;:!?、，。；：！？()\-]|(?<![a-z])(?:at|on|the)(?![a-z])|在|于)*",
                      re.IGNORECASE)
 
 
@@ -113,6 +117,40 @@ def _find(text: str, allow_weak: bool) -> Phrase | None:
     return first_day
 
 
+# English day words, for misspellings ("tomorow 3pm" must not book 3pm today for "Alice tomorow").
+_VOCAB = ("today", "tomorrow", "tonight", "yesterday", "monday", "tuesday", "wednesday",
+          "thursday", "friday", "saturday", "sunday", "morning", "afternoon", "evening",
+          "midnight", "weekend")
+_LATIN_WORD = re.compile(r"(?<![a-z])[a-z]{5,20}(?![a-z])", re.IGNORECASE)
+
+
+def _distance(a: str, b: str, limit: int) -> int:
+    """Levenshtein distance, or limit + 1 once it is sure to exceed limit."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    row = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        prev, row[0] = row[0], i
+        for j, cb in enumerate(b, 1):
+            prev, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, prev + (ca != cb))
+        if min(row) > limit:
+            return limit + 1
+    return row[-1]
+
+
+def misspelt(word: str) -> str | None:
+    """The English day word a word is a slip for (tomorow → tomorrow), if any."""
+    w = word.lower()
+    if w in _VOCAB:
+        return None
+    inside = [v for v in _VOCAB if v in w]   # glued to another word: footomorrow
+    if inside:
+        return max(inside, key=len)
+    limit = 1 if len(w) <= 6 else 2
+    near = [v for v in _VOCAB if _distance(w, v, limit) <= limit]
+    return near[0] if len(near) == 1 else None
+
+
 def _timeish(atom: Atom) -> bool:
     """Could this atom, standing apart from the phrase, be part of the time?"""
     if "weekday" in atom.vals and atom.vals["weekday"][2]:
@@ -135,6 +173,11 @@ def _token(text: str, start: int, end: int) -> str:
 
 def _stray_reason(text: str, start: int, end: int, matched: str) -> tuple[str, str]:
     t = text[start:end]
+    fix = misspelt(t) if t.isascii() else None
+    if fix is not None:
+        return (f"「{t}」是「{fix}」吗？请改正后再发（名字里有这个词的话，请把名字放进「」）",
+                f"“{t}”: did you mean “{fix}”? Please send it corrected (if it is part of a "
+                "name, put the name in quotes)")
     word = _token(text, start, end)
     inside_zh = f"「{word}」里的「{t}」" if word != t else f"「{t}」"
     inside_en = f"“{t}” in “{word}”" if word != t else f"“{t}”"
@@ -162,6 +205,9 @@ def stray_time(text: str, ph: Phrase | None = None) -> tuple[int, int] | None:
             if atom.vals.get("day", ("",))[0] == "ymd" and _in_number(s, atom):
                 continue
             return atom.start, atom.end
+    for m in _LATIN_WORD.finditer(s):
+        if (m.end() <= lo or m.start() >= hi) and misspelt(m.group()):
+            return m.start(), m.end()
     return None
 
 

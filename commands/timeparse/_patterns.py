@@ -248,7 +248,7 @@ PATTERNS: dict[str, tuple[str, _Converter]] = {
     "cn_clock": (
         rf"(?P<h>{HOUR})(?:[点點](?![评評名击擊心头頭菜赞讚播歌数數])|[时時](?![间間候长長段区區差刻]))"
         rf"(?:钟|鐘)?(?:(?P<half>半)|(?P<q1>一刻|1刻)|(?P<q3>三刻|3刻)|整"
-        rf"|过?(?P<m>{_DIGITS}|{_CN_MINUTE})(?:\s?分(?!钟))?)?(?!儿)", _v_cn_clock),
+        rf"|过?(?P<m>{_DIGITS}|零[1-9](?!\d)|{_CN_MINUTE})(?:\s?分(?!钟))?)?(?!儿)", _v_cn_clock),
     # A bare hour ("fri 3", "at 3", "3-4pm"); only used when the phrase makes it a time.
     "bare": (
         r"(?<![a-z0-9:.#/+])(?P<h>\d{1,2})(?![a-z0-9:.%/]|(?![到至])[\u3400-\u9fff])"
