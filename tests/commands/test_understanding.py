@@ -88,3 +88,15 @@ def test_time_words_never_join_a_name(desk):
     assert "「王国庆」里的「国庆」" in reply and _count(desk) == 0
     done = desk.ask(HR, "安排 「王国庆」 明天下午3点 面试官 李四")
     assert "已安排" in done and "王国庆" in done
+
+
+@pytest.mark.parametrize("phrase", ["下周下午3点", "3点", "周末上午10点", "后天", "12月1日（周三）下午3点",
+                                    "改天下午3点", "月底下午3点"])
+def test_parse_time_prints_the_reason_the_chat_gives(desk, capsys, phrase):
+    from bot.cli import main
+
+    assert main(["parse-time", phrase, "--now", "2026-11-25T10:00", "--tz", "Asia/Shanghai"]) == 1
+    en_line, zh_line = capsys.readouterr().out.splitlines()[:2]   # English first, then Chinese
+    said = desk.ask(HR, f"安排 孙八 {phrase} 面试官 李四")
+    assert zh_line.split(": ", 1)[1] in said, (zh_line, said)
+    assert _count(desk) == 0
