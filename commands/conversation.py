@@ -17,7 +17,7 @@ How an answer fits in (`Ask.how`):
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 from sqlalchemy import delete, select
 
@@ -102,7 +102,7 @@ def _choice(q: PendingQuestion, answer: str) -> str | None:
 
 def _day_answer(ctx: Context, q: PendingQuestion, answer: str) -> str | None:
     """A day among those offered (by weekday or date), or another day the member names."""
-    days = {date.fromisoformat(c[2].strip()): c[2] for c in q.choices}
+    days = {d: c[2] for c in q.choices if (d := parse_day(c[2], ctx.now, ctx.tz)) is not None}
     m = _WEEKDAY.match(answer)
     if m:
         w = _WD[(m.group(1) or m.group(2)).lower()]
@@ -149,7 +149,8 @@ def apply(ctx: Context, q: PendingQuestion, answer: str) -> tuple[str, tuple[str
         pick_en = f"reply with a number 1–{n}, " if n else ""
         return q.command, (f"「{shown}」没有回答刚才的问题（关于「{quote(part or q.command)}」）："
                            f"请{pick_zh}或写出日期/时间；发送「算了」放弃。",
-                           f"“{shown}” does not answer my question about “{quote(part or q.command)}”: "
+                           f"“{shown}” does not answer my question about "
+                           f"“{quote(part or q.command)}”: "
                            f"{pick_en}or write the day/time; “cancel” drops the question.")
     pad_l = " " if before and not before.endswith(" ") and text[:1].isascii() else ""
     pad_r = " " if after and not after.startswith(" ") and text[-1:].isascii() else ""

@@ -38,7 +38,8 @@ def _question(r: TimeResult) -> tuple[str, str]:
     if r.status == "unclear":
         from commands.timeparse._vague import label
         return Ask(r.reason_zh, r.reason_en, part=r.part, matched=r.matched, how="day",
-                   choices=tuple((label(d, "zh"), label(d, "en"), f" {d.isoformat()} ")
+                   # The answer goes in as 12月9日: read like any date, and echoed as read.
+                   choices=tuple((label(d, "zh"), label(d, "en"), f"{d.month}月{d.day}日")
                                  for d in r.days))
     if r.ask == "time_of_day":
         return Ask(r.reason_zh, r.reason_en, part=r.part, matched=r.matched, how="after")

@@ -60,7 +60,8 @@ def resolve(session: Session, query: str) -> User:
         choices = "、".join(f"{display(u)}（@{u.wecom_userid}）" for u in found)
         choices_en = ", ".join(f"{display(u)} (@{u.wecom_userid})" for u in found)
         ex = found[0].wecom_userid
-        numbered = "  ".join(f"{i}) {display(u)}（@{u.wecom_userid}）" for i, u in enumerate(found, 1))
+        numbered = "  ".join(f"{i}) {display(u)}（@{u.wecom_userid}）"
+                             for i, u in enumerate(found, 1))
         numbered_en = "  ".join(f"{i}) {display(u)} (@{u.wecom_userid})"
                                 for i, u in enumerate(found, 1))
         question = Ask(f"「{shown}」有 {len(found)} 位，是哪一位？请回复序号：{numbered}",

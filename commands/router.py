@@ -330,8 +330,8 @@ class Router:
                                                                ("my interviews", "today", "help"))
         by_name = {c.name: c for c in self.commands}
         cmds = [by_name[n] for n in top if n in by_name]
-        zh = "、".join(f"「{c.usage[0] or (c.zh[0] if c.zh else c.name)}」" for c in cmds)
-        en = ", ".join(f"“{c.usage[1] or c.name}”" for c in cmds)
+        zh = "；".join(f"「{c.zh[0] if c.zh else c.name}」{c.summary[0]}" for c in cmds)
+        en = "; ".join(f"“{c.name}” ({c.summary[1]})" for c in cmds)
         hello_zh = f"你好，我是面试助手。常用：{zh}。发送「帮助」查看全部。"
         hello_en = f"Hi, I'm the interview assistant. Most used: {en}. Send “help” for all."
         first, second = (hello_zh, hello_en) if ctx.lang == "zh" else (hello_en, hello_zh)

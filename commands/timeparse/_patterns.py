@@ -317,7 +317,8 @@ PATTERNS: dict[str, tuple[str, _Converter]] = {
     "vague_week_en": (r"(?<![a-z])(?P<mod>this|next|coming)\s{1,3}week(?![a-z])", _v_vague_week),
     # 周末, 下周末, this weekend
     "vague_weekend_cn": (r"(?P<mod>下下个?|下个?|上个?|这个?|本)?(?:周末|礼拜末)", _v_vague_weekend),
-    "vague_weekend_en": (r"(?<![a-z])(?:(?P<mod>this|next|coming)\s{1,3}|the\s{1,3})?weekend(?![a-z])",
+    "vague_weekend_en": (
+        r"(?<![a-z])(?:(?P<mod>this|next|coming)\s{1,3}|the\s{1,3})?weekend(?![a-z])",
                          _v_vague_weekend),
     # 月底, 下个月初, 12月底, end of the month, beginning of next month
     "vague_month": (

@@ -108,7 +108,9 @@ def scan_longest(s: str) -> list[Atom]:
 # Things that are never times: #ids, @mentions, e-mail, URLs and key:value options (时长:60,
 # dur:45, 原因:…). Keys naming a time (时间:明天下午3点) are left for the parser.
 _PROTECT = re.compile(
-    r"「[^」]{0,60}」|“[^”]{0,60}”|\"[^\"]{0,60}\"|#[0-9a-z_\-]{0,20}|(?<![a-z0-9._%+\-])[a-z0-9._%+\-]{0,40}@[^\s@]{1,40}|@[^\s@]{1,40}"
+    # A name in quotes 「王国庆」 is never a time, whatever words it holds.
+    r"「[^」]{0,60}」|“[^”]{0,60}”|\"[^\"]{0,60}\""
+    r"|#[0-9a-z_\-]{0,20}|(?<![a-z0-9._%+\-])[a-z0-9._%+\-]{0,40}@[^\s@]{1,40}|@[^\s@]{1,40}"
     r"|(?<![a-z0-9+.\-])[a-z][a-z0-9+.\-]{0,10}://\S{0,2000}"
     r"|(?:(?<!\S)(?P<key>[a-z][a-z_\-]{0,29}|[\u3400-\u9fff]{1,4})"
     r"|时长|轮次|形式|原因|备注|结论|评分|岗位|简历|地点|理由|链接|状态):\S{0,200}", _I)
