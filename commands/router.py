@@ -294,6 +294,7 @@ class Router:
         """Run one command text (no pending question involved)."""
         from commands import conversation
 
+        text = _END_PUNCT.sub("", text)   # as match() reads it, so offsets agree
         if greeting(text):
             ctx.lang = detect(text)
             return [Reply(self.greet(ctx))]

@@ -117,3 +117,10 @@ def test_only_the_asker_answers(desk):
     desk.ask(LISI, "3")          # someone else's "3" is not HR's answer
     assert _starts(desk) == []
     assert desk.count(PendingQuestion) == 1
+
+
+def test_missing_candidate_goes_first_even_after_a_full_stop(desk):
+    q = desk.ask(HR, "安排 明天下午3点 面试官 李四。")
+    assert "缺少候选人" in q
+    done = desk.ask(HR, "孙八")
+    assert "已安排" in done and "孙八" in done and _starts(desk) == ["2026-11-26 15:00"]
