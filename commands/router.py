@@ -129,6 +129,11 @@ _GREETINGS = frozenset({"你好", "您好", "你好啊", "嗨", "哈喽", "哈�
                         "good morning", "good afternoon", "good evening", "yo"})
 
 
+def _end_trimmed(text: str) -> str:
+    """text without closing punctuation, unless that is all there is ("?" asks for help)."""
+    return _END_PUNCT.sub("", text) or text
+
+
 def greeting(text: str) -> bool:
     """True for a message that only says hello (你好, hi, 在吗？)."""
     t = _PARTICLE_TAIL.sub("", normalise(text).lower()).strip(" ,，!！")
@@ -227,7 +232,7 @@ class Router:
         Forgiving about what surrounds a command: 请/帮我 before it, particles and punctuation
         after it (我的面试呢？), case and a plural "s" in English (my interview, My Interviews).
         """
-        text = _END_PUNCT.sub("", normalise(text))   # a closing ?。! is never an argument
+        text = _end_trimmed(normalise(text))   # a closing ?。! is never an argument
         found = self._match(text)
         bare = _POLITE_HEAD.sub("", text).strip()
         if bare and bare != text:
@@ -294,7 +299,7 @@ class Router:
         """Run one command text (no pending question involved)."""
         from commands import conversation
 
-        text = _END_PUNCT.sub("", text)   # as match() reads it, so offsets agree
+        text = _end_trimmed(text)   # as match() reads it, so offsets agree
         if greeting(text):
             ctx.lang = detect(text)
             return [Reply(self.greet(ctx))]
