@@ -43,13 +43,19 @@ def live(ctx: Context) -> PendingQuestion | None:
     """The sender's open question, if one was asked in the last 10 minutes."""
     if ctx.session is None or ctx.sender.id is None:
         return None   # a router used without a database (unit tests of matching)
+    until = ctx.sender.question_until
+    if until is None or until <= ctx.now:
+        return None   # the common case, decided without a query
     return ctx.session.scalars(select(PendingQuestion).where(
         PendingQuestion.user_id == ctx.sender.id, PendingQuestion.expires_at > ctx.now)).first()
 
 
 def drop(ctx: Context) -> None:
     """Forget the sender's question (answered, replaced or cancelled)."""
+    if ctx.sender.question_until is None:
+        return
     ctx.session.execute(delete(PendingQuestion).where(PendingQuestion.user_id == ctx.sender.id))
+    ctx.sender.question_until = None
 
 
 def is_cancel(text: str) -> bool:
@@ -79,7 +85,8 @@ def save(ctx: Context, command: str, args: str, q: Ask) -> bool:
         if at < 0:
             return False
         span = (at, at + len(q.part))
-    drop(ctx)
+    ctx.session.execute(delete(PendingQuestion).where(PendingQuestion.user_id == ctx.sender.id))
+    ctx.sender.question_until = ctx.now + VALID_FOR
     ctx.session.add(PendingQuestion(
         user_id=ctx.sender.id, command=command, part_start=span[0], part_end=span[1],
         ask=q.how if q.how != "add" else f"add:{q.prefix[0] if ctx.lang == 'zh' else q.prefix[1]}",

@@ -1,4 +1,4 @@
-"""understand: the question the bot last asked each member (pending_questions)
+"""understand: the question the bot last asked each member (pending_questions, users.question_until)
 
 Revision ID: 0006_understand
 Revises: 0005
@@ -18,6 +18,8 @@ JSON = sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgres
 
 
 def upgrade() -> None:
+    with op.batch_alter_table("users") as batch_op:
+        batch_op.add_column(sa.Column("question_until", sa.DateTime(timezone=True), nullable=True))
     op.create_table(
         "pending_questions",
         sa.Column("user_id", ID, nullable=False),
@@ -37,3 +39,5 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("pending_questions")
+    with op.batch_alter_table("users") as batch_op:
+        batch_op.drop_column("question_until")
