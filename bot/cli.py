@@ -123,6 +123,7 @@ def parse_time(args: argparse.Namespace) -> int:
     from zoneinfo import ZoneInfo
 
     from commands.timeparse import parse_time as parse
+    from commands.timeparse import reason
 
     zone = ZoneInfo(args.tz or _settings_or_default().timezone)
     now = datetime.fromisoformat(args.now) if args.now else datetime.now(zone)
@@ -132,9 +133,14 @@ def parse_time(args: argparse.Namespace) -> int:
     if result.status == "ok" and result.start is not None:
         print(result.start.isoformat() if result.end is None
               else f"{result.start.isoformat()} – {result.end.isoformat()}")
+        for _, zh, en in result.readings:   # how each non-literal part was read, as echoed
+            print(f"  {zh}\n  {en}")
         return 0
     guess = f" (best guess {result.start.isoformat()})" if result.start else ""
-    print(f"{result.status}: {result.reason_en or 'no time found'}{guess}")
+    zh, en = reason(result)   # the very words the chat replies with
+    print(f"{result.status}: {en or 'no time found'}{guess}")
+    if zh:
+        print(f"{result.status}: {zh}")
     return 1
 
 

@@ -15,35 +15,53 @@ from commands import people
 from commands.candidates_repo import find_candidate
 from commands.context import Context
 from commands.registry import router
-from commands.router import CommandError
-from commands.timeparse import extract_day, extract_time
+from commands.router import Ask, CommandError
+from commands.timeparse import TimeResult, extract_day, extract_time, reason
 
 Parsed = tuple[Any, str, "tuple[str, str] | None"]
 _FILLERS = {"to", "at", "on", "到", "改到", "改为", "改成"}
 
 
-def _ask_back(r: Any) -> tuple[str, str]:
+def _ask_back(r: TimeResult) -> Ask:
     """The question for an ambiguous time: every reading, and how to write it plainly."""
-    days = {a.date() for a in r.alternatives}
-    fmt = "%H:%M" if len(days) == 1 else "%m-%d %H:%M"
+    zh, en = reason(r)
+    fmt = "%H:%M" if len({a.date() for a in r.alternatives}) == 1 else "%Y-%m-%d %H:%M"
     options = [a.strftime(fmt) for a in r.alternatives]
-    example = r.start.strftime("%Y-%m-%d %H:%M")
-    return (f"「{r.matched}」是 {' 还是 '.join(options)}？请写清楚，例如「{example}」",
-            f"does “{r.matched}” mean {' or '.join(options)}? Please say which, "
-            f"e.g. “{example}”")
+    return Ask(zh, en, part=r.part or r.matched, matched=r.matched, how="hour",
+               choices=tuple((o, o, o) for o in options))
+
+
+def _question(r: TimeResult) -> tuple[str, str]:
+    """A time that is not ok: the question to ask back, or the plain refusal."""
+    if r.status == "ambiguous":
+        return _ask_back(r)
+    if r.status == "unclear":
+        from commands.timeparse._vague import label
+        return Ask(r.reason_zh, r.reason_en, part=r.part, matched=r.matched, how="day",
+                   # The answer goes in as 12月9日: read like any date, and echoed as read.
+                   choices=tuple((label(d, "zh"), label(d, "en"), f"{d.month}月{d.day}日")
+                                 for d in r.days))
+    if r.ask == "time_of_day":
+        return Ask(r.reason_zh, r.reason_en, part=r.part, matched=r.matched, how="after")
+    return r.reason_zh, r.reason_en
 
 
 @router.kind("time")
 def time_kind(ctx: Context, text: str) -> Parsed:
-    """A start (and maybe end) time, resolved in the sender's time zone."""
+    """A start (and maybe end) time, resolved in the sender's time zone.
+
+    How each non-literal part was read (下周三 → 2026-12-09) is left in ctx.extra["readings"]
+    for the reply to echo.
+    """
     result, rest = extract_time(text, ctx.now, ctx.tz)
     rest = " ".join(w for w in rest.split() if w.lower() not in _FILLERS)
+    if result.status == "none" and not result.reason_zh.startswith("没有"):
+        return None, rest, (result.reason_zh, result.reason_en)
     if result.status == "none":
         return None, rest, None
-    if result.status == "ambiguous":
-        return None, rest, _ask_back(result)
     if result.status != "ok":
-        return None, rest, (result.reason_zh, result.reason_en)
+        return None, rest, _question(result)
+    ctx.extra["readings"] = result.readings
     return (result.start, result.end), rest, None
 
 
@@ -54,13 +72,17 @@ def day_kind(ctx: Context, text: str) -> Parsed:
     return day, rest, None
 
 
+def _error(exc: CommandError) -> tuple[str, str]:
+    return exc.question if exc.question is not None else (exc.zh, exc.en)
+
+
 def _people_result(ctx: Context, text: str | None, rest: str) -> Parsed:
     if not text:
         return None, rest, None
     try:
         return people.resolve_many(ctx.session, text) or None, rest, None
     except CommandError as exc:
-        return None, rest, (exc.zh, exc.en)
+        return None, rest, _error(exc)
 
 
 @router.kind("person")
@@ -71,7 +93,7 @@ def person_kind(ctx: Context, text: str) -> Parsed:
     try:
         return people.resolve(ctx.session, text), "", None
     except CommandError as exc:
-        return None, "", (exc.zh, exc.en)
+        return None, "", _error(exc)
 
 
 @router.kind("member")
@@ -103,10 +125,13 @@ def panel_kind(ctx: Context, text: str) -> Parsed:
 @router.kind("candidate")
 def candidate_kind(ctx: Context, text: str) -> Parsed:
     """A candidate by C-number or name; an unknown name is a new candidate (not yet saved)."""
-    if not text.strip():
+    name = text.strip()
+    if name[:1] in "「“\"" and name[-1:] in "」”\"" and len(name) > 2:
+        name = name[1:-1].strip()   # a quoted name: time words in it are part of the name
+    if not name:
         return None, "", None
     try:
-        return find_candidate(ctx.session, text.strip()), "", None
+        return find_candidate(ctx.session, name), "", None
     except CommandError as exc:
         return None, "", (exc.zh, exc.en)
 

@@ -14,7 +14,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from commands.context import Context
-from commands.router import CommandError
+from commands.router import Ask, CommandError
 from commands.sanitize import inert
 from store.models import User
 from store.sql import insert_ignore
@@ -60,16 +60,26 @@ def resolve(session: Session, query: str) -> User:
         choices = "、".join(f"{display(u)}（@{u.wecom_userid}）" for u in found)
         choices_en = ", ".join(f"{display(u)} (@{u.wecom_userid})" for u in found)
         ex = found[0].wecom_userid
+        numbered = "  ".join(f"{i}) {display(u)}（@{u.wecom_userid}）"
+                             for i, u in enumerate(found, 1))
+        numbered_en = "  ".join(f"{i}) {display(u)} (@{u.wecom_userid})"
+                                for i, u in enumerate(found, 1))
+        question = Ask(f"「{shown}」有 {len(found)} 位，是哪一位？请回复序号：{numbered}",
+                       f"“{shown}” could be {len(found)} people: which one? Reply with a "
+                       f"number: {numbered_en}", part=raw, how="replace",
+                       choices=tuple((f"@{u.wecom_userid}", f"@{u.wecom_userid}",
+                                      f"@{u.wecom_userid}") for u in found))
         raise CommandError(f"「{shown}」有 {len(found)} 位：{choices}。请用 @账号 指定，例如 @{ex}",
                            f"“{shown}” could be {len(found)} people: {choices_en}. "
-                           f"Name one by account, e.g. @{ex}")
+                           f"Name one by account, e.g. @{ex}", question=question)
     bare = raw.lstrip("@＠")
     if raw[:1] in "@＠" and _USERID.fullmatch(bare):
         # Not seen yet, but written as a WeCom account: take it (saved by persist()).
         return User(wecom_userid=bare.lower(), name=bare.lower(), role="interviewer")
-    raise CommandError(f"找不到「{shown}」。请用企业微信账号指定（例如 @lisi），或请对方先给我发一条消息",
-                       f"I don't know “{shown}”. Name them by WeCom account (e.g. @lisi), "
-                       "or ask them to message me first")
+    zh = f"找不到「{shown}」。请用企业微信账号指定（例如 @lisi），或请对方先给我发一条消息"
+    en = (f"I don't know “{shown}”. Name them by WeCom account (e.g. @lisi), "
+          "or ask them to message me first")
+    raise CommandError(zh, en, question=Ask(zh, en, part=raw, how="replace"))
 
 
 def resolve_many(session: Session, text: str) -> list[User]:
@@ -95,6 +105,8 @@ def resolve_many(session: Session, text: str) -> list[User]:
             except CommandError as exc:
                 problems.append(exc)
             i = j
+    if len(problems) == 1:
+        raise problems[0]   # one unclear name: its question can be answered on its own
     if problems:
         raise CommandError("；".join(p.zh for p in problems), "; ".join(p.en for p in problems))
     return out

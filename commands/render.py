@@ -45,6 +45,25 @@ def when(start: datetime, end: datetime | None, tz: ZoneInfo, lang: str) -> str:
     return format_when(start.astimezone(tz), end.astimezone(tz) if end else None, lang)
 
 
+FAR_AHEAD_DAYS = 30
+
+
+def understood(ctx: Context, start: datetime) -> list[str]:
+    """Lines that say how the time was read where it was not written out (下周三 → 2026-12-09
+    (周三)), and a warning when it is more than 30 days ahead."""
+    lines = []
+    readings = ctx.extra.get("readings") or ()
+    if readings:
+        parts = "；".join(zh for _, zh, _ in readings) if ctx.lang == "zh" \
+            else "; ".join(en for _, _, en in readings)
+        lines.append(ctx.t("理解为：", "Read as: ") + parts)
+    days = (start.astimezone(ctx.tz).date() - ctx.now.astimezone(ctx.tz).date()).days
+    if days > FAR_AHEAD_DAYS:
+        lines.append(ctx.t(f"注意：这是 {days} 天以后（超过 {FAR_AHEAD_DAYS} 天）。",
+                           f"Note: that is {days} days from now (more than {FAR_AHEAD_DAYS})."))
+    return lines
+
+
 def round_text(rnd: int, label: str | None, lang: str) -> str:
     """二面（技术） / Round 2 (tech)."""
     if lang == "zh":

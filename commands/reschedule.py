@@ -16,7 +16,7 @@ from commands.conflicts import chosen_slot, refuse
 from commands.context import Context, Reply
 from commands.people import display
 from commands.registry import router
-from commands.render import STATUS, pick
+from commands.render import STATUS, pick, understood
 from commands.router import CommandError, Option, Param
 from commands.schedule import too_long
 from commands.timeparse import format_when
@@ -87,10 +87,11 @@ def move(ctx: Context, iid: int, start: datetime, end: datetime | None, reason: 
     names = ctx.t("、", ", ").join(display(u) for _, u in v.panel)
     old_text = format_when(old[0].astimezone(ctx.tz), None, ctx.lang)
     new_text = format_when(start.astimezone(ctx.tz), end.astimezone(ctx.tz), ctx.lang)
+    read = "".join(f"\n{line}" for line in understood(ctx, start))
     out: list[Reply] = [Reply(ctx.t(
-        f"已改期 #{iid}（第 {iv.reschedule_count} 次）：{old_text} → {new_text}。\n"
+        f"已改期 #{iid}（第 {iv.reschedule_count} 次）：{old_text} → {new_text}。{read}\n"
         f"已通知 {names} 重新确认。",
-        f"Rescheduled #{iid} (change {iv.reschedule_count}): {old_text} → {new_text}.\n"
+        f"Rescheduled #{iid} (change {iv.reschedule_count}): {old_text} → {new_text}.{read}\n"
         f"{names} have been asked to confirm again."))]
     for _, u in v.panel:
         out += notify.rescheduled(ctx, v, u, old, reason, entry.id)

@@ -7,7 +7,6 @@ typed wrong is reported in one reply, with a correct example.
 """
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -25,12 +24,39 @@ ROLE_NAMES = {"interviewer": ("面试官", "interviewer"), "hr": ("HR", "HR"),
               "admin": ("管理员", "admin")}
 
 
-class CommandError(Exception):
-    """A problem the user can fix; its text (zh, en) is the reply."""
+class Ask(tuple):
+    """A problem (zh, en) that is also a question: the sender's next message may answer it.
 
-    def __init__(self, zh: str, en: str):
+    `part` is the piece of the command asked about, inside `matched` (the phrase it sits in);
+    `how` says how an answer fits in (see commands.conversation); `choices` are numbered
+    answers as (label zh, label en, text put in place of the part).
+    """
+
+    part: str
+    matched: str
+    how: str
+    choices: tuple[tuple[str, str, str], ...]
+    at: str
+    prefix: tuple[str, str]
+
+    def __new__(cls, zh: str, en: str, *, part: str = "", matched: str = "",
+                how: str = "replace", choices: tuple[tuple[str, str, str], ...] = (),
+                at: str = "end", prefix: tuple[str, str] = ("", "")) -> Ask:
+        obj = super().__new__(cls, (zh, en))
+        obj.part, obj.matched, obj.how, obj.choices = part, matched or part, how, choices
+        obj.at, obj.prefix = at, prefix
+        return obj
+
+
+class CommandError(Exception):
+    """A problem the user can fix; its text (zh, en) is the reply.
+
+    With `question`, the reply asks something the sender's next message may answer.
+    """
+
+    def __init__(self, zh: str, en: str, question: Ask | None = None):
         super().__init__(en)
-        self.zh, self.en = zh, en
+        self.zh, self.en, self.question = zh, en, question
 
 
 @dataclass(frozen=True)
@@ -41,6 +67,10 @@ class Param:
     kind: str = "word"
     required: bool = True
     label: tuple[str, str] = ("", "")  # (zh, en) name shown when it is missing
+    # When it is missing, an answer to "who/what?" goes at the start or end of the arguments,
+    # after this keyword (面试官 …): where this parameter's kind looks for it.
+    answer_at: str = "end"
+    answer_prefix: tuple[str, str] = ("", "")
 
 
 @dataclass(frozen=True)
@@ -79,8 +109,60 @@ def _normalise(text: str) -> str:
     return re.sub(r"\s+", " ", text.translate(table)).strip()
 
 
+def normalise(text: str) -> str:
+    """A message as the router reads it: one space between words, no leading '/'."""
+    return _normalise(text).lstrip("/").strip()
+
+
 def _is_cjk(s: str) -> bool:
     return detect(s) == "zh"
+
+
+# Politeness before a command and particles/punctuation after it: 请安排…, 我的面试呢？
+_POLITE_HEAD = re.compile(r"^(?:请问|请你|请帮我|请|麻烦你?|帮我|帮忙|能不能|可以|我想|我要|please\s+|pls\s+"
+                          r"|can you\s+|could you\s+|show me\s+)", re.IGNORECASE)
+_END_PUNCT = re.compile(r"[\s。.！!？?~～…]+$")
+_PARTICLES = re.compile(r"(?:[\s。.！!？?~～…，,]|呢|吧|吗|嘛|啊|呀|哦|哈|了)*")
+_PARTICLE_TAIL = re.compile(r"(?:[\s。.！!？?~～…，,]|呢|吧|吗|嘛|啊|呀|哦|哈|了|一下|下)+$")
+_GREETINGS = frozenset({"你好", "您好", "你好啊", "嗨", "哈喽", "哈啰", "在", "在么", "早", "早上好",
+                        "下午好", "晚上好", "hi", "hello", "hey", "hi there", "hello there",
+                        "good morning", "good afternoon", "good evening", "yo"})
+
+
+def _end_trimmed(text: str) -> str:
+    """text without closing punctuation, unless that is all there is ("?" asks for help)."""
+    return _END_PUNCT.sub("", text) or text
+
+
+def greeting(text: str) -> bool:
+    """True for a message that only says hello (你好, hi, 在吗？)."""
+    t = _PARTICLE_TAIL.sub("", normalise(text).lower()).strip(" ,，!！")
+    return t in _GREETINGS
+
+
+def _prefix_len(lowered: str, alias: str) -> int:
+    """Length of the text's prefix that spells `alias` (English words may add or drop a
+    plural s: "my interview" for "my interviews"); -1 if it does not start with it."""
+    if lowered.startswith(alias):
+        return len(alias)
+    if _is_cjk(alias):
+        return -1
+    words = alias.split(" ")
+    pos = 0
+    for i, w in enumerate(words):
+        if i:
+            if not lowered.startswith(" ", pos):
+                return -1
+            pos += 1
+        forms = (w, w[:-1]) if w.endswith("s") and len(w) > 3 else (w + "s", w)
+        for f in forms:
+            end = pos + len(f)
+            if lowered.startswith(f, pos) and (end == len(lowered) or not lowered[end].isalpha()):
+                pos = end
+                break
+        else:
+            return -1
+    return pos
 
 
 def _parse_id(ctx: Context, text: str) -> tuple[Any, str, tuple[str, str] | None]:
@@ -146,15 +228,45 @@ class Router:
         return register
 
     def match(self, text: str) -> tuple[Command, str, str] | None:
-        """Find (command, alias used, rest of the text) for a message, or None."""
-        text = _normalise(text).lstrip("/").strip()
+        """Find (command, alias used, rest of the text) for a message, or None.
+
+        Forgiving about what surrounds a command: 请/帮我 before it, particles and punctuation
+        after it (我的面试呢？), case and a plural "s" in English (my interview, My Interviews).
+        """
+        text = _end_trimmed(normalise(text))   # a closing ?。! is never an argument
+        found = self._match(text)
+        bare = _POLITE_HEAD.sub("", text).strip()
+        if bare and bare != text:
+            other = self._match(bare)
+            if other is not None and (found is None or len(other[1]) > len(found[1])):
+                found = other
+        if found is not None and _PARTICLES.fullmatch(found[2]):
+            found = (found[0], found[1], "")   # 我的面试呢: nothing but a particle after it
+        return found
+
+    def _match(self, text: str) -> tuple[Command, str, str] | None:
+        # The alias that covers most of the text; spelt exactly as written wins a tie over
+        # one with a plural "s" added or dropped ("interview #12" is not "interviews").
+        best: tuple[int, bool, tuple[Command, str, str]] | None = None
+        for exact in (True, False):
+            found = self._match_by(text, exact)
+            if found is None:
+                continue
+            used = text.rfind(found[2]) if found[2] else len(text)
+            if best is None or used > best[0]:
+                best = (used, exact, found)
+        return best[2] if best else None
+
+    def _match_by(self, text: str, exact: bool) -> tuple[Command, str, str] | None:
         lowered = text.lower()
         best: tuple[Command, str, str] | None = None
         for cmd in self.commands:
             for alias in (*cmd.en, *cmd.zh):
-                if not lowered.startswith(alias):
+                n = (len(alias) if lowered.startswith(alias) else -1) if exact \
+                    else _prefix_len(lowered, alias)
+                if n < 0:
                     continue
-                after = text[len(alias):]
+                after = text[n:]
                 # English aliases end at a word boundary; Chinese ones may run into the args.
                 if after and not (after[0] in " #" or _is_cjk(alias) or _is_cjk(after[0])):
                     continue
@@ -163,7 +275,35 @@ class Router:
         return best
 
     def dispatch(self, ctx: Context, text: str) -> list[Reply]:
-        """Route one text message to its handler and return the replies."""
+        """Route one text message: an answer to the question last asked, or a command."""
+        from commands import conversation   # the data layer; imported late, router stays light
+
+        text = normalise(text)
+        pending = conversation.live(ctx)
+        if pending is not None:
+            if conversation.is_cancel(text):
+                ctx.lang = pending.lang
+                conversation.drop(ctx)
+                return [Reply(ctx.t("好的，刚才的问题不用回答了，什么也没有做。",
+                                    "OK, dropped that question; nothing was done."))]
+            if self.match(text) is None and not greeting(text) and conversation.short(text):
+                ctx.lang = pending.lang
+                new_text, problem = conversation.apply(ctx, pending, text)
+                if problem is not None:
+                    return [Reply(ctx.t(*problem))]   # the question stays open
+                conversation.drop(ctx)
+                return self.run(ctx, new_text)
+            conversation.drop(ctx)   # a new command replaces the question
+        return self.run(ctx, text)
+
+    def run(self, ctx: Context, text: str) -> list[Reply]:
+        """Run one command text (no pending question involved)."""
+        from commands import conversation
+
+        text = _end_trimmed(text)   # as match() reads it, so offsets agree
+        if greeting(text):
+            ctx.lang = detect(text)
+            return [Reply(self.greet(ctx))]
         found = self.match(text)
         if found is None:
             ctx.lang = detect(text)
@@ -182,7 +322,27 @@ class Router:
             args = self.parse_args(ctx, cmd, rest)
             return as_replies(cmd.handler(ctx, **args))
         except CommandError as exc:
-            return [Reply(ctx.t(exc.zh, exc.en))]
+            reply = ctx.t(exc.zh, exc.en)
+            if exc.question is not None and conversation.save(ctx, text, rest, exc.question):
+                reply += ctx.t("\n（直接回复即可，10 分钟内有效；发送「算了」放弃。）",
+                               "\n(Just reply with the answer within 10 minutes; "
+                               "“cancel” drops the question.)")
+            return [Reply(reply)]
+
+    def greet(self, ctx: Context) -> str:
+        """A short bilingual welcome with the three most useful commands for the sender's role."""
+        top = {"interviewer": ("my interviews", "today", "feedback"),
+               "hr": ("schedule", "interviews", "my interviews"),
+               "admin": ("schedule", "interviews", "role")}.get(ctx.sender.role,
+                                                               ("my interviews", "today", "help"))
+        by_name = {c.name: c for c in self.commands}
+        cmds = [by_name[n] for n in top if n in by_name]
+        zh = "；".join(f"「{c.zh[0] if c.zh else c.name}」{c.summary[0]}" for c in cmds)
+        en = "; ".join(f"“{c.name}” ({c.summary[1]})" for c in cmds)
+        hello_zh = f"你好，我是面试助手。常用：{zh}。发送「帮助」查看全部。"
+        hello_en = f"Hi, I'm the interview assistant. Most used: {en}. Send “help” for all."
+        first, second = (hello_zh, hello_en) if ctx.lang == "zh" else (hello_en, hello_zh)
+        return f"{first}\n{second}"
 
     def parse_args(self, ctx: Context, cmd: Command, rest: str) -> dict[str, Any]:
         """Parse options and parameters; raise one CommandError naming every problem."""
@@ -194,11 +354,21 @@ class Router:
             if error:
                 problems.append(error)
             elif value is None and p.required:
-                problems.append((f"缺少{p.label[0] or p.name}", f"missing {p.label[1] or p.name}"))
+                zh_l, en_l = p.label[0] or p.name, p.label[1] or p.name
+                problems.append(Ask(f"缺少{zh_l}", f"missing {en_l}", how="add", at=p.answer_at,
+                                    prefix=p.answer_prefix))
             values[p.name] = value
         if rest.strip():   # text nobody consumed: say so rather than silently ignore it
             shown = inert(rest)
             problems.append((f"看不懂「{shown}」", f"unexpected “{shown}”"))
+        if len(problems) == 1 and isinstance(problems[0], Ask):
+            # One question: ask it alone, so that a one-line answer completes the command.
+            q = problems[0]
+            zh, en = q[0], q[1][0].upper() + q[1][1:]
+            if q.how == "add":
+                zh += f"。直接回复即可。\n用法：{cmd.usage[0]}\n例如：{cmd.example[0]}"
+                en += f". Just reply with it.\nUsage: {cmd.usage[1]}\nExample: {cmd.example[1]}"
+            raise CommandError(zh, en, question=q)
         if problems:
             zh = "；".join(z for z, _ in problems)
             en = "; ".join(e for _, e in problems)
@@ -228,23 +398,51 @@ class Router:
         return rest[:found[0].start()].strip() if found else rest
 
     def unknown(self, ctx: Context, text: str) -> str:
-        """The reply to text that matches no command: a suggestion and a pointer to help."""
+        """The reply to text that matches no command: the corrected command if it is a typo
+        (quoted, ready to send; nothing is done), else a pointer to help."""
         shown = inert(_normalise(text))   # echoed user text: never a link or markup
-        words = _normalise(text).lstrip("/").lower()
-        allowed = [c for c in self.commands if role_allows(ctx.sender.role, c.role)]
-        aliases = [a for c in allowed for a in (c.zh if ctx.lang == "zh" else c.en)]
-        probe = words[:4] if ctx.lang == "zh" else " ".join(words.split()[:2])
-        guesses = difflib.get_close_matches(probe, aliases, n=2, cutoff=0.5)
-        if not guesses and ctx.lang == "en":
-            guesses = difflib.get_close_matches(words.split(" ")[0] if words else "", aliases,
-                                                n=2, cutoff=0.6)
-        if guesses:
-            return ctx.t("没看懂「{}」。你是不是想用：{}？输入「帮助」查看全部命令。".format(
-                shown, "、".join(f"「{g}」" for g in guesses)),
-                "I didn't understand “{}”. Did you mean {}? Send “help” for all commands.".format(
-                shown, " or ".join(f"“{g}”" for g in guesses)))
+        fixed = self.correct(ctx, normalise(text))
+        if fixed is not None:
+            line = inert(fixed, 200)
+            return ctx.t(f"没看懂「{shown}」。你是不是想发：\n{line}\n（我什么也没做；是的话请发送上面这句。）",
+                         f"I didn't understand “{shown}”. Did you mean:\n{line}\n"
+                         "(Nothing was done; send that line if so.)")
         return ctx.t(f"没看懂「{shown}」。输入「帮助」查看命令。",
                      f"I didn't understand “{shown}”. Send “help” to see what I can do.")
+
+    def correct(self, ctx: Context, text: str) -> str | None:
+        """The message with its command word corrected, if exactly one command is one typo
+        away (安拍 → 安排, 我得面试 → 我的面试, shedule → schedule)."""
+        allowed = [c for c in self.commands if role_allows(ctx.sender.role, c.role)]
+        lowered = text.lower()
+        fixes: dict[str, str] = {}
+        for c in allowed:
+            for alias in (*c.en, *c.zh):
+                if len(alias) < 2:
+                    continue
+                if _is_cjk(alias):
+                    # Same length, one character different (安拍/安排, 我得面试/我的面试).
+                    head = lowered[:len(alias)]
+                    after = text[len(alias):]
+                    ok = len(head) == len(alias) and _one_edit(head, alias)
+                else:
+                    word = " ".join(lowered.split(" ")[:len(alias.split(" "))])
+                    head, after = word, text[len(word):]
+                    ok = len(alias) >= 4 and _one_edit(word, alias)
+                if ok and self._match(alias + after) is not None:
+                    fixes[alias + after] = c.name
+        return next(iter(fixes)) if len(set(fixes.values())) == 1 else None
+
+def _one_edit(a: str, b: str) -> bool:
+    """True if a and b differ by exactly one substitution, insertion, deletion or swap."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        diff = [i for i in range(len(a)) if a[i] != b[i]]
+        return len(diff) == 1 or (len(diff) == 2 and diff[1] == diff[0] + 1
+                                  and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]])
+    short, long_ = (a, b) if len(a) < len(b) else (b, a)
+    return any(long_[:i] + long_[i + 1:] == short for i in range(len(long_)))
 
 
 def as_replies(result: Reply | list[Reply] | str | None) -> list[Reply]:

@@ -22,7 +22,7 @@ from commands.confirm import confirmable
 from commands.conflicts import chosen_slot, refuse, work_hours
 from commands.context import Context, Reply
 from commands.registry import router
-from commands.render import headline, mode_text, round_text, when
+from commands.render import headline, mode_text, round_text, understood, when
 from commands.router import CommandError, Option, Param
 from commands.slots import inside
 from commands.usage import usage_error
@@ -53,8 +53,10 @@ class Spec:
 @router.command(
     "schedule", zh=("安排", "安排面试"), role="hr",
     params=(Param("when", kind="time", label=("时间", "time")),
-            Param("interviewers", kind="panel", label=("面试官", "interviewers (after “with”)")),
-            Param("candidate", kind="candidate", label=("候选人", "candidate"))),
+            Param("interviewers", kind="panel", label=("面试官", "interviewers (after “with”)"),
+                  answer_prefix=("面试官 ", "with ")),
+            Param("candidate", kind="candidate", label=("候选人", "candidate"),
+                  answer_at="start")),
     options=(Option("duration", ("dur", "duration", "时长"), "minutes"),
              Option("round", ("round", "轮次"), "round"), Option("mode", ("mode", "形式"), "mode"),
              Option("position", ("position", "岗位", "职位"), "text"),
@@ -163,6 +165,7 @@ def _echo(ctx: Context, v: repo.View, new_candidate: bool, cand: Any) -> str:
     names = ctx.t("、", ", ").join(people.display(u) for _, u in v.panel)
     lines = [ctx.t("已安排 ", "Scheduled ") + headline(v, lang),
              ctx.t("时间：", "Time: ") + when(iv.start_at, iv.end_at, ctx.tz, lang),
+             *understood(ctx, iv.start_at),
              ctx.t(f"面试官：{names}（已私信通知，待确认）",
                    f"Interviewers: {names} (notified, awaiting their RSVP)")]
     mode = mode_text(iv.mode, iv.location, lang)

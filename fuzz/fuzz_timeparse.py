@@ -9,7 +9,7 @@ with atheris.instrument_imports(include=INSTRUMENT):
     from commands.timeparse import extract_day, extract_time, parse_time
 
 ZONES = ["Asia/Shanghai", "America/New_York", "Europe/London", "Australia/Lord_Howe"]
-STATUSES = {"ok", "ambiguous", "past", "invalid", "none"}
+STATUSES = {"ok", "ambiguous", "past", "invalid", "none", "unclear"}
 SEEDS = [s.encode() for s in ["明天下午3点", "下周三 14:00-15:30", "fri 3-4pm", "12月1日 晚上8点",
                               "in 2 hours", "2026-12-01T15:00+08:00", "凌晨2点到4点"]]
 

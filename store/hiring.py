@@ -191,6 +191,27 @@ class PendingConfirmation(Base):
     outcome: Mapped[str | None] = mapped_column(String(16))    # done | aborted | replaced
 
 
+class PendingQuestion(Base):
+    """The question the bot last asked a member, so their next short message can answer it.
+
+    One per member (a new question or a new command replaces it); 10 minutes. `command` is
+    the command as sent, `part_start`/`part_end` the part the question is about, `ask` how an
+    answer fits in (commands.conversation), `choices` the numbered answers offered.
+    """
+
+    __tablename__ = "pending_questions"
+
+    user_id: Mapped[int] = mapped_column(RefId, ForeignKey("users.id"), primary_key=True)
+    command: Mapped[str] = mapped_column(Text)
+    part_start: Mapped[int] = mapped_column(Integer)
+    part_end: Mapped[int] = mapped_column(Integer)
+    ask: Mapped[str] = mapped_column(String(16))
+    choices: Mapped[list[Any]] = mapped_column(JSONType)
+    lang: Mapped[str] = mapped_column(String(8))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
 class AuditLog(Base):
     """Append-only record of every write: who, what, before/after, why, which message."""
 

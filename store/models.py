@@ -119,6 +119,10 @@ class User(Base):
     # False while `name` is only the userid: the worker may fill it from WeCom user/get
     # (commands cannot do HTTP). True once a real name is known, from WeCom or set by a person.
     name_synced: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # Until when the member's last question (pending_questions) may be answered; None when no
+    # question is open. Kept on the row every message loads anyway, so a message costs no
+    # extra query unless a question is actually open.
+    question_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 # The hiring tables live in their own module; importing it here registers them with Base.

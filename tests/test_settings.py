@@ -65,9 +65,11 @@ def test_gen_aeskey_prints_a_valid_key(capsys):
 
 def test_parse_time_command(capsys):
     assert main(["parse-time", "明天下午3点", "--now", "2026-11-25T10:00"]) == 0
-    assert capsys.readouterr().out.strip() == "2026-11-26T15:00:00+08:00"
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == "2026-11-26T15:00:00+08:00"
+    assert out[1:] == ["  明天 → 2026-11-26 (周四)", "  明天 → 2026-11-26 (Thu)"]
     assert main(["parse-time", "next", "wed", "10:30", "--now", "2026-11-25T10:00",
                  "--tz", "America/New_York"]) == 0
-    assert capsys.readouterr().out.strip() == "2026-12-02T10:30:00-05:00"
+    assert capsys.readouterr().out.splitlines()[0] == "2026-12-02T10:30:00-05:00"
     assert main(["parse-time", "3点", "--now", "2026-11-25T10:00"]) == 1
     assert capsys.readouterr().out.startswith("ambiguous:")

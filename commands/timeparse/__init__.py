@@ -59,15 +59,34 @@ reads Sunday). The scanner is linear: every regex quantifier is bounded.
 """
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, timedelta, tzinfo
 from zoneinfo import ZoneInfo
 
 from . import _lexicon as lx
 from ._phrase import Phrase, phrases
 from ._resolve import NONE, TimeResult, resolve, resolve_day
-from ._scan import prepare, scan
+from ._scan import Atom, prepare, scan
 
-__all__ = ["TimeResult", "extract_day", "extract_time", "format_when", "parse_day", "parse_time"]
+__all__ = ["TimeResult", "extract_day", "extract_time", "format_when", "parse_day", "parse_time",
+           "reason", "stray_time"]
+
+# Words about time that the grammar does not place on a calendar. They are never read as part
+# of a name and never dropped: a text holding one is refused with the word named.
+UNPLACED = re.compile(
+    r"改天|过两天|过几天|这两天|近期|最近|回头|稍后|晚些|晚点|晚一点|早点|早一点|等会儿?|待会儿?"
+    r"|一会儿|年底|年初|年末|年中|年后|节后|节前|明年|今年|去年|上旬|中旬|下旬|下个?月|本月|这个?月"
+    r"|上个?月|某天|哪天|周几|礼拜几|星期几|几点|待定|随时|尽快|马上|立刻|现在|午饭后|下班后|上班前"
+    r"|(?<![\d个])\d{1,2}\s?月(?!\s?\d)"
+    # Month names apart from a day; not Jan, May, June, April, August: those are also names.
+    r"|(?<![a-z])(?:feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec|january|february|july"
+    r"|september|october|november|december)(?![a-z])"
+    r"|(?<![a-z])(?:asap|eod|eow|soon|later|sometime|anytime|whenever|now|tbd|tba"
+    r"|(?:next|this|last)\s{1,3}(?:month|year)|after\s{1,3}lunch|end\s{1,3}of\s{1,3}day)(?![a-z])",
+    re.IGNORECASE)
+# What may stand beside a time phrase without meaning anything: spaces, punctuation, at/on/在.
+_FILLER = re.compile(r"(?:[\s\0,.;:!?、，。；：！？()\-]|(?<![a-z])(?:at|on|the)(?![a-z])|在|于)*",
+                     re.IGNORECASE)
 
 
 def _zone(tz: str | tzinfo) -> tzinfo:
@@ -90,12 +109,132 @@ def _find(text: str, allow_weak: bool) -> Phrase | None:
     s = prepare(text)
     first_day: Phrase | None = None
     for ph in phrases(s, scan(s)):
-        if ph.has_time:
+        if ph.has_time or ph.noon_only:
             return ph
         has_day = ph.head.slots.keys() & {"day", "weekday"}
         if first_day is None and has_day and (allow_weak or not ph.weak):
             first_day = ph
     return first_day
+
+
+# English day words, for misspellings ("tomorow 3pm" must not book 3pm today for "Alice tomorow").
+_VOCAB = ("today", "tomorrow", "tonight", "yesterday", "monday", "tuesday", "wednesday",
+          "thursday", "friday", "saturday", "sunday", "morning", "afternoon", "evening",
+          "midnight", "weekend")
+_LATIN_WORD = re.compile(r"(?<![a-z])[a-z]{5,20}(?![a-z])", re.IGNORECASE)
+
+
+def _distance(a: str, b: str, limit: int) -> int:
+    """Levenshtein distance, or limit + 1 once it is sure to exceed limit."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    row = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        prev, row[0] = row[0], i
+        for j, cb in enumerate(b, 1):
+            prev, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, prev + (ca != cb))
+        if min(row) > limit:
+            return limit + 1
+    return row[-1]
+
+
+def misspelt(word: str) -> str | None:
+    """The English day word a word is a slip for (tomorow → tomorrow), if any."""
+    w = word.lower()
+    if w in _VOCAB:
+        return None
+    inside = [v for v in _VOCAB if v in w]   # glued to another word: footomorrow
+    if inside:
+        return max(inside, key=len)
+    limit = 1 if len(w) <= 6 else 2
+    near = [v for v in _VOCAB if _distance(w, v, limit) <= limit]
+    return near[0] if len(near) == 1 else None
+
+
+def _timeish(atom: Atom) -> bool:
+    """Could this atom, standing apart from the phrase, be part of the time?"""
+    if "weekday" in atom.vals and atom.vals["weekday"][2]:
+        return False   # "Sun" alone is a surname
+    if atom.facets & {"day", "weekday", "period", "rel"}:
+        return True
+    return "time" in atom.vals and atom.vals["time"]["fmt"] != "bare"
+
+
+def _token(text: str, start: int, end: int) -> str:
+    """The whitespace-delimited word around text[start:end] (the name a time word sits in)."""
+    a = start
+    while a > 0 and not text[a - 1].isspace():
+        a -= 1
+    b = end
+    while b < len(text) and not text[b].isspace():
+        b += 1
+    return text[a:b]
+
+
+def _stray_reason(text: str, start: int, end: int, matched: str) -> tuple[str, str]:
+    t = text[start:end]
+    fix = misspelt(t) if t.isascii() else None
+    if fix is not None:
+        return (f"「{t}」是「{fix}」吗？请改正后再发（名字里有这个词的话，请把名字放进「」）",
+                f"“{t}”: did you mean “{fix}”? Please send it corrected (if it is part of a "
+                "name, put the name in quotes)")
+    word = _token(text, start, end)
+    inside_zh = f"「{word}」里的「{t}」" if word != t else f"「{t}」"
+    inside_en = f"“{t}” in “{word}”" if word != t else f"“{t}”"
+    if matched:
+        return (f"{inside_zh}像是时间，但和「{matched}」分开了：请把日期和时间写在一起，"
+                "例如「明天下午3点」；名字里有这个词的话，请把名字放进「」",
+                f"{inside_en} looks like part of the time but stands apart from “{matched}”: "
+                "write the day and time together, e.g. “tomorrow 3pm”; if it is part of a "
+                "name, put the name in quotes")
+    return (f"没看懂{inside_zh}是什么时候：请写具体的日期和时间，例如「12月9日下午3点」；"
+            "名字里有这个词的话，请把名字放进「」",
+            f"I can't place {inside_en} on the calendar: give a day and a time, e.g. "
+            "“Dec 9 3pm”; if it is part of a name, put the name in quotes")
+
+
+def stray_time(text: str, ph: Phrase | None = None) -> tuple[int, int] | None:
+    """The span of a time word in text outside the phrase ph, if there is one."""
+    s = prepare(text)
+    lo, hi = (ph.start, ph.end) if ph is not None else (0, 0)
+    for m in UNPLACED.finditer(s):
+        if m.end() <= lo or m.start() >= hi:
+            return m.start(), m.end()
+    for atom in scan(s):
+        if (atom.end <= lo or atom.start >= hi) and _timeish(atom):
+            if atom.vals.get("day", ("",))[0] == "ymd" and _in_number(s, atom):
+                continue
+            return atom.start, atom.end
+    for m in _LATIN_WORD.finditer(s):
+        if (m.end() <= lo or m.start() >= hi) and misspelt(m.group()):
+            return m.start(), m.end()
+    return None
+
+
+def _in_number(s: str, atom: Atom) -> bool:
+    """A date-looking piece of a longer number or version (1.2.3, 010-12)."""
+    return (atom.start > 0 and s[atom.start - 1] in ".-/") or s[atom.end:atom.end + 1] in (".",)
+
+
+def _refuse_strays(text: str, ph: Phrase | None, r: TimeResult) -> TimeResult:
+    """r, unless a time word stands outside the phrase: then a refusal naming that word."""
+    span = stray_time(text, ph)
+    if span is None:
+        return r
+    zh, en = _stray_reason(text, *span, r.matched)
+    return TimeResult("invalid", None, None, r.matched or text[span[0]:span[1]], en, zh,
+                      part=text[span[0]:span[1]], span=span)
+
+
+def _leftover(text: str, ph: Phrase) -> str:
+    """What of text the phrase does not account for (spaces, punctuation, at/on aside)."""
+    s = prepare(text)
+    rest = []
+    for a, b in ((0, ph.start), (ph.end, len(text))):
+        piece = s[a:b]
+        if _FILLER.fullmatch(piece) is None:
+            rest.append(" ".join(text[a:b].split()))
+    return " ".join(rest)
 
 
 def extract_time(text: str, now: datetime,
@@ -104,15 +243,25 @@ def extract_time(text: str, now: datetime,
     local, zone = _local_now(now, tz)
     ph = _find(text, allow_weak=False)
     if ph is None:
-        return NONE, " ".join(text.split())
-    return resolve(ph, text, local, zone), _remaining(text, ph.start, ph.end)
+        return _refuse_strays(text, None, NONE), " ".join(text.split())
+    r = _refuse_strays(text, ph, resolve(ph, text, local, zone))
+    return r, _remaining(text, ph.start, ph.end)
 
 
 def parse_time(text: str, now: datetime, tz: str | tzinfo = "Asia/Shanghai") -> TimeResult:
     """Understand a time phrase such as 明天下午3点, fri 14:00 or 2026-12-01 15:00."""
     local, zone = _local_now(now, tz)
     ph = _find(text, allow_weak=True)
-    return NONE if ph is None else resolve(ph, text, local, zone)
+    if ph is None:
+        return _refuse_strays(text, None, NONE)
+    r = _refuse_strays(text, ph, resolve(ph, text, local, zone))
+    rest = _leftover(text, ph)
+    if rest and r.status != "invalid":
+        # Every part must be understood: a phrase with words nobody placed is refused.
+        return TimeResult("invalid", None, None, r.matched,
+                          f"didn't understand “{rest}” in “{' '.join(text.split())}”",
+                          f"没看懂「{' '.join(text.split())}」里的「{rest}」", part=rest)
+    return r
 
 
 def _find_day(text: str, allow_weak: bool) -> Phrase | None:
@@ -180,3 +329,19 @@ def format_when(start: datetime, end: datetime | None, lang: str) -> str:
         out += f" {_zone_label(start)}"  # the range crosses a DST change
     out += "–" + (f"{day(end)} " if end.date() != start.date() else "") + f"{end:%H:%M}"
     return f"{out} {_zone_label(end)}" if end.tzinfo else out
+
+
+def reason(r: TimeResult) -> tuple[str, str]:
+    """What the chat says about a result that is not ok, (zh, en): the question for an
+    ambiguous hour, or the result's own reason. `parse-time` prints the same words."""
+    if r.status != "ambiguous" or not r.alternatives:
+        return r.reason_zh, r.reason_en
+    days = {a.date() for a in r.alternatives}
+    fmt = "%H:%M" if len(days) == 1 else "%Y-%m-%d %H:%M"
+    options = [a.strftime(fmt) for a in r.alternatives]
+    example = r.start.strftime("%Y-%m-%d %H:%M") if r.start else ""
+    part = r.part or r.matched
+    return (f"「{part}」是 {' 还是 '.join(options)}？请回复其中一个（例如「{options[-1]}」或"
+            f"「下午{part}」），或写清楚，例如「{example}」",
+            f"does “{part}” mean {' or '.join(options)}? Reply with one (e.g. "
+            f"“{options[-1]}”), or write it plainly, e.g. “{example}”")

@@ -8,6 +8,13 @@ _FULLWIDTH.update({0xFF21 + i: ord("A") + i for i in range(26)})
 _FULLWIDTH.update({0xFF41 + i: ord("a") + i for i in range(26)})
 _FULLWIDTH.update({ord(a): ord(b)
                    for a, b in zip("：～－／＃＠．＋，\u3000", ":~-/#@.+, ", strict=True)})
+# Traditional characters of the time vocabulary, read as their simplified forms (週五, 三點,
+# 禮拜, 下個月, 兩點, 號): also one to one, so the patterns need only the simplified spelling.
+_FULLWIDTH.update({ord(a): ord(b) for a, b in zip("週點時禮拜號個兩後這鐘間裡節慶勞動國誕聖來過長輪場樓會傍",
+                                                  "周点时礼拜号个两后这钟间里节庆劳动国诞圣来过长轮场楼会傍",
+                                                  strict=True)})
+_FULLWIDTH.update({ord("（"): ord("("), ord("）"): ord(")"), ord("【"): ord("("),
+                   ord("】"): ord(")"), ord("［"): ord("("), ord("］"): ord(")")})
 NORMALIZE = str.maketrans(_FULLWIDTH)
 
 CN_NUMERALS = "零〇一二两三四五六七八九十"

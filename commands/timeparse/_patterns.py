@@ -187,6 +187,48 @@ def _v_en_date(m: re.Match[str]) -> dict[str, Any]:
 
 _EN_NUM = lx.EN_NUMBER_RE
 _MON = lx.EN_MONTHS_RE
+_WEEK_MOD = {None: 0, "": 0, "本": 0, "这": 0, "这个": 0, "this": 0, "coming": 0, "下": 1, "下个": 1,
+             "next": 1, "下下": 2, "下下个": 2, "上": -1, "上个": -1, "last": -1}
+
+
+def _v_vague_week(m: re.Match[str]) -> dict[str, Any]:
+    mod = " ".join((m["mod"] or "").lower().split())
+    return {"day": ("vague", "week", _WEEK_MOD[mod], None)}
+
+
+def _v_vague_weekend(m: re.Match[str]) -> dict[str, Any]:
+    mod = " ".join((m["mod"] or "").lower().split())
+    return {"day": ("vague", "weekend", _WEEK_MOD[mod], None)}
+
+
+def _v_vague_month(m: re.Match[str]) -> dict[str, Any]:
+    part = {"底": "end", "末": "end", "初": "start", "中": "mid"}.get(m["part"] or "", None)
+    if part is None:   # English: end/beginning/start/middle of the month
+        w = (m["epart"] or "").lower()
+        part = "end" if w == "end" else "mid" if w.startswith("mid") else "start"
+    mod = (m["mod"] or m["emod"] or "").lower()
+    month = lx.cn_int(m["mo"]) if m["mo"] else None
+    return {"day": ("vague", "month_" + part, 1 if mod in ("下", "下个", "next") else 0, month)}
+
+
+def _v_holiday(m: re.Match[str]) -> dict[str, Any]:
+    word = " ".join(m[0].lower().replace("’", "'").split())
+    fixed = _FIXED_DAYS.get(word.removesuffix("节"))
+    if fixed is not None:
+        return {"day": ("ymd", None, *fixed), "holiday": word}
+    return {"day": ("holiday", word)}
+
+
+# Days that are not public holidays in mainland China but are named like one.
+_FIXED_DAYS = {"圣诞": (12, 25), "christmas": (12, 25), "christmas day": (12, 25), "xmas": (12, 25),
+               "平安夜": (12, 24), "christmas eve": (12, 24), "情人": (2, 14),
+               "valentine's day": (2, 14)}
+
+
+def _v_md_dot(m: re.Match[str]) -> dict[str, Any]:
+    return {"day": ("ymd", None, int(m["mo"]), int(m["d"]))}
+
+
 _Converter = Callable[[re.Match[str]], dict[str, Any]]
 PATTERNS: dict[str, tuple[str, _Converter]] = {
     # 2026-12-01, 2026/12/01, 2026-12-01T15:00[:00][Z|+08:00|-05:00]
@@ -206,7 +248,7 @@ PATTERNS: dict[str, tuple[str, _Converter]] = {
     "cn_clock": (
         rf"(?P<h>{HOUR})(?:[点點](?![评評名击擊心头頭菜赞讚播歌数數])|[时時](?![间間候长長段区區差刻]))"
         rf"(?:钟|鐘)?(?:(?P<half>半)|(?P<q1>一刻|1刻)|(?P<q3>三刻|3刻)|整"
-        rf"|过?(?P<m>{_DIGITS}|{_CN_MINUTE})(?:\s?分(?!钟))?)?(?!儿)", _v_cn_clock),
+        rf"|过?(?P<m>{_DIGITS}|零[1-9](?!\d)|{_CN_MINUTE})(?:\s?分(?!钟))?)?(?!儿)", _v_cn_clock),
     # A bare hour ("fri 3", "at 3", "3-4pm"); only used when the phrase makes it a time.
     "bare": (
         r"(?<![a-z0-9:.#/+])(?P<h>\d{1,2})(?![a-z0-9:.%/]|(?![到至])[\u3400-\u9fff])"
@@ -265,6 +307,33 @@ PATTERNS: dict[str, tuple[str, _Converter]] = {
     "md_hyphen": (
         r"(?<![\d/.:\-])(?P<mo>\d{2})-(?P<d>\d{2})(?![\d\-:/])(?!\s?(?:[ap]\.?\s?m|[点點时時]))",
         _v_md_hyphen),
+    # 12.9 (month.day), as written in chat; 3.30pm and 1.5小时 are taken by other patterns
+    "md_dot": (
+        r"(?<![\d.:/\-])(?P<mo>\d{1,2})\.(?P<d>\d{1,2})(?![\d.])"
+        r"(?!\s?(?:[ap]\.?\s?m|[点时个分天周%]|小时|h(?:ours?|rs?)?(?![a-z])|min))", _v_md_dot),
+    # 下周, 这周, 下个星期, next week (a week without its day: asked back with the days)
+    "vague_week_cn": (r"(?P<mod>下下个?|下个?|上个?|这个?|本)(?:周|星期|礼拜)(?![一二三四五六日天七1-7末])",
+                      _v_vague_week),
+    "vague_week_en": (r"(?<![a-z])(?P<mod>this|next|coming)\s{1,3}week(?![a-z])", _v_vague_week),
+    # 周末, 下周末, this weekend
+    "vague_weekend_cn": (r"(?P<mod>下下个?|下个?|上个?|这个?|本)?(?:周末|礼拜末)", _v_vague_weekend),
+    "vague_weekend_en": (
+        r"(?<![a-z])(?:(?P<mod>this|next|coming)\s{1,3}|the\s{1,3})?weekend(?![a-z])",
+                         _v_vague_weekend),
+    # 月底, 下个月初, 12月底, end of the month, beginning of next month
+    "vague_month": (
+        rf"(?:(?P<mo>{_DIGITS}|{_CN_MONTH})|(?P<mod>下个?|这个?|本))?月(?P<part>底|末|初|中)(?!旬)"
+        r"|(?<![a-z])(?:the\s{1,3})?(?P<epart>end|beginning|start|middle|mid)\s{1,3}of\s{1,3}"
+        r"(?:the\s{1,3}|this\s{1,3}|(?P<emod>next)\s{1,3})?month(?![a-z])", _v_vague_month),
+    # 元旦, 春节, 国庆节, national day, christmas: the next such day (see holidays.py)
+    "holiday": (
+        r"元旦节?|春节|过年|大年初一|清明节?|五一劳动节|劳动节|五一(?![\d点时号日月])|端午节?|中秋节?"
+        r"|国庆节?|圣诞节?|平安夜|情人节"
+        r"|(?<![a-z])(?:new\s{1,3}year(?:['’]?s)?(?:\s{1,3}day)?|chinese\s{1,3}new\s{1,3}year"
+        r"|lunar\s{1,3}new\s{1,3}year|spring\s{1,3}festival|qingming|tomb\s{1,3}sweeping\s{1,3}day"
+        r"|labou?r\s{1,3}day|may\s{1,3}day|dragon\s{1,3}boat\s{1,3}festival"
+        r"|mid[- ]autumn\s{1,3}festival|national\s{1,3}day|christmas(?:\s{1,3}(?:eve|day))?|xmas"
+        r"|valentine['’]?s\s{1,3}day)(?![a-z])", _v_holiday),
     # Dec 1, December 1st, Dec. 1, 2026
     "en_md": (
         rf"(?<![a-z])(?P<mon>{_MON})\.?\s{{0,2}}(?P<d>\d{{1,2}})(?:st|nd|rd|th)?(?![\d:a-z]|[/.\-]\d)"
@@ -278,9 +347,11 @@ PATTERNS: dict[str, tuple[str, _Converter]] = {
 # Which patterns can start with a digit, a Latin letter or a CJK character, each in an order
 # where the first alternative that matches is also the longest (checked by a test).
 ORDER = {
-    "d": ["iso", "cn_date", "reltime_en", "dayoff_en", "reltime_cn", "dayoff_cn", "clock", "ampm",
-          "oclock", "word", "en_dm", "md_slash", "md_hyphen", "cn_clock", "dom", "bare"],
-    "l": ["reltime_en", "dayoff_en", "period_en", "weekday_en", "relday_en", "word", "en_md"],
-    "c": ["cn_date", "reltime_cn", "dayoff_cn", "weekday_cn", "dom", "relday_cn", "daypart_cn",
-          "period_cn", "cn_clock"],
+    "d": ["iso", "cn_date", "vague_month", "reltime_en", "dayoff_en", "reltime_cn", "dayoff_cn",
+          "clock", "ampm", "oclock", "word", "en_dm", "md_slash", "md_hyphen", "md_dot", "cn_clock",
+          "dom", "bare"],
+    "l": ["reltime_en", "dayoff_en", "vague_month", "holiday", "vague_week_en", "vague_weekend_en",
+          "period_en", "weekday_en", "relday_en", "word", "en_md"],
+    "c": ["cn_date", "vague_month", "reltime_cn", "dayoff_cn", "weekday_cn", "vague_weekend_cn",
+          "vague_week_cn", "holiday", "dom", "relday_cn", "daypart_cn", "period_cn", "cn_clock"],
 }

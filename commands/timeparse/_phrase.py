@@ -80,6 +80,13 @@ class Phrase:
         return self.rel is not None or "time" in self.head.slots
 
     @property
+    def noon_only(self) -> bool:
+        """True for 中午 with no clock time (后天中午): that is 12:00, as "noon" is."""
+        p = self.head.slots.get("period")
+        return (self.rel is None and "time" not in self.head.slots and p is not None
+                and p.vals["period"] == "noon" and self.tail is None)
+
+    @property
     def weak(self) -> bool:
         """True for a lone word that is more likely a name ("Sun")."""
         return (len(self.atoms) == 1 and "weekday" in self.atoms[0].vals

@@ -51,10 +51,12 @@ class _Groups:
 # a CJK character that opens one of the Chinese forms (numerals only when a unit follows).
 _CN_NUMS = "零〇一二两三四五六七八九十"
 _START = re.compile(
-    r"(?P<d>(?<![0-9])[0-9])|(?P<l>(?<![a-z])[tnlcimaefswdjoy])"
+    r"(?P<d>(?<![0-9])[0-9])|(?P<l>(?<![a-z])[tnlcimaefswdjoybqxgv])"
     rf"|(?P<c>[{_CN_NUMS}](?=[{_CN_NUMS}]{{0,3}}\s?个?\s?半?\s?[点點时時月日号號天周星礼禮小分钟年])"
-    r"|[今明昨](?=[天日早晨晚夜])|大(?=[后前]天)|[后前](?=天)|周|星(?=期)|[礼禮](?=拜)"
+    r"|[今明昨](?=[天日早晨晚夜])|大(?=[后前]天|年初一)|[后前](?=天)|周|星(?=期)|[礼禮](?=拜)"
     r"|下(?=[午下个周星礼禮月])|上(?=[午上个周星礼禮])|本(?=[周星礼禮月])|这(?=个?[周星礼禮月])"
+    r"|月(?=[底末初中])|元(?=旦)|春(?=节)|过(?=年)|清(?=明)|五(?=一)|劳(?=动节)|端(?=午)"
+    r"|中(?=秋)|国(?=庆)|圣(?=诞)|平(?=安夜)|情(?=人节)"
     r"|[早晚]|[中正](?=午)|午(?=后)|傍(?=晚)|夜(?=[里间])|半(?=[夜小个])|深(?=夜)|凌(?=晨)"
     r"|清(?=晨))", _I)
 
@@ -106,16 +108,24 @@ def scan_longest(s: str) -> list[Atom]:
 # Things that are never times: #ids, @mentions, e-mail, URLs and key:value options (时长:60,
 # dur:45, 原因:…). Keys naming a time (时间:明天下午3点) are left for the parser.
 _PROTECT = re.compile(
-    r"#[0-9a-z_\-]{0,20}|(?<![a-z0-9._%+\-])[a-z0-9._%+\-]{0,40}@[^\s@]{1,40}|@[^\s@]{1,40}"
+    # A name in quotes 「王国庆」 is never a time, whatever words it holds.
+    r"「[^」]{0,60}」|“[^”]{0,60}”|\"[^\"]{0,60}\""
+    r"|#[0-9a-z_\-]{0,20}|(?<![a-z0-9._%+\-])[a-z0-9._%+\-]{0,40}@[^\s@]{1,40}|@[^\s@]{1,40}"
     r"|(?<![a-z0-9+.\-])[a-z][a-z0-9+.\-]{0,10}://\S{0,2000}"
     r"|(?:(?<!\S)(?P<key>[a-z][a-z_\-]{0,29}|[\u3400-\u9fff]{1,4})"
     r"|时长|轮次|形式|原因|备注|结论|评分|岗位|简历|地点|理由|链接|状态):\S{0,200}", _I)
 TIME_KEYS = frozenset({"时间", "日期", "开始", "开始时间", "time", "date", "when", "start", "at"})
 
 
+# A weekday in brackets after a date, 12月8日（周二） or Dec 8 (Tue): the brackets read as spaces.
+_BRACKETED = re.compile(
+    r"\((\s?(?:周|星期|礼拜)[一二三四五六日天七1-7]\s?"
+    r"|\s?(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(?:[a-z]{0,6})\.?\s?)\)", _I)
+
+
 def prepare(text: str) -> str:
     """Normalised copy of text (same length) with protected spans blanked out by NULs."""
-    s = text.translate(lx.NORMALIZE)
+    s = _BRACKETED.sub(lambda m: " " + m[1] + " ", text.translate(lx.NORMALIZE))
     parts: list[str] = []
     last = 0
     for m in _PROTECT.finditer(s):

@@ -182,7 +182,7 @@ def test_unknown_command_suggests_and_points_to_help(wecom, services):
     wecom.text("chen", "帮主")
     first, second = [r.content for r in rows(services, OutboxMessage, touser="chen")]
     assert "help" in first and "Did you mean" in first
-    assert "帮助" in second and "你是不是想用" in second
+    assert "\n帮助\n" in second and "你是不是想发" in second
 
 
 @pytest.mark.parametrize("text", ["help", "HELP", "/help", " Help ", "帮助", "/帮助", "？"])

@@ -112,6 +112,7 @@ def test_unknown_kind_and_clashing_alias_are_refused_at_registration():
 
 
 def test_unknown_text_suggests_a_close_command(router):
-    assert "“my interviews”" in reply(router, "mi interviews")
+    # A typo of a command word: the corrected command, quoted and ready to send; nothing done.
+    assert "Did you mean:\nmy interviews\n" in reply(router, "mi interviews")
     assert "Unexpected “intervews”" in reply(router, "my intervews")
     assert "我的面试" in reply(router, "我的面是")

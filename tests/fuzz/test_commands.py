@@ -74,7 +74,7 @@ TIME_TEXT = st.lists(st.sampled_from(WORDS + ["上午", "下午", "晚上", "凌
                                               "12/1", "Dec 1", "十二点", "3:00", "15:30",
                                               "+08:00", "+48:00", "-13:00", "T15:00+99:00"]),
                      max_size=8).map(" ".join) | st.text(max_size=80)
-STATUSES = {"ok", "ambiguous", "past", "invalid", "none"}
+STATUSES = {"ok", "ambiguous", "past", "invalid", "none", "unclear"}
 
 
 @fuzz(200)
