@@ -32,5 +32,7 @@ def post_fork(server, worker):  # noqa: ARG001 (gunicorn's hook signature)
 # the app logs each refused callback with its reason.
 accesslog = "-" if os.environ.get("BOT_ACCESS_LOG", "") not in ("", "0") else None
 errorlog = "-"
-# No query strings in the access log: they carry signatures and nonces.
+# No query strings in the access log: they carry signatures and nonces. Every value is escaped
+# (config/gunicorn_log.py): a path with %0A in it cannot write a line of its own.
+logger_class = "config.gunicorn_log.OneLineLogger"
 access_log_format = '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms'
