@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import exc as sa_exc
-from sqlalchemy import func, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot import outbox
@@ -48,6 +48,19 @@ HandleFn = Callable[[Session, "User | None", str, datetime], tuple[list[Reply], 
 # deliver(session, replies, sender, dedupe key, now) -> anything the entry point needs back
 DeliverFn = Callable[[Session, list[Reply], "User | None", str, datetime], Any]
 COMMAND_EVENTS = {"click", "template_card_event"}   # their EventKey is a command text
+# WeCom's automatic events (LOCATION every few seconds, enter_agent, anything unknown) are no
+# one's command: they count against their own limit, and the excess is dropped without a word.
+EVENT_RATE_LIMIT = 60
+
+
+def typed(msg_type: str, event: str | None) -> bool:
+    """True for what a person typed or pressed; False for WeCom's automatic events."""
+    return msg_type != "event" or event in COMMAND_EVENTS
+
+
+def typed_clause(m: Any) -> Any:
+    """typed() as SQL over an inbound_messages row."""
+    return or_(m.msg_type != "event", m.event.in_(sorted(COMMAND_EVENTS)))
 
 
 @dataclass
@@ -84,7 +97,8 @@ class Bot:
                        received_at=now)
             if not insert_ignore(s, InboundMessage, row, ("dedupe_key",)):
                 return "duplicate", None
-            outcome, delivered = self._run(s, key, from_user, text, now, handle, deliver)
+            outcome, delivered = self._run(s, key, from_user, text, now, handle, deliver,
+                                           person=typed(msg_type, event))
         for hook in self.after_commit:
             hook()
         return outcome, delivered
@@ -101,20 +115,29 @@ class Bot:
             s, key, msg.from_user_name,
             getattr(msg, "content", "") or getattr(msg, "event_key", ""), received_at,
             lambda s, sender, key, now: self.handle(s, msg, sender, key, now),
-            self.write_replies, recent=recent, known=known)
+            self.write_replies, recent=recent, known=known,
+            person=typed(msg.msg_type, getattr(msg, "event", None)))
         return outcome
 
     def _run(self, s: Session, key: str, from_user: str, text: str, now: datetime,
              handle: HandleFn, deliver: DeliverFn, *, recent: int | None = None,
-             known: dict[str, User] | None = None) -> tuple[str, Any]:
-        """Member, rate limit, handler in a savepoint, replies: the work behind a dedupe row."""
+             known: dict[str, User] | None = None, person: bool = True) -> tuple[str, Any]:
+        """Member, rate limit, handler in a savepoint, replies: the work behind a dedupe row.
+
+        `person`: typed or pressed by someone (typed()), so it counts against the command
+        limit; otherwise an automatic event, with its own limit and never a reply about it.
+        `recent` counts the member's messages of the same kind in the minute up to this one.
+        """
         outcome = "new"
         sender = None if from_user in ("", "sys") else \
             ensure_user(s, from_user, self.settings, now, known)
         if recent is None and sender is not None:
-            recent = self.recent(s, from_user, now)
-        if sender is not None and (recent or 0) > self.settings.user_rate_limit > 0:
+            recent = self.recent(s, from_user, now, person=person)
+        limit = self.settings.user_rate_limit if person else EVENT_RATE_LIMIT
+        if sender is not None and (recent or 0) > limit > 0:
             self._mark(s, key, status="throttled")
+            if not person:
+                return "throttled", deliver(s, [], sender, key, now)
             lang = detect(text) if text else sender.lang or "zh"
             minute = now.strftime("%Y%m%d%H%M")
             polite = Reply(SLOW_DOWN[0] if lang == "zh" else SLOW_DOWN[1],
@@ -136,12 +159,14 @@ class Bot:
         return outcome, deliver(s, replies, sender, key, now)
 
     @staticmethod
-    def recent(s: Session, from_user: str, now: datetime) -> int:
-        """The member's messages in the minute up to `now`, this one included."""
+    def recent(s: Session, from_user: str, now: datetime, *, person: bool = True) -> int:
+        """The member's messages of one kind (typed() or not) in the minute up to `now`,
+        this one included."""
         m = InboundMessage
+        kind = typed_clause(m) if person else ~typed_clause(m)
         return s.scalar(select(func.count()).select_from(m).where(
             m.from_user == from_user[:64], m.received_at > now - timedelta(minutes=1),
-            m.received_at <= now)) or 0
+            m.received_at <= now, kind)) or 0
 
     @staticmethod
     def _mark(s: Session, key: str, **values: Any) -> None:

@@ -23,7 +23,7 @@ from sqlalchemy import exists, func, select, tuple_, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import aliased
 
-from bot.dispatch import DATABASE_DOWN
+from bot.dispatch import DATABASE_DOWN, typed
 from bot.inbound import Inbound, InboundError, dedupe_key, parse_message
 from bot.models import InboundMessage, User
 from bot.sql import insert_ignore
@@ -103,7 +103,8 @@ def pending(limit: int) -> Any:
     """The oldest pending rows that may run now: each member's oldest, not held by a worker."""
     earlier = aliased(InboundMessage)
     m = InboundMessage
-    return (select(m.dedupe_key, m.from_user, m.payload, m.received_at).where(
+    columns = (m.dedupe_key, m.from_user, m.payload, m.received_at, m.msg_type, m.event)
+    return (select(*columns).where(
         m.status == "pending",
         ~exists().where(earlier.status == "pending", earlier.from_user == m.from_user,
                         tuple_(earlier.received_at, earlier.dedupe_key)
@@ -140,7 +141,8 @@ def _batch(bot: Any, limit: int, trying: list[str]) -> int:
         known = {u.wecom_userid: u for u in s.scalars(select(User).where(
             User.wecom_userid.in_({r.from_user.lower() for r in rows})))}
         window = s.execute(select(InboundMessage.from_user, InboundMessage.received_at,
-                                  InboundMessage.dedupe_key).where(
+                                  InboundMessage.dedupe_key, InboundMessage.msg_type,
+                                  InboundMessage.event).where(
             InboundMessage.from_user.in_({r.from_user for r in rows}),
             InboundMessage.received_at > min(r.received_at for r in rows) - RATE_WINDOW,
             InboundMessage.received_at <= max(r.received_at for r in rows))).all()
@@ -152,7 +154,10 @@ def _batch(bot: Any, limit: int, trying: list[str]) -> int:
                 _set(s, [row.dedupe_key], status="failed", error=f"unreadable payload: {exc}")
                 continue
             # In inbox order: a later message received in the same instant does not count.
+            # Typed commands and automatic events are counted apart (bot.dispatch.typed).
+            person = typed(row.msg_type, row.event)
             recent = sum(1 for w in window if w.from_user == row.from_user
+                         and typed(w.msg_type, w.event) == person
                          and w.received_at > row.received_at - RATE_WINDOW
                          and (w.received_at, w.dedupe_key) <= (row.received_at, row.dedupe_key))
             bot.run_taken(s, row.dedupe_key, msg, row.received_at, recent=recent, known=known)
