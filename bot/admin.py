@@ -40,7 +40,7 @@ def check_config(out: Out) -> int:
         current, head = migration_status(engine)
         if current == head:
             out(f"ok   database reachable, migrations current ({head})")
-            failures += _check_worker(engine, out)
+            failures += _check_worker(engine, out, settings.inbox_max_age_seconds)
         else:
             failures += 1
             out(f"FAIL database at migration {current}, code wants {head}: "
@@ -67,8 +67,16 @@ def check_config(out: Out) -> int:
     return 0 if not failures else 1
 
 
-def _check_worker(engine: Any, out: Out) -> int:
-    """Is a worker acting on the inbox? A failure only when messages wait with none alive."""
+def heartbeat_age(age: float) -> str:
+    """A heartbeat's age in words; one from the future says so, rather than "-187798 s ago"."""
+    if age >= 0:
+        return f"heartbeat {age:.0f} s ago"
+    return (f"heartbeat {-age:.0f} s in the future: this machine's clock and the worker's "
+            "disagree (check NTP on both), or a test or demo with its own clock wrote it")
+
+
+def _check_worker(engine: Any, out: Out, max_age: float) -> int:
+    """Is a worker acting on the inbox, and has no message waited longer than `max_age`?"""
     from bot.health import WORKER_STALE_AFTER
     from bot.inbox import backlog
     from bot.models import WorkerHeartbeat
@@ -77,13 +85,23 @@ def _check_worker(engine: Any, out: Out) -> int:
     sessions = make_sessionmaker(engine)
     with sessions() as s:
         beat = s.scalar(select(func.max(WorkerHeartbeat.beat_at)))
-    waiting = backlog(sessions, now)
-    alive = beat is not None and (now - beat).total_seconds() <= WORKER_STALE_AFTER
+    waiting = backlog(sessions, now, max_age)
+    age = (now - beat).total_seconds() if beat is not None else None
+    # A few seconds "in the future" is two machines' clocks; more is not a live worker.
+    alive = age is not None and -WORKER_STALE_AFTER <= age <= WORKER_STALE_AFTER
     inbox = f"inbox: {waiting['pending']} message(s) waiting" + (
         f", the oldest for {waiting['oldest_age_seconds']:.0f} s" if waiting["pending"] else "")
+    if alive and not waiting["ok"]:
+        out(f"FAIL {inbox}, longer than BOT_INBOX_MAX_AGE ({max_age:.0f} s), though a worker "
+            f"is alive ({heartbeat_age(age)}): a message is stuck or the workers are behind; "
+            "see the worker's log")  # type: ignore[arg-type]
+        return 1
     if alive:
-        out(f"ok   worker alive (heartbeat {(now - beat).total_seconds():.0f} s ago); {inbox}")
+        out(f"ok   worker alive ({heartbeat_age(age)}); {inbox}")  # type: ignore[arg-type]
         return 0
+    if age is not None and age < 0:
+        out(f"FAIL worker: {heartbeat_age(age)}")
+        return 1
     if waiting["pending"]:
         out(f"FAIL no worker alive and {inbox}: start `interview-bot worker`")
         return 1

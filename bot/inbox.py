@@ -23,6 +23,7 @@ from sqlalchemy import exists, func, select, tuple_, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import aliased
 
+from bot.db import INBOX_LIMITS, NoAnswer, connect
 from bot.dispatch import DATABASE_DOWN, typed
 from bot.inbound import Inbound, InboundError, dedupe_key, parse_message
 from bot.models import InboundMessage, User
@@ -67,6 +68,8 @@ class Inbox:
             if not _is_connection_error(first):   # not WeCom's fault either: let it retry
                 log.error("the inbox refused a message: %s", type(first).__name__)
                 raise InboxUnavailable(type(first).__name__) from None
+            if isinstance(first, NoAnswer):   # silent, not restarted: a second try would be too
+                raise InboxUnavailable("no answer") from None
         try:   # a connection broken by a restart: once more, afresh (ON CONFLICT: idempotent)
             return self._execute(params)
         except psycopg.Error as exc:
@@ -77,8 +80,8 @@ class Inbox:
         conn = getattr(self._local, "conn", None)
         if conn is None:
             url = self.engine.url.set(drivername="postgresql")
-            conn = self._local.conn = psycopg.connect(
-                url.render_as_string(hide_password=False), autocommit=True, connect_timeout=2)
+            conn = self._local.conn = connect(url.render_as_string(hide_password=False),
+                                              INBOX_LIMITS, autocommit=True)
         return conn.execute(_SQL, params).rowcount == 1
 
     def _drop(self) -> None:
@@ -184,10 +187,18 @@ def drain(bot: Any) -> int:
     return total
 
 
-def backlog(sessions: Any, now: datetime) -> dict[str, Any]:
-    """How many messages wait, and the age of the oldest (for /healthz and check-config)."""
+def backlog(sessions: Any, now: datetime, max_age: float | None = None) -> dict[str, Any]:
+    """How many messages wait, and the age of the oldest (for /healthz and check-config).
+
+    With `max_age`, also "ok": False once the oldest has waited longer, which is what a
+    member notices: a stuck row (held by a vanished worker, or failing) or no worker at all.
+    """
     with sessions() as s:
         count, oldest = s.execute(select(func.count(), func.min(InboundMessage.received_at))
                                   .where(InboundMessage.status == "pending")).one()
-    age = round((now - oldest).total_seconds(), 1) if oldest else 0.0
-    return {"pending": int(count), "oldest_age_seconds": age}
+    age = round(max(0.0, (now - oldest).total_seconds()), 1) if oldest else 0.0
+    out: dict[str, Any] = {"pending": int(count), "oldest_age_seconds": age}
+    if max_age is not None:
+        out["ok"] = age <= max_age
+        out["max_age_seconds"] = max_age
+    return out

@@ -24,8 +24,11 @@ PER_MINUTE, PER_HOUR = 30, 1000  # per member from one app; WeCom drops the exce
 LEASE = timedelta(seconds=60)    # a row claimed longer ago than this belonged to a dead worker
 MAX_ATTEMPTS = 12
 # WeCom drops an identical message to the same member within this window, so a resend after a
-# crash (claim lease 60 s) is not a second message (message/send's enable_duplicate_check).
-DUPLICATE_CHECK_INTERVAL = 180
+# crash is not a second message (message/send's enable_duplicate_check; WeCom allows up to 4 h).
+# It must outlast the longest takeover: the claim lease (at most 179 s, config.settings), plus
+# the longest a vanished worker's session can hold the row's lock (bot.db.Limits.longest_hold,
+# 45 s), plus one send (5 s); tests/reliability/test_network.py checks the sum.
+DUPLICATE_CHECK_INTERVAL = 600
 
 
 def split_utf8(text: str, limit: int = TEXT_LIMIT) -> list[str]:
