@@ -14,6 +14,7 @@ import commands.value_kinds  # noqa: F401  (registers the option-value kinds)
 from commands import people
 from commands.candidates_repo import find_candidate
 from commands.context import Context
+from commands.privacy import candidate_viewer
 from commands.registry import router
 from commands.router import CommandError
 from commands.timeparse import extract_day, extract_time
@@ -106,7 +107,7 @@ def candidate_kind(ctx: Context, text: str) -> Parsed:
     if not text.strip():
         return None, "", None
     try:
-        return find_candidate(ctx.session, text.strip()), "", None
+        return find_candidate(ctx.session, text.strip(), candidate_viewer(ctx.sender)), "", None
     except CommandError as exc:
         return None, "", (exc.zh, exc.en)
 
