@@ -19,7 +19,7 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from bot import outbox
-from bot.dispatch import Bot
+from bot.dispatch import Bot, bounded
 from bot.inbound import MAX_ID, unstorable
 from bot.models import InboundMessage, User
 from commands.context import Context, Reply
@@ -169,7 +169,7 @@ class Aibot:
         outbox; private content in a group goes one-to-one instead."""
         mine: list[str] = []
         lang = sender.lang if sender and sender.lang else "zh"
-        for r in replies:
+        for r in bounded(replies, sender, key):
             to_asker = r.to is None or (sender is not None and r.to == sender.wecom_userid)
             if to_asker and r.private and msg.chattype == "group":
                 self.bot.write_reply(s, r, sender, key, now)

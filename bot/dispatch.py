@@ -48,6 +48,10 @@ HandleFn = Callable[[Session, "User | None", str, datetime], tuple[list[Reply], 
 # deliver(session, replies, sender, dedupe key, now) -> anything the entry point needs back
 DeliverFn = Callable[[Session, list[Reply], "User | None", str, datetime], Any]
 COMMAND_EVENTS = {"click", "template_card_event"}   # their EventKey is a command text
+# Messages to other people (and groups) that one inbound message may cause: a full panel
+# (commands.people.MAX_PEOPLE), its HR, a group post and the group's creation. Commands check
+# their inputs against that; this is the backstop, so that no message fans out into dozens.
+MAX_TO_OTHERS = 14
 # WeCom's automatic events (LOCATION every few seconds, enter_agent, anything unknown) are no
 # one's command: they count against their own limit, and the excess is dropped without a word.
 EVENT_RATE_LIMIT = 60
@@ -198,8 +202,8 @@ class Bot:
 
     def write_replies(self, s: Session, replies: list[Reply], sender: User | None, key: str,
                       now: datetime) -> None:
-        """Put every reply in the outbox."""
-        for reply in replies:
+        """Put every reply in the outbox (at most MAX_TO_OTHERS of them to others)."""
+        for reply in bounded(replies, sender, key):
             self.write_reply(s, reply, sender, key, now)
 
     def write_reply(self, s: Session, reply: Reply, sender: User | None, key: str,
@@ -216,8 +220,27 @@ class Bot:
             content, msgtype = outbox.card_json(reply.card), "template_card"
         else:
             content, msgtype = reply.text, "markdown" if reply.markdown else "text"
+        # The asker may get a long answer in parts; anyone else gets one message at most.
+        mine = sender is not None and to == sender.wecom_userid and reply.channel == "app"
         outbox.enqueue(s, touser=to, content=content, msgtype=msgtype, now=now,
-                       dedupe_key=reply.dedupe_key, source_key=key, channel=reply.channel)
+                       dedupe_key=reply.dedupe_key, source_key=key, channel=reply.channel,
+                       single=not mine)
+
+
+def bounded(replies: list[Reply], sender: User | None, key: str) -> list[Reply]:
+    """The replies, without those to others beyond MAX_TO_OTHERS (logged: a bug upstream)."""
+    me = sender.wecom_userid if sender is not None else None
+    out, others = [], 0
+    for r in replies:
+        if r.to not in (None, me):
+            others += 1
+            if others > MAX_TO_OTHERS:
+                continue
+        out.append(r)
+    if others > MAX_TO_OTHERS:
+        log.error("%s caused %d messages to others; sent the first %d", key, others,
+                  MAX_TO_OTHERS)
+    return out
 
 
 def _grey_out(msg: TemplateCardEvent, ctx: Context) -> Reply:

@@ -57,17 +57,22 @@ def split_utf8(text: str, limit: int = TEXT_LIMIT) -> list[str]:
 def enqueue(session: Session, *, touser: str, content: str, now: datetime,
             msgtype: str = "text", channel: str = "app", dedupe_key: str | None = None,
             source_key: str | None = None, due_at: datetime | None = None,
-            url: str | None = None) -> int:
+            url: str | None = None, single: bool = False) -> int:
     """Write a message to send; long text becomes several rows. Returns rows written.
 
     With a dedupe_key, a second enqueue of the same key writes nothing: that is how
-    notifications, reminders and welcomes are made exactly-once.
+    notifications, reminders and welcomes are made exactly-once. `single`: one row at most,
+    cut short with "…" (a notification to someone else is never a series of messages).
     """
     if msgtype == "text" and channel in ("app", "appchat"):
         # Plain text may quote users, and WeCom renders <a href> in text: make it inert first,
         # then split, since the full-width brackets are longer in UTF-8.
         content = no_tags(content)
     parts = split_utf8(content) if msgtype in ("text", "markdown") else [content]
+    if single and len(parts) > 1:
+        ellipsis = "…"
+        room = TEXT_LIMIT - len(ellipsis.encode())
+        parts = [content.encode()[:room].decode("utf-8", "ignore").rstrip() + ellipsis]
     written = 0
     for i, part in enumerate(parts):
         key = dedupe_key if dedupe_key is None or len(parts) == 1 else f"{dedupe_key}#{i}"

@@ -70,8 +70,8 @@ def candidate(ctx: Context, who: CandidateRef) -> list[Reply]:
 
 @router.command(
     "add candidate", en=("new candidate",), zh=("新建候选人", "添加候选人"), role="hr",
-    params=(Param("name", kind="text", label=("姓名", "name")),),
-    options=(Option("position", ("position", "岗位", "职位"), "text"),
+    params=(Param("name", kind="text", label=("姓名", "name"), limit=128),),
+    options=(Option("position", ("position", "岗位", "职位"), "text", limit=128),
              Option("phone", ("phone", "手机", "电话"), "text"),
              Option("email", ("email", "邮箱"), "text"),
              Option("resume", ("resume", "简历"), "text"),

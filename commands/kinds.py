@@ -59,9 +59,13 @@ def _people_result(ctx: Context, text: str | None, rest: str) -> Parsed:
     if not text:
         return None, rest, None
     try:
-        return people.resolve_many(ctx.session, text) or None, rest, None
+        found = people.resolve_many(ctx.session, text)
     except CommandError as exc:
         return None, rest, (exc.zh, exc.en)
+    if len(found) > people.MAX_PEOPLE:
+        return None, rest, (f"一次最多 {people.MAX_PEOPLE} 人，这里有 {len(found)} 人",
+                            f"at most {people.MAX_PEOPLE} people at once; this names {len(found)}")
+    return found or None, rest, None
 
 
 @router.kind("person")

@@ -25,6 +25,9 @@ _SEPARATORS = re.compile(r"\s*(?:[,，、;；&/]|\band\b)\s*", re.IGNORECASE)
 # 3,000-word message costs millions of queries and holds a web thread for hours.
 MAX_NAME_WORDS = 4
 MAX_LIST_WORDS = 60
+# People one command may name (a panel, a free-time check). Each may be notified, so this also
+# bounds how many messages one command sends to others (bot.dispatch.MAX_TO_OTHERS).
+MAX_PEOPLE = 10
 # "with" / 面试官 introduce the interviewers of a new interview.
 PANEL_KEYWORD = re.compile(r"(?:(?<=\s)|^)(?:with|interviewers?)\b\s*[:：]?\s*|面试官\s*[:：]?\s*",
                            re.IGNORECASE)

@@ -41,6 +41,7 @@ class Param:
     kind: str = "word"
     required: bool = True
     label: tuple[str, str] = ("", "")  # (zh, en) name shown when it is missing
+    limit: int = 0                     # characters, for kind "text"; 0 means FIELD_LIMIT
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,7 @@ class Option:
     name: str
     aliases: tuple[str, ...]
     kind: str = "text"
+    limit: int = 0                     # characters, for kind "text"; 0 means FIELD_LIMIT
 
 
 @dataclass(frozen=True)
@@ -72,6 +74,27 @@ class Command:
     def text(self, pair: tuple[str, str], lang: str) -> str:
         """Pick the zh or en half of a (zh, en) pair."""
         return pair[0] if lang == "zh" else pair[1]
+
+
+# Every free-text field (reasons, notes, names, positions) is refused over its limit, with a
+# reply that says so, rather than stored cut or passed on whole: a 60,000-character reason once
+# became 89 messages to HR. A whole message is refused over MESSAGE_LIMIT before any parsing.
+FIELD_LIMIT = 500
+MESSAGE_LIMIT = 2000
+
+
+def too_long(label: tuple[str, str], length: int, limit: int) -> tuple[str, str]:
+    """The (zh, en) problem for a field over its limit."""
+    return (f"{label[0] or '这一项'}太长了（{length} 字，最多 {limit} 字），请缩短后再发",
+            f"{label[1] or 'a value'} is too long ({length} characters, {limit} at most); "
+            "please shorten it")
+
+
+def _check_length(kind: str, limit: int, label: tuple[str, str], value: Any,
+                  problems: list[tuple[str, str]]) -> None:
+    limit = limit or FIELD_LIMIT
+    if kind == "text" and isinstance(value, str) and len(value) > limit:
+        problems.append(too_long(label, len(value), limit))
 
 
 def _normalise(text: str) -> str:
@@ -163,6 +186,12 @@ class Router:
 
     def dispatch(self, ctx: Context, text: str) -> list[Reply]:
         """Route one text message to its handler and return the replies."""
+        if len(text) > MESSAGE_LIMIT:
+            ctx.lang = detect(text[:200])
+            return [Reply(ctx.t(f"消息太长了（{len(text)} 字，最多 {MESSAGE_LIMIT} 字），没有处理。请缩短后再发。",
+                                f"That message is too long ({len(text)} characters, "
+                                f"{MESSAGE_LIMIT} at most); nothing was done. Please shorten "
+                                "it."))]
         found = self.match(text)
         if found is None:
             ctx.lang = detect(text)
@@ -194,6 +223,8 @@ class Router:
                 problems.append(error)
             elif value is None and p.required:
                 problems.append((f"缺少{p.label[0] or p.name}", f"missing {p.label[1] or p.name}"))
+            else:
+                _check_length(p.kind, p.limit, p.label, value, problems)
             values[p.name] = value
         if rest.strip():   # text nobody consumed: say so rather than silently ignore it
             shown = quote(rest)
@@ -223,6 +254,10 @@ class Router:
             value, leftover, error = self.kinds[opt.kind](ctx, raw)
             if error:
                 problems.append(error)
+            else:
+                cjk = [a for a in opt.aliases if _is_cjk(a)]
+                _check_length(opt.kind, opt.limit, (cjk[0] if cjk else opt.name, opt.name),
+                              value, problems)
             values[opt.name] = value
         return rest[:found[0].start()].strip() if found else rest
 

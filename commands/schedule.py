@@ -57,7 +57,7 @@ class Spec:
             Param("candidate", kind="candidate", label=("候选人", "candidate"))),
     options=(Option("duration", ("dur", "duration", "时长"), "minutes"),
              Option("round", ("round", "轮次"), "round"), Option("mode", ("mode", "形式"), "mode"),
-             Option("position", ("position", "岗位", "职位"), "text"),
+             Option("position", ("position", "岗位", "职位"), "text", limit=128),
              Option("link", ("link", "链接"), "text"),
              Option("location", ("location", "地点"), "text"),
              Option("notes", ("notes", "备注"), "text")),
