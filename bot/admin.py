@@ -209,7 +209,10 @@ def set_role(sessions: sessionmaker, userid: str, role: str, now: datetime,
             if name:
                 user.name = name
         if name:
-            user.name_synced = True   # a person chose this name: WeCom's sync leaves it alone
+            # An admin vouches for this name: members may name this one by it, and WeCom's
+            # sync leaves it alone.
+            user.directory_name = name
+            user.name_synced = True
     return user, created
 
 

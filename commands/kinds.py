@@ -59,7 +59,7 @@ def _people_result(ctx: Context, text: str | None, rest: str) -> Parsed:
     if not text:
         return None, rest, None
     try:
-        found = people.resolve_many(ctx.session, text)
+        found = people.resolve_many(ctx.session, text, ctx.now)
     except CommandError as exc:
         return None, rest, (exc.zh, exc.en)
     if len(found) > people.MAX_PEOPLE:
@@ -74,9 +74,22 @@ def person_kind(ctx: Context, text: str) -> Parsed:
     if not text.strip():
         return None, "", None
     try:
-        return people.resolve(ctx.session, text), "", None
+        return people.resolve(ctx.session, text, ctx.now), "", None
     except CommandError as exc:
         return None, "", (exc.zh, exc.en)
+
+
+@router.kind("account")
+def account_kind(ctx: Context, text: str) -> Parsed:
+    """One person by the first word; an @userid never met is taken as a new member."""
+    parts = text.split(None, 1)
+    if not parts:
+        return None, "", None
+    try:
+        value = people.resolve(ctx.session, parts[0], accept_unmet=True)
+    except CommandError as exc:
+        return None, "", (exc.zh, exc.en)
+    return value, parts[1] if len(parts) > 1 else "", None
 
 
 @router.kind("member")

@@ -13,7 +13,7 @@ from commands import interviews_repo as repo
 from commands.confirm import ask, confirmable
 from commands.conflicts import clash_lines
 from commands.context import Context, Reply
-from commands.people import MAX_PEOPLE, display, persist
+from commands.people import MAX_PEOPLE, display, labelled, persist
 from commands.registry import router
 from commands.router import CommandError, Param
 
@@ -76,7 +76,7 @@ def add_interviewer(ctx: Context, interview: int, people: list[User]) -> Any:
     v.iv.updated_at = ctx.now
     entry = audit.record(ctx, "add_interviewer", "interview", interview, before=before,
                          after=repo.snapshot(v))
-    names = ctx.t("、", ", ").join(display(u) for u in added)
+    names = ctx.t("、", ", ").join(labelled(u) for u in added)
     out = [Reply(ctx.t(f"已将 {names} 加入 #{interview}，已私信通知（待确认）。",
                        f"Added {names} to #{interview}; notified, awaiting their RSVP."))]
     for u in added:

@@ -160,7 +160,7 @@ def create(ctx: Context, spec: Spec, *, known: list[User], new: list[User]) -> A
 def _echo(ctx: Context, v: repo.View, new_candidate: bool, cand: Any) -> str:
     """The confirmation of a new interview: exact time, panel, and how to undo it."""
     iv, lang = v.iv, ctx.lang
-    names = ctx.t("、", ", ").join(people.display(u) for _, u in v.panel)
+    names = ctx.t("、", ", ").join(people.labelled(u) for _, u in v.panel)
     lines = [ctx.t("已安排 ", "Scheduled ") + headline(v, lang),
              ctx.t("时间：", "Time: ") + when(iv.start_at, iv.end_at, ctx.tz, lang),
              ctx.t(f"面试官：{names}（已私信通知，待确认）",

@@ -1,0 +1,21 @@
+"""users.directory_name: the member's name in WeCom's directory, the one names resolve by
+
+Revision ID: 0006_harden
+Revises: 0005
+Create Date: 2026-12-03
+"""
+from alembic import op
+import sqlalchemy as sa
+
+revision = "0006_harden"
+down_revision = "0005"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.add_column("users", sa.Column("directory_name", sa.String(128), nullable=True))
+
+
+def downgrade() -> None:
+    op.drop_column("users", "directory_name")
