@@ -15,6 +15,9 @@ depends_on = None
 
 def upgrade() -> None:
     op.add_column("users", sa.Column("directory_name", sa.String(128), nullable=True))
+    # Names known so far may be chosen ones: ask the directory again for everyone (the worker's
+    # NameSync, ten members a tick). Until then members are named by userid.
+    op.execute("UPDATE users SET name_synced = false")
 
 
 def downgrade() -> None:
