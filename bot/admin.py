@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import re
 import secrets
 import time
 from collections.abc import Callable
@@ -13,6 +14,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import sessionmaker
 
 from bot.db import make_engine, make_sessionmaker, migration_status
+from bot.diagnose import api_cause, database_cause, network_cause
 from bot.models import OutboxMessage, User
 from config.settings import Settings, SettingsError
 from crypto import WeComCrypto
@@ -24,7 +26,7 @@ WECOM_URL_LIMIT = 1.0  # seconds: the console gives up on a slower answer
 def check_config(out: Out) -> int:
     """Settings valid, database reachable and migrated, gettoken works. 0 when all pass."""
     from bot.wecom.client import WeComClient
-    from bot.wecom.errors import WeComError
+    from bot.wecom.errors import ApiError, TransportError, WeComError
 
     try:
         settings = Settings.from_env()
@@ -35,6 +37,7 @@ def check_config(out: Out) -> int:
         return 1
     failures = 0
     out("ok   settings: " + ", ".join(f"{k}={v}" for k, v in settings.public_summary().items()))
+    engine = None
     try:
         engine = make_engine(settings.database_url)
         current, head = migration_status(engine)
@@ -45,22 +48,26 @@ def check_config(out: Out) -> int:
             failures += 1
             out(f"FAIL database at migration {current}, code wants {head}: "
                 "run `interview-bot db upgrade`")
-        engine.dispose()
-    except Exception as exc:  # any driver error means the same thing to an admin
+    except Exception as exc:  # any driver error: said in plain words with the remedy
         failures += 1
-        out(f"FAIL database unreachable: {type(exc).__name__}")
+        out(f"FAIL {database_cause(exc)}")
+    finally:
+        if engine is not None:
+            engine.dispose()
     client = WeComClient(api_base=settings.api_base, corp_id=settings.corp_id,
                          secret=settings.secret)
     try:
         client.gettoken()
         out(f"ok   gettoken works against {settings.api_base}")
+    except ApiError as exc:
+        failures += 1
+        out(f"FAIL gettoken: {api_cause(exc.errcode, exc.errmsg)}")
+    except TransportError as exc:
+        failures += 1
+        out(f"FAIL gettoken: cannot reach {settings.api_base}: {exc.detail}")
     except WeComError as exc:
         failures += 1
-        hint = {40001: " (wrong WECOM_SECRET, or secret of another app)",
-                40013: " (wrong WECOM_CORP_ID)",
-                60020: " (add this server's IP to the app's 企业可信IP)"}
-        code = getattr(exc, "errcode", None)
-        out(f"FAIL gettoken: {exc}{hint.get(code, '') if code else ''}")
+        out(f"FAIL gettoken: {exc}")
     finally:
         client.close()
     out("all checks passed" if not failures else f"{failures} check(s) failed")
@@ -111,25 +118,29 @@ def _check_worker(engine: Any, out: Out, max_age: float) -> int:
 
 
 def verify_url(url: str, settings: Settings, out: Out,
-               transport: httpx.BaseTransport | None = None) -> int:
-    """Send WeCom's signed verification GET to `url`; report pass/fail and the time taken."""
-    crypto = WeComCrypto(settings.token, settings.encoding_aes_key, settings.corp_id)
+               transport: httpx.BaseTransport | None = None,
+               clock: Callable[[], float] = time.time) -> int:
+    """Send WeCom's signed verification GET to `url`; on failure, name the actual cause.
+
+    The server names the step that refused the check (bot.callback.refusal): a stale
+    timestamp (with the server's time, so the clock difference is measured, not guessed), the
+    Token, the EncodingAESKey, or the CorpID; a wrong path is a 404; a slow answer is timed.
+    """
+    crypto = WeComCrypto(settings.token, settings.encoding_aes_key, settings.corp_id,
+                         clock=clock)
     echo = str(secrets.randbelow(10**19))
     params = crypto.verify_url_query(echo, nonce=str(secrets.randbelow(10**9)))
-    started = time.perf_counter()
+    started, sent_at = time.perf_counter(), clock()
     try:
         with httpx.Client(timeout=5.0, transport=transport) as client:
             resp = client.get(url, params=params)
     except httpx.HTTPError as exc:
-        out(f"FAIL could not reach {url}: {type(exc).__name__}")
+        out(f"FAIL could not reach {url}: {network_cause(exc)}")
         return 1
     took = time.perf_counter() - started
     timing = f"{took * 1000:.0f} ms (WeCom allows {WECOM_URL_LIMIT * 1000:.0f} ms)"
     if resp.status_code != 200:
-        reason = {403: "signature refused: WECOM_TOKEN / WECOM_ENCODING_AES_KEY / "
-                       "WECOM_CORP_ID differ between here and the server",
-                  404: "no callback at this path (it is /wecom/callback)"}
-        out(f"FAIL HTTP {resp.status_code}: {reason.get(resp.status_code, resp.text[:200])}; "
+        out(f"FAIL HTTP {resp.status_code}: {_refused_because(resp, url, sent_at + took / 2, settings)}; "
             f"{timing}")
         return 1
     if resp.text != echo:
@@ -137,10 +148,37 @@ def verify_url(url: str, settings: Settings, out: Out,
         out(f"FAIL the answer must be the decrypted echostr, raw; got {shown!r}; {timing}")
         return 1
     if took > WECOM_URL_LIMIT:
-        out(f"FAIL correct answer but too slow: {timing}")
+        out(f"FAIL correct answer but too slow: {timing}; WeCom gives up after 1 s, so look at "
+            "what stands between (a proxy, TLS set-up, a cold start) and the server's load")
         return 1
     out(f"PASS {url} answered the echostr correctly in {timing}")
     return 0
+
+
+def _refused_because(resp: httpx.Response, url: str, now: float, settings: Settings) -> str:
+    """Why the server refused the URL check, from its status and the step it names."""
+    body = resp.text.strip()
+    if resp.status_code == 404:
+        path = httpx.URL(url).path
+        return f"no callback at {path} (it is /wecom/callback)"
+    m = re.fullmatch(r"stale timestamp; server time (\d+)", body)
+    if m:
+        skew = int(m.group(1)) - now
+        side = "ahead of" if skew > 0 else "behind"
+        return (f"the server refused our timestamp as stale: its clock is {abs(skew):.0f} s "
+                f"{side} this machine's (it allows {settings.timestamp_window} s). WeCom "
+                "signs with the correct time, so fix the clock that is wrong (NTP)")
+    if body == "receive id mismatch":
+        return ("the signature and the key are right but the CorpID is not: WECOM_CORP_ID "
+                "differs between here and the server")
+    if body == "cannot decrypt":
+        return ("the signature is right but the message cannot be decrypted: "
+                "WECOM_ENCODING_AES_KEY differs between here and the server")
+    if resp.status_code == 403:
+        return ("signature refused: WECOM_TOKEN differs between here and the server (or an "
+                "older server that does not say which of WECOM_TOKEN / WECOM_ENCODING_AES_KEY "
+                "/ WECOM_CORP_ID differs)")
+    return f"unexpected answer {body[:200]!r}"
 
 
 def outbox(args: argparse.Namespace, settings: Settings, out: Out) -> int:

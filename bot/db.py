@@ -1,6 +1,7 @@
 """Engine, sessions and migrations: the one place that knows how we talk to the database."""
 from __future__ import annotations
 
+import logging
 from collections.abc import Generator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -238,6 +239,14 @@ def migration_status(engine: Engine) -> tuple[str | None, str]:
     from alembic.script import ScriptDirectory
 
     script = ScriptDirectory.from_config(alembic_config(str(engine.url)))
-    with engine.connect() as conn:
-        current = MigrationContext.configure(conn).get_current_revision()
+    # Reading the revision is not migrating: Alembic's "Context impl …" INFO lines would only
+    # clutter check-config's output and every /healthz in the server's log.
+    quiet = logging.getLogger("alembic.runtime.migration")
+    level = quiet.level
+    quiet.setLevel(max(level, logging.WARNING))
+    try:
+        with engine.connect() as conn:
+            current = MigrationContext.configure(conn).get_current_revision()
+    finally:
+        quiet.setLevel(level)
     return current, script.get_current_head() or ""

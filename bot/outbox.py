@@ -19,6 +19,7 @@ from bot.models import OutboxMessage
 from bot.sql import insert_ignore
 from commands.quote import no_tags
 
+STATUSES = ("pending", "sending", "sent", "dead", "void")   # void: a reminder made stale
 TEXT_LIMIT = 2048            # bytes, for text and markdown content (protocol §6.3)
 PER_MINUTE, PER_HOUR = 30, 1000  # per member from one app; WeCom drops the excess silently
 LEASE = timedelta(seconds=60)    # a row claimed longer ago than this belonged to a dead worker

@@ -6,6 +6,7 @@ from typing import Any
 
 import httpx
 
+from bot.diagnose import network_cause
 from bot.wecom.errors import TOKEN_INVALID, ApiError, TransportError
 from bot.wecom.token import TokenStore
 
@@ -36,9 +37,10 @@ class WeComClient:
             resp = self.http.request(method, path, params=params, content=content,
                                      headers=headers)
         except httpx.TimeoutException as exc:
-            raise TransportError(f"{path}: timeout ({type(exc).__name__})") from None
+            raise TransportError(f"{path}: timeout ({type(exc).__name__})",
+                                 network_cause(exc)) from None
         except httpx.HTTPError as exc:
-            raise TransportError(f"{path}: {type(exc).__name__}") from None
+            raise TransportError(f"{path}: {type(exc).__name__}", network_cause(exc)) from None
         if resp.status_code >= 500 or resp.status_code == 429:
             raise TransportError(f"{path}: HTTP {resp.status_code}")
         try:
