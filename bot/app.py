@@ -4,6 +4,7 @@ from __future__ import annotations
 import httpx
 from flask import Flask
 
+from bot.db import WEB_LIMITS
 from bot.logs import setup_logging
 from bot.services import Services, build
 from config.settings import Settings
@@ -20,7 +21,7 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
     setup_logging()
     if services is None:
         settings = (settings or Settings.from_env()).validated()
-        services = build(settings, transport=transport)
+        services = build(settings, transport=transport, limits=WEB_LIMITS)
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = services.settings.max_body_bytes
     app.extensions["wecom"] = services

@@ -97,7 +97,9 @@ class Limits:
         return max(self.idle_in_transaction or 0, self.statement or 0) + self.dead_after
 
 
-SESSION_LIMITS = Limits()
+SESSION_LIMITS = Limits()   # the worker and the clock: statements of a whole batch
+# The web process: /healthz and the intelligent bot, which answers inside WeCom's 5 s.
+WEB_LIMITS = Limits(statement=3, lock=2, idle_in_transaction=10, answer=3.5)
 # The callback's one INSERT: a 503 within 2 s of the database going quiet, so WeCom retries.
 INBOX_LIMITS = Limits(statement=1, lock=0.5, idle_in_transaction=5, answer=1.5)
 # Migrations may rewrite big tables: no statement limit, still keepalives and a lock limit.

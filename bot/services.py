@@ -11,7 +11,7 @@ from sqlalchemy.engine import Engine
 
 from bot.aibot import Aibot
 from bot.clock import ReminderClock
-from bot.db import make_engine, make_sessionmaker
+from bot.db import SESSION_LIMITS, Limits, make_engine, make_sessionmaker
 from bot.dispatch import Bot
 from bot.inbox import Inbox, process_pending
 from bot.usersync import NameSync
@@ -68,9 +68,10 @@ class Services:
 
 
 def build(settings: Settings, *, transport: httpx.BaseTransport | None = None,
-          clock: Callable[[], datetime] = utcnow, engine: Engine | None = None) -> Services:
-    """Build the services for one process."""
-    engine = engine or make_engine(settings.database_url)
+          clock: Callable[[], datetime] = utcnow, engine: Engine | None = None,
+          limits: Limits = SESSION_LIMITS) -> Services:
+    """Build the services for one process; `limits` for its database sessions (bot.db)."""
+    engine = engine or make_engine(settings.database_url, limits=limits)
     sessions = make_sessionmaker(engine)
     bot = Bot(settings=settings, sessions=sessions, router=load(), clock=clock)
     crypto = WeComCrypto(settings.token, settings.encoding_aes_key, settings.corp_id,
