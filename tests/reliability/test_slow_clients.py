@@ -40,7 +40,7 @@ def _probe(base: str, first: int) -> None:
 def test_slow_clients_neither_through_nginx_nor_straight_at_gunicorn_starve_it(
         nginx, server, db, services):
     # The production set-up: nginx holds them all, more than gunicorn's 2 × 8 threads.
-    slow = attack(nginx.url, headers=20, bodies=20)
+    slow = attack(nginx.url, headers=20, bodies=20, addresses=4)   # four attacking hosts
     try:
         time.sleep(0.5)          # every connection has started trickling
         _probe(nginx.url, 0)

@@ -10,9 +10,10 @@ from urllib.parse import urlsplit
 class SlowClient:
     """One connection trickling a request; `closed_by_server` once the server hung up."""
 
-    def __init__(self, base: str, kind: str, every: float = 0.2):
+    def __init__(self, base: str, kind: str, every: float = 0.2, source: str = ""):
         url = urlsplit(base)
-        self.sock = socket.create_connection((url.hostname, url.port), timeout=60)
+        self.sock = socket.create_connection((url.hostname, url.port), timeout=60,
+                                             source_address=(source, 0) if source else None)
         self.kind, self.every = kind, every
         self.closed_by_server = threading.Event()
         self.stop = threading.Event()
@@ -54,7 +55,11 @@ class SlowClient:
             pass
 
 
-def attack(base: str, headers: int, bodies: int, every: float = 0.2) -> list[SlowClient]:
-    """Open `headers` slow-header and `bodies` slow-body connections to `base`."""
-    return [SlowClient(base, "header", every) for _ in range(headers)] + \
-        [SlowClient(base, "body", every) for _ in range(bodies)]
+def attack(base: str, headers: int, bodies: int, every: float = 0.2,
+           addresses: int = 0) -> list[SlowClient]:
+    """Open `headers` slow-header and `bodies` slow-body connections to `base`, from
+    `addresses` different loopback addresses (127.0.1.x) when given: many attacking hosts,
+    each under the per-address connection cap of config/nginx-site.conf."""
+    kinds = ["header"] * headers + ["body"] * bodies
+    return [SlowClient(base, kind, every, f"127.0.1.{i % addresses + 1}" if addresses else "")
+            for i, kind in enumerate(kinds)]
