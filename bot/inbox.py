@@ -61,6 +61,7 @@ class Inbox:
                             "received_at"), params, strict=True), status="pending")
             with self.engine.begin() as conn:
                 return bool(insert_ignore(conn, InboundMessage, row, ("dedupe_key",)))
+        reused = getattr(self._local, "conn", None) is not None
         try:
             return self._execute(params)
         except psycopg.Error as first:
@@ -68,8 +69,11 @@ class Inbox:
             if not _is_connection_error(first):   # not WeCom's fault either: let it retry
                 log.error("the inbox refused a message: %s", type(first).__name__)
                 raise InboxUnavailable(type(first).__name__) from None
-            if isinstance(first, NoAnswer):   # silent, not restarted: a second try would be too
-                raise InboxUnavailable("no answer") from None
+            # Once more only for a kept connection found broken (a restart, an idle link cut):
+            # after a fresh connection failed, or a silent server, a second try fails the same
+            # way and only doubles the wait past the 2 s a callback may take.
+            if not reused or isinstance(first, NoAnswer):
+                raise InboxUnavailable(type(first).__name__) from None
         try:   # a connection broken by a restart: once more, afresh (ON CONFLICT: idempotent)
             return self._execute(params)
         except psycopg.Error as exc:
