@@ -140,8 +140,8 @@ def verify_url(url: str, settings: Settings, out: Out,
     took = time.perf_counter() - started
     timing = f"{took * 1000:.0f} ms (WeCom allows {WECOM_URL_LIMIT * 1000:.0f} ms)"
     if resp.status_code != 200:
-        out(f"FAIL HTTP {resp.status_code}: {_refused_because(resp, url, sent_at + took / 2, settings)}; "
-            f"{timing}")
+        why = _refused_because(resp, url, sent_at + took / 2, settings)
+        out(f"FAIL HTTP {resp.status_code}: {why}; {timing}")
         return 1
     if resp.text != echo:
         shown = resp.text[:60]

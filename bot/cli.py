@@ -11,8 +11,8 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from bot import admin
-from bot.outbox import STATUSES as OUTBOX_STATUSES
 from bot.logs import setup_logging
+from bot.outbox import STATUSES as OUTBOX_STATUSES
 from config.settings import Settings, SettingsError
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {}

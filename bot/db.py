@@ -10,7 +10,6 @@ from time import monotonic
 from typing import Any
 
 import psycopg
-
 from sqlalchemy import DateTime, MetaData, create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, sessionmaker
@@ -63,7 +62,8 @@ class Limits:
 
     statement: float | None = 10      # the server cancels a statement running longer
     lock: float | None = 5            # …or waiting this long for a row or table lock
-    idle_in_transaction: float | None = 20   # ends a session whose client went quiet mid-transaction
+    idle_in_transaction: float | None = 20   # ends a session whose client went quiet in a
+    #                                           transaction: its locks go with it
     answer: float | None = 15         # we give up on a statement the server has not answered
     keepalive_idle: int = 10          # TCP keepalives, both ends: a dead peer is noticed in
     keepalive_interval: int = 5       # idle + interval × count seconds (25 s)

@@ -6,8 +6,8 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from bot.models import User
 import commands.kinds  # noqa: F401  (registers the parameter kinds used below)
+from bot.models import User
 from commands import audit, notify, people
 from commands.confirm import ask, confirmable
 from commands.context import Context, Reply

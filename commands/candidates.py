@@ -6,19 +6,26 @@ import re
 
 from sqlalchemy import select
 
+import commands.kinds  # noqa: F401  (registers the parameter kinds used below)
 from bot.models import User
 from bot.models_hiring import Feedback, Interview, Panelist, Position
-import commands.kinds  # noqa: F401  (registers the parameter kinds used below)
 from commands import audit
-from commands.candidates_repo import (CandidateRef, cid, create_candidate, duplicate_of,
-                                      not_visible, position_named, snapshot)
+from commands.candidates_repo import (
+    CandidateRef,
+    cid,
+    create_candidate,
+    duplicate_of,
+    not_visible,
+    position_named,
+    snapshot,
+)
 from commands.context import Context, Reply, role_allows
 from commands.people import display
 from commands.privacy import Doc, may_see_contact, may_see_feedback, replies
 from commands.quote import quote
 from commands.registry import router
 from commands.render import REC, STATUS, pick, round_text
-from commands.router import CommandError, Option, Param
+from commands.router import Option, Param
 from commands.usage import usage_error
 
 _PHONE = re.compile(r"\+?[\d\- ]{6,20}")

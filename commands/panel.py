@@ -5,9 +5,9 @@ from typing import Any
 
 from sqlalchemy import select
 
+import commands.kinds  # noqa: F401  (registers the parameter kinds used below)
 from bot.models import User
 from bot.models_hiring import LIVE, Panelist
-import commands.kinds  # noqa: F401  (registers the parameter kinds used below)
 from commands import audit, group, notify
 from commands import interviews_repo as repo
 from commands.confirm import ask, confirmable

@@ -14,9 +14,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+import commands.kinds  # noqa: F401  (registers the parameter kinds used below)
 from bot.models import User
 from bot.models_hiring import Candidate, Interview, Panelist
-import commands.kinds  # noqa: F401  (registers the parameter kinds used below)
 from commands import audit, notify, people
 from commands import interviews_repo as repo
 from commands.candidates_repo import CandidateRef, cid, create_candidate, position_named

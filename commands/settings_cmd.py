@@ -9,12 +9,19 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from commands import audit
 from commands.context import Context, role_allows
+from commands.people import name_taken
 from commands.quote import quote
 from commands.registry import router
-from commands.people import name_taken
 from commands.router import CommandError, Param, too_long
-from commands.settings_store import (ORG_DEFAULTS, org_settings, parse_hhmm, set_org_setting,
-                                     set_user_setting, span, user_setting)
+from commands.settings_store import (
+    ORG_DEFAULTS,
+    org_settings,
+    parse_hhmm,
+    set_org_setting,
+    set_user_setting,
+    span,
+    user_setting,
+)
 from commands.usage import usage_error
 
 Parser = Callable[[str], Any]

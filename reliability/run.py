@@ -17,8 +17,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from reliability.report import Result  # noqa: E402
 from reliability.network import FrozenDatabase, HalfOpen, SlowClients  # noqa: E402
+from reliability.report import Result  # noqa: E402
 from reliability.scenarios import ApiFaults, PgRestart, Storm, WorkerKill  # noqa: E402
 
 FULL = {"storm": Storm(), "pg": PgRestart(), "faults": ApiFaults(), "kill": WorkerKill(),

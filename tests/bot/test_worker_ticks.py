@@ -1,8 +1,6 @@
 """The production worker runs the clock: a reminder reaches WeCom with no extra set-up."""
 from __future__ import annotations
 
-from datetime import timedelta
-
 from bot.clock import ReminderClock
 from bot.dispatch import ensure_user
 from bot.usersync import NameSync

@@ -10,8 +10,14 @@ from bot.models import User
 from bot.models_hiring import AuditLog
 from commands import people
 from commands.router import CommandError
-from commands.settings_store import (ORG_DEFAULTS, org_setting, org_settings, set_org_setting,
-                                     set_user_setting, user_setting)
+from commands.settings_store import (
+    ORG_DEFAULTS,
+    org_setting,
+    org_settings,
+    set_org_setting,
+    set_user_setting,
+    user_setting,
+)
 from tests.commands.conftest import HR, LISI, WANGWU, ZHAOLIU
 
 NOW = datetime(2026, 11, 25, 2, tzinfo=UTC)

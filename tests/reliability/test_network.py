@@ -14,6 +14,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
+from sqlalchemy import exc as sa_exc
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
@@ -93,7 +94,7 @@ def test_rows_held_by_a_vanished_worker_are_taken_over_once(proxy, services, wec
         time.sleep(0.2)
     assert not rows(services, InboundMessage, status="pending")
     proxy.thaw()
-    with pytest.raises(Exception):   # the vanished worker, back: its session is gone
+    with pytest.raises(sa_exc.OperationalError):   # the vanished worker, back: session gone
         held.commit()
     held.close()
     gone.dispose()
@@ -117,8 +118,8 @@ def test_healthz_and_check_config_fail_when_a_message_waits_too_long(wecom, app,
     assert resp.get_json()["inbox"]["ok"] is False
 
 
-def test_check_config_fails_on_a_stuck_message_while_a_worker_is_alive(wecom_env, wecom,
-                                                                       services, clock):
+def test_check_config_fails_on_a_stuck_message_with_a_live_worker(
+        wecom_env, wecom, services, clock):  # noqa: F811
     wecom.after = None
     clock.advance(seconds=(datetime.now(UTC) - clock()).total_seconds() - 600)
     wecom.text("zhangsan", "帮助")   # stored ten minutes ago…

@@ -23,7 +23,7 @@ GUARD = 10   # seconds: a hang guard for each probe, twice WeCom's 5 s
 
 
 @pytest.fixture
-def nginx(server, tmp_path):
+def nginx(server, tmp_path):  # noqa: F811
     proxy = Nginx(int(server.rsplit(":", 1)[1]), tmp_path / "nginx")
     yield proxy
     proxy.stop()
@@ -38,7 +38,7 @@ def _probe(base: str, first: int) -> None:
 
 
 def test_slow_clients_neither_through_nginx_nor_straight_at_gunicorn_starve_it(
-        nginx, server, db, services):
+        nginx, server, db, services):  # noqa: F811
     # The production set-up: nginx holds them all, more than gunicorn's 2 × 8 threads.
     slow = attack(nginx.url, headers=20, bodies=20, addresses=4)   # four attacking hosts
     try:

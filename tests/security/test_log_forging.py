@@ -42,7 +42,7 @@ def test_one_line_keeps_gunicorns_format():
     assert out.format(record) == "GET /x\\x0a" + FORGED
 
 
-def test_gunicorns_access_and_error_logs_hold_no_forged_line(server):
+def test_gunicorns_access_and_error_logs_hold_no_forged_line(server):  # noqa: F811
     host = urlsplit(server)
     forged = FORGED.replace(" ", "%20")
     httpx.get(f"{server}/healthz%0D%0A{forged}?x=%0A{forged}")
