@@ -8,6 +8,7 @@ frozen server and a host that vanished without closing its connections.
 from __future__ import annotations
 
 import os
+import re
 import signal
 import statistics
 import threading
@@ -231,7 +232,7 @@ class FrozenDatabase:
     rate: float = 20.0
     freeze_at: float = 0.35
     frozen_for: float = 15.0
-    strict: bool = True           # also check every answer during the freeze came in 2 s
+    strict: bool = True           # also check the answers' times (below)
 
     def __call__(self, log: Callable[[str], None] = print) -> Result:
         """Run it and check 503s in time during the freeze, then each message answered once."""
@@ -289,9 +290,17 @@ class FrozenDatabase:
                 result.check(set(outage) <= {"503"}, f"during the freeze not only 503s: "
                                                      f"{dict(outage)}")
                 result.check(health == 503, f"/healthz answered {health} during the freeze")
+                # The server's own time for each 503 (gunicorn's access log), and the time the
+                # sender saw, which adds any wait for a free thread on this loaded machine.
+                server_ms = [int(m) for m in re.findall(r'"POST /wecom/callback" 503 \S+ (\d+)ms',
+                                                        stack.logs())]
+                result.figures["slowest_503_server_side_ms"] = max(server_ms, default=0)
                 if self.strict:
-                    result.check(_slowest(inside) <= 2.5,
+                    result.check(max(server_ms, default=0) <= 2500,
+                                 f"the server took {max(server_ms, default=0)} ms for a 503")
+                    result.check(_slowest(inside) < WECOM_WAIT,
                                  f"a callback took {_slowest(inside)} s to get its 503")
+                    result.check(health_took < WECOM_WAIT, f"/healthz took {health_took} s")
                 result.check(len(acked) == len(cbs), f"{len(cbs) - len(acked)} never acked")
                 delivered_once(result, db.url, fake, [c for i, c in enumerate(cbs)
                                                       if i in acked], "fz", timeout=180,
