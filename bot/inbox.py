@@ -127,8 +127,12 @@ def process_pending(bot: Any, limit: int = 32) -> int:
         return _batch(bot, limit, trying)
     except DATABASE_DOWN:
         raise
-    except Exception:
-        if not trying:   # before any message: nothing to blame, the worker's step backs off
+    except Exception as exc:
+        # Before any message there is nothing to blame, and a session the server ended
+        # (idle_in_transaction_session_timeout: this worker stalled, others took over) is no
+        # message's fault: the worker's step backs off and the rows stay pending.
+        if not trying or isinstance(getattr(exc, "orig", None),
+                                    psycopg.errors.IdleInTransactionSessionTimeout):
             raise
         # Not the handler (its errors are caught and answered with an apology) but the work
         # around it. Mark that one message failed so it cannot hold up everyone behind it.

@@ -94,7 +94,7 @@ def test_rows_held_by_a_vanished_worker_are_taken_over_once(proxy, services, wec
         time.sleep(0.2)
     assert not rows(services, InboundMessage, status="pending")
     proxy.thaw()
-    with pytest.raises(sa_exc.OperationalError):   # the vanished worker, back: session gone
+    with pytest.raises(sa_exc.DBAPIError):   # the vanished worker, back: its session is gone
         held.commit()
     held.close()
     gone.dispose()
@@ -129,3 +129,27 @@ def test_check_config_fails_on_a_stuck_message_with_a_live_worker(
     assert rc == 1
     [failed] = [line for line in lines if line.startswith("FAIL")]
     assert "BOT_INBOX_MAX_AGE" in failed and "worker is alive" in failed
+
+
+def test_a_worker_whose_session_the_server_ended_leaves_the_message_pending(services, wecom,
+                                                                            monkeypatch):
+    from bot import inbox
+
+    wecom.after = None
+    wecom.text("lisi", "帮助", msg_id=801)
+    with services.engine.connect() as conn:
+        conn.execute(text("SET idle_in_transaction_session_timeout = 0"))
+    real = services.bot.run_taken
+
+    def stall(s, *args, **kwargs):   # a worker stalled mid-batch past the server's limit
+        s.execute(text("SET LOCAL idle_in_transaction_session_timeout = '100ms'"))
+        time.sleep(0.5)
+        return real(s, *args, **kwargs)
+
+    monkeypatch.setattr(services.bot, "run_taken", stall)
+    with pytest.raises(sa_exc.DBAPIError):
+        inbox.process_pending(services.bot)
+    monkeypatch.setattr(services.bot, "run_taken", real)
+    [row] = rows(services, InboundMessage)
+    assert row.status == "pending"            # not "failed": another try will act on it
+    assert drain(services.bot) == 1
