@@ -9,7 +9,7 @@ BROWSER_FILES := /usr/bin/chromium /usr/bin/chromedriver /usr/share/fonts/truety
                  /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: demo test install browser screenshot bench reliability fuzz clean
+.PHONY: demo test install browser nginx screenshot bench reliability fuzz clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,7 +22,16 @@ install: $(STAMP)
 demo: $(STAMP)
 	$(VENV)/bin/interview-bot demo
 
-browser:
+# The slow-client tests run config/nginx-site.conf in Debian's nginx, installed the same way.
+# (`browser` depends on it so that `make test` installs both without a step of its own.)
+nginx:
+	@if [ ! -x /usr/sbin/nginx ]; then \
+		echo "installing nginx for the slow-client tests"; \
+		$(SUDO) apt-get update -qq && \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null; \
+	fi
+
+browser: nginx
 	@for f in $(BROWSER_FILES); do [ -e $$f ] || missing=1; done; \
 	if [ -n "$$missing" ]; then \
 		echo "installing chromium, chromium-driver and fonts for the browser test"; \
@@ -41,9 +50,10 @@ screenshot: $(STAMP) browser
 bench: $(STAMP)
 	$(PY) bench/run.py
 
-# Retry storm, PostgreSQL restart, WeCom API faults, SIGKILLed workers; ~7 min on 2 cores.
+# Retry storm, PostgreSQL restart, WeCom API faults, SIGKILLed workers, slow clients (through
+# nginx and straight at gunicorn), a half-open partition and a frozen database; ~9 min on 2 cores.
 # RELIABILITY_ARGS="--results reliability/RESULTS.md" also writes the figures down.
-reliability: $(STAMP)
+reliability: $(STAMP) nginx
 	$(PY) reliability/run.py $(RELIABILITY_ARGS)
 
 # Coverage-guided fuzzing with atheris, FUZZ_TIME seconds per harness; not part of `make test`.

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import re
 import secrets
 import time
 from collections.abc import Callable
@@ -11,6 +12,7 @@ from typing import Any
 import httpx
 from sqlalchemy import delete, func, select
 
+from bot.diagnose import api_cause, database_cause, network_cause
 from config.settings import Settings, SettingsError
 from store.db import Sessions, make_engine, make_sessionmaker, migration_status
 from store.models import OutboxMessage, User
@@ -22,7 +24,7 @@ WECOM_URL_LIMIT = 1.0  # seconds: the console gives up on a slower answer
 def check_config(out: Out) -> int:
     """Settings valid, database reachable and migrated, gettoken works. 0 when all pass."""
     from bot.wecom.client import GetToken, api_http
-    from bot.wecom.errors import WeComError
+    from bot.wecom.errors import ApiError, TransportError, WeComError
 
     try:
         settings = Settings.from_env()
@@ -33,39 +35,52 @@ def check_config(out: Out) -> int:
         return 1
     failures = 0
     out("ok   settings: " + ", ".join(f"{k}={v}" for k, v in settings.public_summary().items()))
+    engine = None
     try:
         engine = make_engine(settings.database_url)
         current, head = migration_status(engine)
         if current == head:
             out(f"ok   database reachable, migrations current ({head})")
-            failures += _check_worker(engine, out)
+            failures += _check_worker(engine, out, settings.inbox_max_age_seconds)
         else:
             failures += 1
             out(f"FAIL database at migration {current}, code wants {head}: "
                 "run `interview-bot db upgrade`")
-        engine.dispose()
-    except Exception as exc:  # any driver error means the same thing to an admin
+    except Exception as exc:  # any driver error: said in plain words with the remedy
         failures += 1
-        out(f"FAIL database unreachable: {type(exc).__name__}")
+        out(f"FAIL {database_cause(exc)}")
+    finally:
+        if engine is not None:
+            engine.dispose()
     http = api_http(settings.api_base)
     try:
         GetToken(http, settings.corp_id, settings.secret)()
         out(f"ok   gettoken works against {settings.api_base}")
+    except ApiError as exc:
+        failures += 1
+        out(f"FAIL gettoken: {api_cause(exc.errcode, exc.errmsg)}")
+    except TransportError as exc:
+        failures += 1
+        out(f"FAIL gettoken: cannot reach {settings.api_base}: {exc.detail}")
     except WeComError as exc:
         failures += 1
-        hint = {40001: " (wrong WECOM_SECRET, or secret of another app)",
-                40013: " (wrong WECOM_CORP_ID)",
-                60020: " (add this server's IP to the app's 企业可信IP)"}
-        code = getattr(exc, "errcode", None)
-        out(f"FAIL gettoken: {exc}{hint.get(code, '') if code else ''}")
+        out(f"FAIL gettoken: {exc}")
     finally:
         http.close()
     out("all checks passed" if not failures else f"{failures} check(s) failed")
     return 0 if not failures else 1
 
 
-def _check_worker(engine: Any, out: Out) -> int:
-    """Is a worker acting on the inbox? A failure only when messages wait with none alive."""
+def heartbeat_age(age: float) -> str:
+    """A heartbeat's age in words; one from the future says so, rather than "-187798 s ago"."""
+    if age >= 0:
+        return f"heartbeat {age:.0f} s ago"
+    return (f"heartbeat {-age:.0f} s in the future: this machine's clock and the worker's "
+            "disagree (check NTP on both), or a test or demo with its own clock wrote it")
+
+
+def _check_worker(engine: Any, out: Out, max_age: float) -> int:
+    """Is a worker acting on the inbox, and has no message waited longer than `max_age`?"""
     from bot.pipeline.inbox import backlog
     from bot.pipeline.worker import WORKER_STALE_AFTER
     from store.models import WorkerHeartbeat
@@ -74,13 +89,23 @@ def _check_worker(engine: Any, out: Out) -> int:
     sessions = make_sessionmaker(engine)
     with sessions() as s:
         beat = s.scalar(select(func.max(WorkerHeartbeat.beat_at)))
-    waiting = backlog(sessions, now)
-    alive = beat is not None and (now - beat).total_seconds() <= WORKER_STALE_AFTER
+    waiting = backlog(sessions, now, max_age)
+    age = (now - beat).total_seconds() if beat is not None else None
+    # A few seconds "in the future" is two machines' clocks; more is not a live worker.
+    alive = age is not None and -WORKER_STALE_AFTER <= age <= WORKER_STALE_AFTER
     inbox = f"inbox: {waiting['pending']} message(s) waiting" + (
         f", the oldest for {waiting['oldest_age_seconds']:.0f} s" if waiting["pending"] else "")
+    if alive and not waiting["ok"]:
+        out(f"FAIL {inbox}, longer than BOT_INBOX_MAX_AGE ({max_age:.0f} s), though a worker "
+            f"is alive ({heartbeat_age(age)}): a message is stuck or the workers are behind; "
+            "see the worker's log")  # type: ignore[arg-type]
+        return 1
     if alive:
-        out(f"ok   worker alive (heartbeat {(now - beat).total_seconds():.0f} s ago); {inbox}")
+        out(f"ok   worker alive ({heartbeat_age(age)}); {inbox}")  # type: ignore[arg-type]
         return 0
+    if age is not None and age < 0:
+        out(f"FAIL worker: {heartbeat_age(age)}")
+        return 1
     if waiting["pending"]:
         out(f"FAIL no worker alive and {inbox}: start `interview-bot worker`")
         return 1
@@ -90,36 +115,66 @@ def _check_worker(engine: Any, out: Out) -> int:
 
 
 def verify_url(url: str, settings: Settings, out: Out,
-               transport: httpx.BaseTransport | None = None) -> int:
-    """Send WeCom's signed verification GET to `url`; report pass/fail and the time taken."""
-    crypto = settings.app_crypto()
+               transport: httpx.BaseTransport | None = None,
+               clock: Callable[[], float] = time.time) -> int:
+    """Send WeCom's signed verification GET to `url`; on failure, name the actual cause.
+
+    The server names the step that refused the check (bot.web.callback.refusal): a stale
+    timestamp (with the server's time, so the clock difference is measured, not guessed), the
+    Token, the EncodingAESKey, or the CorpID; a wrong path is a 404; a slow answer is timed.
+    """
+    crypto = settings.app_crypto(clock)
     echo = str(secrets.randbelow(10**19))
     params = crypto.verify_url_query(echo, nonce=str(secrets.randbelow(10**9)))
-    started = time.perf_counter()
+    started, sent_at = time.perf_counter(), clock()
     try:
         with httpx.Client(timeout=5.0, transport=transport) as client:
             resp = client.get(url, params=params)
     except httpx.HTTPError as exc:
-        out(f"FAIL could not reach {url}: {type(exc).__name__}")
+        out(f"FAIL could not reach {url}: {network_cause(exc)}")
         return 1
     took = time.perf_counter() - started
     timing = f"{took * 1000:.0f} ms (WeCom allows {WECOM_URL_LIMIT * 1000:.0f} ms)"
     if resp.status_code != 200:
-        reason = {403: "signature refused: WECOM_TOKEN / WECOM_ENCODING_AES_KEY / "
-                       "WECOM_CORP_ID differ between here and the server",
-                  404: "no callback at this path (it is /wecom/callback)"}
-        out(f"FAIL HTTP {resp.status_code}: {reason.get(resp.status_code, resp.text[:200])}; "
-            f"{timing}")
+        why = _refused_because(resp, url, sent_at + took / 2, settings)
+        out(f"FAIL HTTP {resp.status_code}: {why}; {timing}")
         return 1
     if resp.text != echo:
         shown = resp.text[:60]
         out(f"FAIL the answer must be the decrypted echostr, raw; got {shown!r}; {timing}")
         return 1
     if took > WECOM_URL_LIMIT:
-        out(f"FAIL correct answer but too slow: {timing}")
+        out(f"FAIL correct answer but too slow: {timing}; WeCom gives up after 1 s, so look at "
+            "what stands between (a proxy, TLS set-up, a cold start) and the server's load")
         return 1
     out(f"PASS {url} answered the echostr correctly in {timing}")
     return 0
+
+
+def _refused_because(resp: httpx.Response, url: str, now: float, settings: Settings) -> str:
+    """Why the server refused the URL check, from its status and the step it names."""
+    body = resp.text.strip()
+    if resp.status_code == 404:
+        path = httpx.URL(url).path
+        return f"no callback at {path} (it is /wecom/callback)"
+    m = re.fullmatch(r"stale timestamp; server time (\d+)", body)
+    if m:
+        skew = int(m.group(1)) - now
+        side = "ahead of" if skew > 0 else "behind"
+        return (f"the server refused our timestamp as stale: its clock is {abs(skew):.0f} s "
+                f"{side} this machine's (it allows {settings.timestamp_window} s). WeCom "
+                "signs with the correct time, so fix the clock that is wrong (NTP)")
+    if body == "receive id mismatch":
+        return ("the signature and the key are right but the CorpID is not: WECOM_CORP_ID "
+                "differs between here and the server")
+    if body == "cannot decrypt":
+        return ("the signature is right but the message cannot be decrypted: "
+                "WECOM_ENCODING_AES_KEY differs between here and the server")
+    if resp.status_code == 403:
+        return ("signature refused: WECOM_TOKEN differs between here and the server (or an "
+                "older server that does not say which of WECOM_TOKEN / WECOM_ENCODING_AES_KEY "
+                "/ WECOM_CORP_ID differs)")
+    return f"unexpected answer {body[:200]!r}"
 
 
 def outbox(args: argparse.Namespace, settings: Settings, out: Out) -> int:
@@ -188,7 +243,10 @@ def set_role(sessions: Sessions, userid: str, role: str, now: datetime,
             if name:
                 user.name = name
         if name:
-            user.name_synced = True   # a person chose this name: WeCom's sync leaves it alone
+            # An admin vouches for this name: members may name this one by it, and WeCom's
+            # sync leaves it alone.
+            user.directory_name = name
+            user.name_synced = True
     return user, created
 
 

@@ -12,6 +12,7 @@ from datetime import datetime
 
 from bot import admin
 from bot.logs import setup_logging
+from bot.pipeline.outbox import STATUSES as OUTBOX_STATUSES
 from config.settings import Settings, SettingsError
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {}
@@ -209,7 +210,8 @@ def parser() -> argparse.ArgumentParser:
     o = sub.add_parser("outbox", help="list, retry or purge outbox rows")
     o.add_argument("action", choices=["list", "retry", "purge"])
     o.add_argument("id", nargs="?", type=int)
-    o.add_argument("--status", default=None, help="list only this status (e.g. dead)")
+    o.add_argument("--status", default=None, choices=OUTBOX_STATUSES,
+                   help="list only this status")
     o.add_argument("--all", action="store_true", help="retry every dead row")
     o.add_argument("--days", type=int, default=30,
                    help="purge sent rows and acted-on inbound messages older than this")

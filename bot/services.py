@@ -25,7 +25,7 @@ from bot.wecom.token import TokenStore
 from commands.registry import load
 from config.settings import Settings
 from crypto import WeComCrypto
-from store.db import Sessions, make_engine, make_sessionmaker
+from store.db import SESSION_LIMITS, Limits, Sessions, make_engine, make_sessionmaker
 
 
 def utcnow() -> datetime:
@@ -85,12 +85,14 @@ def seconds(clock: Callable[[], datetime]) -> Callable[[], float]:
 
 def build(settings: Settings, *, transport: httpx.BaseTransport | None = None,
           clock: Callable[[], datetime] = utcnow, engine: Engine | None = None,
-          sender: SenderConfig | None = None, name: str | None = None) -> Services:
+          sender: SenderConfig | None = None, name: str | None = None,
+          limits: Limits = SESSION_LIMITS) -> Services:
     """Build the services for one process.
 
-    `sender` overrides how this process sends (tests, benchmarks); `name` its worker id.
+    `sender` overrides how this process sends (tests, benchmarks), `name` its worker id, and
+    `limits` its database sessions' timeouts (store.db).
     """
-    engine = engine or make_engine(settings.database_url)
+    engine = engine or make_engine(settings.database_url, limits=limits)
     sessions = make_sessionmaker(engine)
     crypto = settings.app_crypto(seconds(clock))
     http = api_http(settings.api_base, transport,

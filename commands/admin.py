@@ -12,6 +12,7 @@ from commands.confirm import ask, confirmable
 from commands.context import Context, Reply
 from commands.registry import router
 from commands.router import ROLE_NAMES, CommandError, Param
+from commands.sanitize import inert
 from store.models import User
 
 
@@ -60,16 +61,22 @@ def _set_role(ctx: Context, payload: dict[str, Any], choice: int | None) -> list
 
 @router.command(
     "name", zh=("姓名",), role="hr",
-    params=(Param("person", kind="member", label=("人（@账号）", "person (@account)")),
-            Param("display", kind="text", label=("显示名", "display name"))),
+    params=(Param("person", kind="account", label=("人（@账号）", "person (@account)")),
+            Param("display", kind="text", label=("显示名", "display name"), limit=64)),
     summary=("设置成员的显示名（用于按姓名找人）", "set a member's display name (used to find them by name)"),
     usage=("姓名 @账号 显示名", "name @account <display name>"),
     example=("姓名 @lisi 李四", "name @lisi Li Si"))
 def name(ctx: Context, person: User, display: str) -> str:
     """Give a member a display name (marks it as real, so directory sync keeps it in step)."""
     [person] = people.persist(ctx, [person])
+    other = people.name_taken(ctx.session, person, display)
+    if other is not None:
+        raise CommandError(f"「{inert(display)}」已是 @{other.wecom_userid} 的名字。",
+                           f"“{inert(display)}” is already @{other.wecom_userid}'s name.")
     before = {"name": person.name, "name_synced": person.name_synced}
-    person.name, person.name_synced = display[:128], True
+    # HR vouches for it: members may name this one by it, as by a directory name.
+    person.name = person.directory_name = display
+    person.name_synced = True
     audit.record(ctx, "rename", "user", person.wecom_userid, before=before,
                  after={"name": person.name, "name_synced": True})
     return ctx.t(f"已将 @{person.wecom_userid} 的显示名设为「{person.name}」。",

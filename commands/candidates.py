@@ -13,6 +13,7 @@ from commands.candidates_repo import (
     cid,
     create_candidate,
     duplicate_of,
+    not_visible,
     position_named,
     snapshot,
 )
@@ -21,7 +22,7 @@ from commands.people import display
 from commands.privacy import Doc, may_see_contact, may_see_feedback, replies
 from commands.registry import router
 from commands.render import REC, STATUS, pick, round_text
-from commands.router import CommandError, Option, Param
+from commands.router import Option, Param
 from commands.sanitize import inert
 from commands.usage import usage_error
 from store.hiring import Feedback, Interview, Panelist, Position
@@ -46,13 +47,14 @@ def candidate(ctx: Context, who: CandidateRef) -> list[Reply]:
     mine = {i for i in s.scalars(select(Panelist.interview_id).where(
         Panelist.user_id == ctx.sender.id, Panelist.interview_id.in_([iv.id for iv in history])))}
     if c is None or not (hr or mine):
-        raise CommandError(f"找不到你能查看的候选人「{inert(who.name)}」。",
-                           f"No candidate “{inert(who.name)}” that you can see.")
+        raise not_visible(who.name)
     pos = s.get(Position, c.position_id) if c.position_id else None
+    # In a group only the name and the interview times show; the rest goes one-to-one.
     doc = Doc().add(f"{c.name}（{cid(c)}）" if ctx.lang == "zh" else f"{c.name} ({cid(c)})")
-    doc.add(ctx.t("应聘：", "Position: ") + (pos.title if pos else ctx.t("未定", "not set")))
+    doc.add(ctx.t("应聘：", "Position: ") + (pos.title if pos else ctx.t("未定", "not set")),
+            private=True)
     if c.resume_url:
-        doc.add(ctx.t("简历：", "Resume: ") + c.resume_url)
+        doc.add(ctx.t("简历：", "Resume: ") + c.resume_url, private=True)
     if may_see_contact(ctx.sender):
         contact = " ".join(x for x in (c.phone, c.email) if x)
         if contact:
@@ -64,7 +66,8 @@ def candidate(ctx: Context, who: CandidateRef) -> list[Reply]:
     for iv in history:
         at = iv.start_at.astimezone(ctx.tz)
         doc.add(f"#{iv.id} {at:%m-%d %H:%M} {round_text(iv.round, iv.round_label, ctx.lang)} "
-                f"{pick(ctx.lang, STATUS[iv.status])}")
+                f"{pick(ctx.lang, STATUS[iv.status])}", private=True,
+                public=f"#{iv.id} {at:%m-%d %H:%M}")
         for (iid, uid), (f, u) in fb.items():
             if iid == iv.id and may_see_feedback(ctx.sender, uid):
                 doc.add(f"  {display(u)}: {pick(ctx.lang, REC[f.recommendation])} {f.score}/5",
@@ -74,8 +77,8 @@ def candidate(ctx: Context, who: CandidateRef) -> list[Reply]:
 
 @router.command(
     "add candidate", en=("new candidate",), zh=("新建候选人", "添加候选人"), role="hr",
-    params=(Param("name", kind="text", label=("姓名", "name")),),
-    options=(Option("position", ("position", "岗位", "职位"), "text"),
+    params=(Param("name", kind="text", label=("姓名", "name"), limit=128),),
+    options=(Option("position", ("position", "岗位", "职位"), "text", limit=128),
              Option("phone", ("phone", "手机", "电话"), "text"),
              Option("email", ("email", "邮箱"), "text"),
              Option("resume", ("resume", "简历"), "text"),

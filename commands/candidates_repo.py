@@ -9,7 +9,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from commands.router import CommandError
-from store.hiring import Candidate, Position
+from commands.sanitize import inert
+from store.hiring import Candidate, Interview, Panelist, Position
+from store.models import User
 from store.sql import insert_ignore
 
 _CID = re.compile(r"#?\s*[Cc]\s*-?\s*(\d{1,9})")
@@ -28,19 +30,37 @@ def cid(candidate: Candidate) -> str:
     return f"C{candidate.id}"
 
 
-def find_candidate(session: Session, text: str) -> CandidateRef:
-    """A candidate by C-number or exact name; several with the name -> CommandError."""
+def not_visible(name: str) -> CommandError:
+    """The one answer to a candidate lookup the sender may not make, whether or not the
+    candidate exists: a different answer would tell which ones do."""
+    return CommandError(f"找不到你能查看的候选人「{inert(name)}」。",
+                        f"No candidate “{inert(name)}” that you can see.")
+
+
+def find_candidate(session: Session, text: str, viewer: User | None = None) -> CandidateRef:
+    """A candidate by C-number or exact name; several with the name -> CommandError.
+
+    With a `viewer` (commands.privacy.candidate_viewer), only the candidates of interviews the
+    viewer sits on are found; any other C-number or name comes back as not found (candidate
+    None), exactly as a missing one does, and the handler answers not_visible() for both.
+    """
     m = _CID.fullmatch(text.strip())
+    mine = select(Interview.candidate_id).join(Panelist, Panelist.interview_id == Interview.id) \
+        .where(Panelist.user_id == viewer.id) if viewer is not None else None
     if m:
         found = session.get(Candidate, int(m.group(1)))
+        if viewer is not None and (found is None or found.id not in set(session.scalars(mine))):
+            return CandidateRef(None, text.strip())   # the handler says not_visible()
         if found is None:
             raise CommandError(f"没有候选人 C{m.group(1)}", f"there is no candidate C{m.group(1)}")
         return CandidateRef(found, found.name)
     name = " ".join(text.split())
     if len(name) > 128:
         raise CommandError("候选人姓名太长（最多 128 字）", "a candidate's name is at most 128 characters")
-    same = list(session.scalars(select(Candidate).where(
-        func.lower(Candidate.name) == name.lower()).order_by(Candidate.id)))
+    q = select(Candidate).where(func.lower(Candidate.name) == name.lower())
+    if mine is not None:
+        q = q.where(Candidate.id.in_(mine))
+    same = list(session.scalars(q.order_by(Candidate.id)))
     if len(same) > 1:
         titles = {p.id: p.title for p in session.scalars(select(Position).where(
             Position.id.in_([c.position_id for c in same if c.position_id])))}

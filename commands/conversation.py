@@ -21,11 +21,11 @@ from datetime import timedelta
 
 from sqlalchemy import delete, select
 
-from store.hiring import PendingQuestion
 from commands.context import Context
-from commands.sanitize import inert
 from commands.router import Ask
+from commands.sanitize import inert
 from commands.timeparse import parse_day, parse_time
+from store.hiring import PendingQuestion
 
 VALID_FOR = timedelta(minutes=10)
 MAX_ANSWER = 40          # longer messages are new messages, not answers

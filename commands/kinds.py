@@ -14,6 +14,7 @@ import commands.value_kinds  # noqa: F401  (registers the option-value kinds)
 from commands import people
 from commands.candidates_repo import find_candidate
 from commands.context import Context
+from commands.privacy import candidate_viewer
 from commands.registry import router
 from commands.router import Ask, CommandError
 from commands.timeparse import TimeResult, extract_day, extract_time, reason
@@ -80,9 +81,13 @@ def _people_result(ctx: Context, text: str | None, rest: str) -> Parsed:
     if not text:
         return None, rest, None
     try:
-        return people.resolve_many(ctx.session, text) or None, rest, None
+        found = people.resolve_many(ctx.session, text, ctx.now)
     except CommandError as exc:
         return None, rest, _error(exc)
+    if len(found) > people.MAX_PEOPLE:
+        return None, rest, (f"一次最多 {people.MAX_PEOPLE} 人，这里有 {len(found)} 人",
+                            f"at most {people.MAX_PEOPLE} people at once; this names {len(found)}")
+    return found or None, rest, None
 
 
 @router.kind("person")
@@ -91,9 +96,22 @@ def person_kind(ctx: Context, text: str) -> Parsed:
     if not text.strip():
         return None, "", None
     try:
-        return people.resolve(ctx.session, text), "", None
+        return people.resolve(ctx.session, text, ctx.now), "", None
     except CommandError as exc:
         return None, "", _error(exc)
+
+
+@router.kind("account")
+def account_kind(ctx: Context, text: str) -> Parsed:
+    """One person by the first word; an @userid never met is taken as a new member."""
+    parts = text.split(None, 1)
+    if not parts:
+        return None, "", None
+    try:
+        value = people.resolve(ctx.session, parts[0], accept_unmet=True)
+    except CommandError as exc:
+        return None, "", (exc.zh, exc.en)
+    return value, parts[1] if len(parts) > 1 else "", None
 
 
 @router.kind("member")
@@ -131,7 +149,7 @@ def candidate_kind(ctx: Context, text: str) -> Parsed:
     if not name:
         return None, "", None
     try:
-        return find_candidate(ctx.session, name), "", None
+        return find_candidate(ctx.session, name, candidate_viewer(ctx.sender)), "", None
     except CommandError as exc:
         return None, "", (exc.zh, exc.en)
 

@@ -11,7 +11,7 @@ from commands import interviews_repo as repo
 from commands.confirm import ask, confirmable
 from commands.conflicts import clash_lines
 from commands.context import Context, Reply
-from commands.people import display, persist
+from commands.people import MAX_PEOPLE, display, labelled, persist
 from commands.registry import router
 from commands.router import CommandError, Param
 from store.hiring import LIVE, Panelist
@@ -54,6 +54,10 @@ def add_interviewer(ctx: Context, interview: int, people: list[User]) -> Any:
     if already:
         raise CommandError(f"{'、'.join(already)} 已在 #{interview} 的面试官中。",
                            f"{', '.join(already)} already on #{interview}.")
+    if len(on) + len(people) > MAX_PEOPLE:
+        raise CommandError(f"一场面试最多 {MAX_PEOPLE} 位面试官（#{interview} 已有 {len(on)} 位）。",
+                           f"An interview has at most {MAX_PEOPLE} interviewers "
+                           f"(#{interview} has {len(on)}).")
     known = [u.id for u in people if u.id is not None]
     repo.lock_users(s, known)
     clashes = repo.conflicts(s, known, v.iv.start_at, v.iv.end_at, exclude=interview)
@@ -72,7 +76,7 @@ def add_interviewer(ctx: Context, interview: int, people: list[User]) -> Any:
     v.iv.updated_at = ctx.now
     entry = audit.record(ctx, "add_interviewer", "interview", interview, before=before,
                          after=repo.snapshot(v))
-    names = ctx.t("、", ", ").join(display(u) for u in added)
+    names = ctx.t("、", ", ").join(labelled(u) for u in added)
     out = [Reply(ctx.t(f"已将 {names} 加入 #{interview}，已私信通知（待确认）。",
                        f"Added {names} to #{interview}; notified, awaiting their RSVP."))]
     for u in added:

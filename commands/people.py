@@ -1,14 +1,16 @@
-"""Naming people in commands: by @mention, WeCom userid or name.
+"""Naming people in commands: by @mention, WeCom userid or directory name.
 
-An exact userid wins; otherwise the display name (case-insensitive). Several people with the
-same name get the choices back; an unknown name gets a clear error. An unknown `@userid`
-that looks like a WeCom account is accepted as a new member: the kind returns an unsaved
-User and `persist()` writes it when the command actually acts, so a rejected command leaves
-nothing behind.
+An exact userid wins; otherwise the name in WeCom's directory (case-insensitive), never the
+display name a member chose for themselves, so nobody can take a colleague's name and be
+assigned in their place. Several people with the same name get the choices back; an unknown
+name gets a clear error. An `@userid` the bot has never met is not assigned blind: it is put
+down for a directory lookup (the worker's NameSync, user/get) and the command is refused with
+"try again in a moment"; once looked up, the member can be named.
 """
 from __future__ import annotations
 
 import re
+from datetime import datetime
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
@@ -25,6 +27,9 @@ _SEPARATORS = re.compile(r"\s*(?:[,，、;；&/]|\band\b)\s*", re.IGNORECASE)
 # 3,000-word message costs millions of queries and holds a web thread for hours.
 MAX_NAME_WORDS = 4
 MAX_LIST_WORDS = 60
+# People one command may name (a panel, a free-time check). Each may be notified, so this also
+# bounds how many messages one command sends to others (bot.pipeline.dispatch.MAX_TO_OTHERS).
+MAX_PEOPLE = 10
 # "with" / 面试官 introduce the interviewers of a new interview.
 PANEL_KEYWORD = re.compile(r"(?:(?<=\s)|^)(?:with|interviewers?)\b\s*[:：]?\s*|面试官\s*[:：]?\s*",
                            re.IGNORECASE)
@@ -35,6 +40,27 @@ def display(user: User) -> str:
     return user.name or user.wecom_userid
 
 
+def labelled(user: User) -> str:
+    """The name with the userid beside it, for echoes of who was assigned: 赵六（zhaoliu）."""
+    name = display(user)
+    return name if name == user.wecom_userid else f"{name}（{user.wecom_userid}）"
+
+
+def _squeeze(name: str) -> str:
+    return re.sub(r"\s+", "", name).lower()
+
+
+def name_taken(session: Session, user: User, name: str) -> User | None:
+    """Another member whose userid, directory name or display name is `name`, if any."""
+    key = _squeeze(name)
+    for other in session.scalars(select(User).where(User.id != user.id, or_(
+            User.wecom_userid == key,
+            func.lower(func.replace(User.directory_name, " ", "")) == key,
+            func.lower(func.replace(User.name, " ", "")) == key))).all():
+        return other
+    return None
+
+
 def matches(session: Session, query: str) -> list[User]:
     """Users a query could mean: the exact userid, else everyone with that name."""
     q = query.strip().lstrip("@＠").strip()
@@ -43,22 +69,29 @@ def matches(session: Session, query: str) -> list[User]:
     by_id = session.scalars(select(User).where(User.wecom_userid == q.lower())).first()
     if by_id is not None:
         return [by_id]
-    squeezed = re.sub(r"\s+", "", q).lower()
+    squeezed = _squeeze(q)
     return list(session.scalars(select(User).where(or_(
-        func.lower(User.name) == q.lower(),
-        func.lower(func.replace(User.name, " ", "")) == squeezed)).order_by(User.id)))
+        func.lower(User.directory_name) == q.lower(),
+        func.lower(func.replace(User.directory_name, " ", "")) == squeezed)).order_by(User.id)))
 
 
-def resolve(session: Session, query: str) -> User:
-    """Exactly one user for a query, else a CommandError with the choices or the problem."""
+def resolve(session: Session, query: str, now: datetime | None = None, *,
+            accept_unmet: bool = False) -> User:
+    """Exactly one user for a query, else a CommandError with the choices or the problem.
+
+    An @userid never met is refused, and with `now` saved for the directory lookup (see the
+    module doc); `accept_unmet` returns it as an unsaved User instead (for HR naming an
+    account, which assigns nothing).
+    """
     found = matches(session, query)
     if len(found) == 1:
         return found[0]
     raw = query.strip()
     shown = inert(raw)   # echoed: bounded and inert
     if len(found) > 1:
-        choices = "、".join(f"{display(u)}（@{u.wecom_userid}）" for u in found)
-        choices_en = ", ".join(f"{display(u)} (@{u.wecom_userid})" for u in found)
+        choices = "、".join(f"{u.directory_name or display(u)}（@{u.wecom_userid}）" for u in found)
+        choices_en = ", ".join(f"{u.directory_name or display(u)} (@{u.wecom_userid})"
+                               for u in found)
         ex = found[0].wecom_userid
         numbered = "  ".join(f"{i}) {display(u)}（@{u.wecom_userid}）"
                              for i, u in enumerate(found, 1))
@@ -74,15 +107,23 @@ def resolve(session: Session, query: str) -> User:
                            f"Name one by account, e.g. @{ex}", question=question)
     bare = raw.lstrip("@＠")
     if raw[:1] in "@＠" and _USERID.fullmatch(bare):
-        # Not seen yet, but written as a WeCom account: take it (saved by persist()).
-        return User(wecom_userid=bare.lower(), name=bare.lower(), role="interviewer")
+        if accept_unmet:   # saved by persist() if the command acts
+            return User(wecom_userid=bare.lower(), name=bare.lower(), role="interviewer")
+        # Never met: put them down for the directory lookup, assign no one yet.
+        if now is not None:
+            insert_ignore(session, User, dict(wecom_userid=bare.lower(), name=bare.lower(),
+                                              role="interviewer", created_at=now),
+                          ("wecom_userid",))
+        raise CommandError(f"我还没见过 @{inert(bare)}，正在企业微信通讯录中核实，请过一会儿再发一次这条命令",
+                           f"I haven't met @{inert(bare)} yet; I'm looking them up in the WeCom "
+                           "directory. Please send this command again in a moment")
     zh = f"找不到「{shown}」。请用企业微信账号指定（例如 @lisi），或请对方先给我发一条消息"
     en = (f"I don't know “{shown}”. Name them by WeCom account (e.g. @lisi), "
           "or ask them to message me first")
     raise CommandError(zh, en, question=Ask(zh, en, part=raw, how="replace"))
 
 
-def resolve_many(session: Session, text: str) -> list[User]:
+def resolve_many(session: Session, text: str, now: datetime | None = None) -> list[User]:
     """Several people, separated by spaces, commas, 、 or "and"; names may contain spaces."""
     out: list[User] = []
     problems: list[CommandError] = []
@@ -99,7 +140,7 @@ def resolve_many(session: Session, text: str) -> list[User]:
                     break
             try:
                 for part in _split_he(session, " ".join(tokens[i:j])):
-                    user = resolve(session, part)
+                    user = resolve(session, part, now)
                     if all(u.wecom_userid != user.wecom_userid for u in out):
                         out.append(user)
             except CommandError as exc:
@@ -146,12 +187,19 @@ def unsynced(session: Session, limit: int = 100) -> list[User]:
 def directory_name(session: Session, userid: str, name: str | None) -> None:
     """Record a member's real name from WeCom's directory (None: not visible to the app).
 
-    Either way the member is marked synced, so an unreadable member is not asked about again.
+    The directory name is what others name the member by; it also becomes the shown name
+    unless the member chose another. Either way the member is marked synced, so an unreadable
+    member is not asked about again.
     """
     user = session.scalars(select(User).where(User.wecom_userid == userid.lower())).first()
-    if user is not None and not user.name_synced:
-        user.name = (name or user.name)[:128]
-        user.name_synced = True
+    if user is None or user.name_synced:
+        return
+    if name:
+        chose = user.name not in (user.wecom_userid, user.directory_name)
+        user.directory_name = name[:128]
+        if not chose or name_taken(session, user, user.name):
+            user.name = name[:128]   # a chosen name that collides gives way to the real one
+    user.name_synced = True
 
 
 def split_panel(text: str) -> tuple[str | None, str]:

@@ -120,21 +120,27 @@ def panel_text(v: View, lang: str) -> str:
 def detail(ctx: Context, v: View, feedback: list[tuple[Any, User]]) -> Doc:
     """The full card of one interview; contact details and feedback marked private."""
     lang, iv = ctx.lang, v.iv
-    doc = Doc().add(headline(v, lang))
+    # In a group: the candidate's name and the time; the position, round, place, notes and
+    # the reason for a cancellation go one-to-one (commands.privacy).
+    doc = Doc().add(headline(v, lang), private=True, public=f"#{iv.id} {v.candidate.name}")
     doc.add(ctx.t("时间：", "Time: ") + when(iv.start_at, iv.end_at, ctx.tz, lang))
     doc.add(ctx.t("面试官：", "Interviewers: ") + panel_text(v, lang))
     mode = mode_text(iv.mode, iv.location, lang)
     if mode:
-        doc.add(ctx.t("形式：", "Mode: ") + mode)
+        doc.add(ctx.t("形式：", "Mode: ") + mode, private=True)
     if iv.meeting_url and (v.member(ctx.sender.id) or may_see_contact(ctx.sender)):
         doc.add(ctx.t("链接：", "Link: ") + iv.meeting_url, private=True)
     status = pick(lang, STATUS[iv.status])
+    public = ctx.t(f"状态：{status}｜HR：{display(v.creator)}",
+                   f"Status: {status} · HR: {display(v.creator)}")
     if iv.status == "cancelled" and iv.cancel_reason:
         status += ctx.t(f"（{iv.cancel_reason}）", f" ({iv.cancel_reason})")
-    doc.add(ctx.t(f"状态：{status}｜HR：{display(v.creator)}",
-                  f"Status: {status} · HR: {display(v.creator)}"))
+        doc.add(ctx.t(f"状态：{status}｜HR：{display(v.creator)}",
+                      f"Status: {status} · HR: {display(v.creator)}"), private=True, public=public)
+    else:
+        doc.add(public)
     if iv.notes:
-        doc.add(ctx.t("备注：", "Notes: ") + iv.notes)
+        doc.add(ctx.t("备注：", "Notes: ") + iv.notes, private=True)
     if may_see_contact(ctx.sender):
         contact = " ".join(x for x in (v.candidate.phone, v.candidate.email) if x)
         if contact:

@@ -71,6 +71,7 @@ class Param:
     # after this keyword (面试官 …): where this parameter's kind looks for it.
     answer_at: str = "end"
     answer_prefix: tuple[str, str] = ("", "")
+    limit: int = 0                     # characters, for kind "text"; 0 means FIELD_LIMIT
 
 
 @dataclass(frozen=True)
@@ -80,6 +81,7 @@ class Option:
     name: str
     aliases: tuple[str, ...]
     kind: str = "text"
+    limit: int = 0                     # characters, for kind "text"; 0 means FIELD_LIMIT
 
 
 @dataclass(frozen=True)
@@ -102,6 +104,27 @@ class Command:
     def text(self, pair: tuple[str, str], lang: str) -> str:
         """Pick the zh or en half of a (zh, en) pair."""
         return pair[0] if lang == "zh" else pair[1]
+
+
+# Every free-text field (reasons, notes, names, positions) is refused over its limit, with a
+# reply that says so, rather than stored cut or passed on whole: a 60,000-character reason once
+# became 89 messages to HR. A whole message is refused over MESSAGE_LIMIT before any parsing.
+FIELD_LIMIT = 500
+MESSAGE_LIMIT = 2000
+
+
+def too_long(label: tuple[str, str], length: int, limit: int) -> tuple[str, str]:
+    """The (zh, en) problem for a field over its limit."""
+    return (f"{label[0] or '这一项'}太长了（{length} 字，最多 {limit} 字），请缩短后再发",
+            f"{label[1] or 'a value'} is too long ({length} characters, {limit} at most); "
+            "please shorten it")
+
+
+def _check_length(kind: str, limit: int, label: tuple[str, str], value: Any,
+                  problems: list[tuple[str, str]]) -> None:
+    limit = limit or FIELD_LIMIT
+    if kind == "text" and isinstance(value, str) and len(value) > limit:
+        problems.append(too_long(label, len(value), limit))
 
 
 def _normalise(text: str) -> str:
@@ -276,7 +299,14 @@ class Router:
 
     def dispatch(self, ctx: Context, text: str) -> list[Reply]:
         """Route one text message: an answer to the question last asked, or a command."""
-        from commands import conversation   # the data layer; imported late, router stays light
+        from commands import conversation  # the data layer; imported late, router stays light
+
+        if len(text) > MESSAGE_LIMIT:
+            ctx.lang = detect(text[:200])
+            return [Reply(ctx.t(f"消息太长了（{len(text)} 字，最多 {MESSAGE_LIMIT} 字），没有处理。请缩短后再发。",
+                                f"That message is too long ({len(text)} characters, "
+                                f"{MESSAGE_LIMIT} at most); nothing was done. Please shorten "
+                                "it."))]
 
         text = normalise(text)
         pending = conversation.live(ctx)
@@ -357,6 +387,8 @@ class Router:
                 zh_l, en_l = p.label[0] or p.name, p.label[1] or p.name
                 problems.append(Ask(f"缺少{zh_l}", f"missing {en_l}", how="add", at=p.answer_at,
                                     prefix=p.answer_prefix))
+            else:
+                _check_length(p.kind, p.limit, p.label, value, problems)
             values[p.name] = value
         if rest.strip():   # text nobody consumed: say so rather than silently ignore it
             shown = inert(rest)
@@ -394,6 +426,10 @@ class Router:
             value, leftover, error = self.kinds[opt.kind](ctx, raw)
             if error:
                 problems.append(error)
+            else:
+                cjk = [a for a in opt.aliases if _is_cjk(a)]
+                _check_length(opt.kind, opt.limit, (cjk[0] if cjk else opt.name, opt.name),
+                              value, problems)
             values[opt.name] = value
         return rest[:found[0].start()].strip() if found else rest
 

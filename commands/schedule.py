@@ -59,7 +59,7 @@ class Spec:
                   answer_at="start")),
     options=(Option("duration", ("dur", "duration", "时长"), "minutes"),
              Option("round", ("round", "轮次"), "round"), Option("mode", ("mode", "形式"), "mode"),
-             Option("position", ("position", "岗位", "职位"), "text"),
+             Option("position", ("position", "岗位", "职位"), "text", limit=128),
              Option("link", ("link", "链接"), "text"),
              Option("location", ("location", "地点"), "text"),
              Option("notes", ("notes", "备注"), "text")),
@@ -162,7 +162,7 @@ def create(ctx: Context, spec: Spec, *, known: list[User], new: list[User]) -> A
 def _echo(ctx: Context, v: repo.View, new_candidate: bool, cand: Any) -> str:
     """The confirmation of a new interview: exact time, panel, and how to undo it."""
     iv, lang = v.iv, ctx.lang
-    names = ctx.t("、", ", ").join(people.display(u) for _, u in v.panel)
+    names = ctx.t("、", ", ").join(people.labelled(u) for _, u in v.panel)
     lines = [ctx.t("已安排 ", "Scheduled ") + headline(v, lang),
              ctx.t("时间：", "Time: ") + when(iv.start_at, iv.end_at, ctx.tz, lang),
              *understood(ctx, iv.start_at),

@@ -9,8 +9,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from commands import audit
 from commands.context import Context, role_allows
+from commands.people import name_taken
 from commands.registry import router
-from commands.router import Param
+from commands.router import CommandError, Param, too_long
 from commands.sanitize import inert
 from commands.settings_store import (
     ORG_DEFAULTS,
@@ -116,7 +117,8 @@ def _set_mine(ctx: Context, key: str, value: str) -> str:
             before, user.timezone = user.timezone, ZoneInfo(value).key
             new: Any = user.timezone
         elif key == "name":
-            before, user.name, user.name_synced = user.name, value[:128], True
+            _check_name(ctx, value)
+            before, user.name = user.name, value
             new = user.name
         elif key == "digest_enabled":
             new = {"on": True, "开": True, "开启": True, "off": False, "关": False,
@@ -131,6 +133,20 @@ def _set_mine(ctx: Context, key: str, value: str) -> str:
     audit.record(ctx, "setting", "setting", f"{user.wecom_userid}:{key}",
                  before={key: before}, after={key: new})
     return ctx.t(f"已更新：{key} = {_fmt(new)}。", f"Updated: {key} = {_fmt(new)}.")
+
+
+NAME_LIMIT = 64
+
+
+def _check_name(ctx: Context, value: str) -> None:
+    """A chosen display name: bounded, and nobody else's userid, directory or display name
+    (others name people by the directory name; this keeps the shown names honest too)."""
+    if len(value) > NAME_LIMIT:
+        raise CommandError(*too_long(("姓名", "a name"), len(value), NAME_LIMIT))
+    other = name_taken(ctx.session, ctx.sender, value)
+    if other is not None:
+        raise CommandError(f"「{inert(value)}」是另一位成员的名字，不能使用。",
+                           f"“{inert(value)}” is another member's name; choose another.")
 
 
 def _org(ctx: Context, rest: str) -> str:

@@ -21,7 +21,7 @@ DEFAULT_SQLITE = "sqlite:///" + str(Path("instance") / "interview-bot.sqlite3")
 
 _TOKEN = re.compile(r"[A-Za-z0-9]{1,32}")
 _USERID = re.compile(r"[A-Za-z0-9_.@\-]{1,64}")
-MAX_CLAIM_LEASE = 180   # exclusive: WeCom's duplicate-check window used by message/send
+MAX_CLAIM_LEASE = 180   # exclusive; a takeover after it stays inside bot.pipeline.outbox's duplicate check
 
 
 class SettingsError(Exception):
@@ -56,6 +56,7 @@ class Settings:
     worker_concurrency: int = 8
     user_rate_limit: int = 20          # commands a minute per user; 0 turns the limit off
     claim_lease_seconds: int = 60      # a claimed outbox row older than this is a dead worker's
+    inbox_max_age_seconds: int = 120   # /healthz and check-config fail when a message waits longer
     aibot_token: str = _secret()
     aibot_encoding_aes_key: str = _secret()
 
@@ -95,11 +96,13 @@ class Settings:
             out.append("BOT_TIMESTAMP_WINDOW must be 0 (off) or a number of seconds")
         if self.worker_concurrency < 1:
             out.append("BOT_WORKER_CONCURRENCY must be at least 1")
-        # A resend after the lease must fall inside WeCom's duplicate-check window (180 s,
-        # bot.pipeline.worker.DUPLICATE_CHECK_INTERVAL), or a crashed send could be delivered twice.
+        # A resend after the lease must fall inside WeCom's duplicate-check window
+        # (bot.pipeline.outbox.DUPLICATE_CHECK_INTERVAL), or a crashed send could be delivered twice.
         if not 1 <= self.claim_lease_seconds < MAX_CLAIM_LEASE:
             out.append(f"BOT_CLAIM_LEASE_SECONDS must be 1 to {MAX_CLAIM_LEASE - 1} seconds "
-                       "(shorter than WeCom's 180 s duplicate check)")
+                       "(a resend after it must stay inside WeCom's duplicate check)")
+        if self.inbox_max_age_seconds < 1:
+            out.append("BOT_INBOX_MAX_AGE must be a positive number of seconds")
         return out
 
     def validated(self) -> Settings:
@@ -172,6 +175,7 @@ class Settings:
             worker_concurrency=integer("BOT_WORKER_CONCURRENCY", 8),
             user_rate_limit=integer("BOT_USER_RATE_LIMIT", 20),
             claim_lease_seconds=integer("BOT_CLAIM_LEASE_SECONDS", 60),
+            inbox_max_age_seconds=integer("BOT_INBOX_MAX_AGE", 120),
             aibot_token=env.get("WECOM_AIBOT_TOKEN", "").strip(),
             aibot_encoding_aes_key=env.get("WECOM_AIBOT_ENCODING_AES_KEY", "").strip(),
         )

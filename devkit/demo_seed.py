@@ -56,9 +56,10 @@ def seed_users(sessions: Sessions, now: datetime) -> int:
         known = set(s.scalars(select(User.wecom_userid)).all())
         for m in COMPANY:
             if m.userid not in known:
-                # name_synced: a real name, so the worker's user/get sync leaves it alone.
-                s.add(User(wecom_userid=m.userid, name=m.name, role=m.role, created_at=now,
-                           name_synced=True))
+                # The sample company's directory: its names are real (directory_name, what
+                # HR names people by), so the worker's user/get sync leaves them alone.
+                s.add(User(wecom_userid=m.userid, name=m.name, directory_name=m.name,
+                           role=m.role, created_at=now, name_synced=True))
                 created += 1
     return created
 

@@ -4,7 +4,7 @@ from sqlalchemy import pool
 
 import store.hiring  # noqa: F401  (the hiring tables)
 import store.models  # noqa: F401  (registers the tables)
-from store.db import Base, make_engine
+from store.db import MIGRATION_LIMITS, Base, make_engine
 
 config = context.config
 target_metadata = Base.metadata
@@ -21,7 +21,8 @@ def run_migrations_offline() -> None:
 
 def run_migrations_online() -> None:
     """Run migrations on a live connection."""
-    engine = make_engine(config.get_main_option("sqlalchemy.url"), poolclass=pool.NullPool)
+    engine = make_engine(config.get_main_option("sqlalchemy.url"), poolclass=pool.NullPool,
+                         limits=MIGRATION_LIMITS)
     with engine.connect() as connection:
         context.configure(connection=connection, target_metadata=target_metadata,
                           render_as_batch=True)

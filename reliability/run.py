@@ -1,6 +1,7 @@
 """`make reliability`: run every scenario at full size and print what was sent and what arrived.
 
-    python reliability/run.py [--quick] [--only storm,pg,faults,kill] [--results FILE]
+    python reliability/run.py [--quick] [--only storm,pg,faults,kill,slow,halfopen,frozen]
+                              [--results FILE]
 
 Exit status 0 when every scenario passed. Only 127.0.0.1 is used; the shared PostgreSQL gets a
 scratch database per scenario (dropped after), the restart scenario a private instance.
@@ -16,14 +17,19 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from reliability.network import FrozenDatabase, HalfOpen, SlowClients  # noqa: E402
 from reliability.report import Result  # noqa: E402
 from reliability.scenarios import ApiFaults, PgRestart, Storm, WorkerKill  # noqa: E402
 
-FULL = {"storm": Storm(), "pg": PgRestart(), "faults": ApiFaults(), "kill": WorkerKill()}
+FULL = {"storm": Storm(), "pg": PgRestart(), "faults": ApiFaults(), "kill": WorkerKill(),
+        "slow": SlowClients(), "halfopen": HalfOpen(), "frozen": FrozenDatabase()}
 QUICK = {"storm": Storm(messages=200, users=50, rate=100),
          "pg": PgRestart(messages=200, users=50, rate=50, down_for=3, lease=2),
          "faults": ApiFaults(messages=200, users=50, rate=40),
-         "kill": WorkerKill(messages=200, users=50, rate=100, lease=3)}
+         "kill": WorkerKill(messages=200, users=50, rate=100, lease=3),
+         "slow": SlowClients(slow_via_nginx=40, messages=60, users=20),
+         "halfopen": HalfOpen(messages=120, users=30, lease=5, back_after=2),
+         "frozen": FrozenDatabase(messages=120, users=30, frozen_for=5)}
 
 
 def log(msg: str) -> None:
@@ -56,7 +62,7 @@ def main(argv: list[str] | None = None) -> int:
     """Run the chosen scenarios; 0 when all passed."""
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--quick", action="store_true", help="the small sizes of `make test`")
-    p.add_argument("--only", default="storm,pg,faults,kill", help="comma-separated scenarios")
+    p.add_argument("--only", default=",".join(FULL), help="comma-separated scenarios")
     p.add_argument("--results", type=Path, help="also write the figures as markdown here")
     args = p.parse_args(argv)
     table = QUICK if args.quick else FULL

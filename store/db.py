@@ -1,10 +1,15 @@
 """Engine, sessions and migrations: the one place that knows how we talk to the database."""
 from __future__ import annotations
 
+import logging
+from collections.abc import Generator
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from time import monotonic
 from typing import Any
 
+import psycopg
 from sqlalchemy import DateTime, MetaData, create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
@@ -45,7 +50,111 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
-def make_engine(url: str, **kwargs: Any) -> Engine:
+@dataclass(frozen=True)
+class Limits:
+    """How long one session may wait, set on every connection the project opens.
+
+    A worker host can vanish without closing its connections, and a database (or the network
+    to it) can stop answering while the connection looks open. Without these, the first holds
+    its rows' locks until the server's TCP keepalive notices (two hours by default), and the
+    second hangs a callback past WeCom's 5 s. Seconds; None leaves the server's default.
+    """
+
+    statement: float | None = 10      # the server cancels a statement running longer
+    lock: float | None = 5            # …or waiting this long for a row or table lock
+    idle_in_transaction: float | None = 20   # ends a session whose client went quiet in a
+    #                                           transaction: its locks go with it
+    answer: float | None = 15         # we give up on a statement the server has not answered
+    keepalive_idle: int = 10          # TCP keepalives, both ends: a dead peer is noticed in
+    keepalive_interval: int = 5       # idle + interval × count seconds (25 s)
+    keepalive_count: int = 3
+
+    def options(self) -> str:
+        """The server-side part, as libpq's `options` (-c settings for this session)."""
+        ms = {"statement_timeout": self.statement, "lock_timeout": self.lock,
+              "idle_in_transaction_session_timeout": self.idle_in_transaction,
+              "tcp_user_timeout": self.dead_after}
+        out = [f"-c {k}={int(v * 1000)}" for k, v in ms.items() if v is not None]
+        out += [f"-c tcp_keepalives_idle={self.keepalive_idle}",
+                f"-c tcp_keepalives_interval={self.keepalive_interval}",
+                f"-c tcp_keepalives_count={self.keepalive_count}"]
+        return " ".join(out)
+
+    @property
+    def dead_after(self) -> int:
+        """Seconds after which either end gives up on a silent peer."""
+        return self.keepalive_idle + self.keepalive_interval * self.keepalive_count
+
+    def connect_args(self) -> dict[str, Any]:
+        """libpq parameters: client keepalives, tcp_user_timeout, the server-side options."""
+        return {"keepalives": 1, "keepalives_idle": self.keepalive_idle,
+                "keepalives_interval": self.keepalive_interval,
+                "keepalives_count": self.keepalive_count,
+                "tcp_user_timeout": self.dead_after * 1000, "options": self.options()}
+
+    def longest_hold(self) -> float:
+        """The longest a vanished client's session can keep a lock on the server."""
+        return max(self.idle_in_transaction or 0, self.statement or 0) + self.dead_after
+
+
+SESSION_LIMITS = Limits()   # the worker and the clock: statements of a whole batch
+# The web process: /healthz and the intelligent bot, which answers inside WeCom's 5 s (a
+# silent pooled connection, 2.5 s, then a fresh one that cannot connect, 2 s).
+WEB_LIMITS = Limits(statement=2, lock=1.5, idle_in_transaction=10, answer=2.5)
+# The callback's one INSERT: a 503 within 2 s of the database going quiet, so WeCom retries.
+INBOX_LIMITS = Limits(statement=1, lock=0.5, idle_in_transaction=5, answer=1.5)
+# Migrations may rewrite big tables: no statement limit, still keepalives and a lock limit.
+MIGRATION_LIMITS = Limits(statement=None, lock=30, idle_in_transaction=None, answer=None)
+
+
+class NoAnswer(psycopg.OperationalError):
+    """The database did not answer a statement in time; the connection was closed."""
+
+
+def _bounded(gen: Generator[Any, Any, Any], end: float) -> Generator[Any, Any, Any]:
+    """Pass psycopg's wait protocol through, giving up once `end` has passed. psycopg's wait
+    loop wakes the generator every 0.1 s even when the socket is silent, so this is checked."""
+    try:
+        state = next(gen)
+        while True:
+            ready = yield state
+            if monotonic() > end:
+                raise NoAnswer("the database did not answer in time")
+            state = gen.send(ready)
+    except StopIteration as done:   # inside a generator it must not escape as such
+        return done.value
+
+
+class BoundedConnection(psycopg.Connection):  # type: ignore[type-arg]
+    """A psycopg connection whose every wait for the server ends after `answer_within` s.
+
+    The server's statement_timeout cannot help when the server (or the path to it) is the
+    thing that stopped answering; this does, on the client, and then closes the connection
+    because its protocol state is unknown.
+    """
+
+    answer_within: float | None = None
+
+    def wait(self, gen: Any, *args: Any, **kwargs: Any) -> Any:
+        """psycopg's wait, bounded."""
+        if not self.answer_within:
+            return super().wait(gen, *args, **kwargs)
+        try:
+            return super().wait(_bounded(gen, monotonic() + self.answer_within), *args, **kwargs)
+        except NoAnswer:
+            self.pgconn.finish()
+            raise
+
+
+def connect(conninfo: str, limits: Limits = SESSION_LIMITS, **kwargs: Any) -> BoundedConnection:
+    """A raw psycopg connection with `limits` (used by the inbox, outside SQLAlchemy)."""
+    params = {**limits.connect_args(), "connect_timeout": 2, **kwargs}
+    conn = BoundedConnection.connect(conninfo, **params)
+    conn.answer_within = limits.answer
+    return conn
+
+
+def make_engine(url: str, *, limits: Limits = SESSION_LIMITS, **kwargs: Any) -> Engine:
     """Create an engine that survives database restarts and fails fast when it is down."""
     # Errors are logged with tracebacks; bound values (access tokens, decrypted messages)
     # must not ride along in their "[parameters: ...]" section.
@@ -83,8 +192,20 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         kwargs.setdefault("pool_timeout", 3)
     # pre_ping + a short connect timeout: after an outage the next request reconnects, and
     # while the database is down a callback gets its 503 in about a second, not a hang.
-    return create_engine(url, pool_pre_ping=True,
-                         connect_args={"connect_timeout": 2}, **kwargs)
+    engine = create_engine(url, pool_pre_ping=True, connect_args={"connect_timeout": 2},
+                           **kwargs)
+
+    @event.listens_for(engine, "do_connect")
+    def _bounded_connect(_dialect: Any, _rec: Any, cargs: Any, cparams: dict[str, Any]) -> Any:
+        # Ours first, the URL's own ?options= after, so an admin can still override a limit.
+        ours = limits.connect_args()
+        cparams["options"] = " ".join(filter(None, [ours.pop("options"),
+                                                    cparams.get("options")]))
+        conn = BoundedConnection.connect(*cargs, **{**ours, **cparams})
+        conn.answer_within = limits.answer
+        return conn
+
+    return engine
 
 
 # The session factory every layer is handed.
@@ -125,6 +246,14 @@ def migration_status(engine: Engine) -> tuple[str | None, str]:
     from alembic.script import ScriptDirectory
 
     script = ScriptDirectory.from_config(alembic_config(str(engine.url)))
-    with engine.connect() as conn:
-        current = MigrationContext.configure(conn).get_current_revision()
+    # Reading the revision is not migrating: Alembic's "Context impl …" INFO lines would only
+    # clutter check-config's output and every /healthz in the server's log.
+    quiet = logging.getLogger("alembic.runtime.migration")
+    level = quiet.level
+    quiet.setLevel(max(level, logging.WARNING))
+    try:
+        with engine.connect() as conn:
+            current = MigrationContext.configure(conn).get_current_revision()
+    finally:
+        quiet.setLevel(level)
     return current, script.get_current_head() or ""

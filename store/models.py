@@ -111,13 +111,17 @@ class User(Base):
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     wecom_userid: Mapped[str] = mapped_column(String(64), unique=True)
-    name: Mapped[str] = mapped_column(String(128))
+    name: Mapped[str] = mapped_column(String(128))      # shown; the member may choose it
+    # The name in WeCom's directory (user/get), or one an admin gave (`role set --name`): the
+    # only name other people can name this member by (commands.people.matches), so a chosen
+    # display name cannot squat on a colleague's. None until known.
+    directory_name: Mapped[str | None] = mapped_column(String(128))
     role: Mapped[str] = mapped_column(String(16), default="interviewer")  # admin|hr|interviewer
     timezone: Mapped[str | None] = mapped_column(String(64))   # None: the organisation's
     lang: Mapped[str | None] = mapped_column(String(2))         # last language used: zh | en
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    # False while `name` is only the userid: the worker may fill it from WeCom user/get
-    # (commands cannot do HTTP). True once a real name is known, from WeCom or set by a person.
+    # False until the worker has asked WeCom's directory (user/get) for the member's name
+    # (commands cannot do HTTP); True once it has, or once an admin gave the name.
     name_synced: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # Until when the member's last question (pending_questions) may be answered; None when no
     # question is open. Kept on the row every message loads anyway, so a message costs no

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import exc as sa_exc
-from sqlalchemy import func, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from bot.wecom.aibot_messages import AibotMessage
@@ -44,6 +44,9 @@ NOT_TEXT = ("我目前只看得懂文字命令。发送「帮助」查看可用�
 WELCOME_EVENTS = {"subscribe", "enter_agent"}
 COMMAND_EVENTS = {"click", "template_card_event"}   # their EventKey is a command text
 RATE_WINDOW = timedelta(minutes=1)   # the per-member command limit counts this far back
+# WeCom's automatic events (LOCATION every few seconds, enter_agent, anything unknown) are no
+# one's command: they count against their own limit, and the excess is dropped without a word.
+EVENT_RATE_LIMIT = 60
 
 Incoming = Inbound | AibotMessage
 
@@ -55,6 +58,23 @@ class Acted:
     outcome: str                     # new | throttled | failed | ignored
     sender: User | None
     replies: list[Reply] = field(default_factory=list)
+
+
+def typed(msg_type: str, event: str | None) -> bool:
+    """True for what a person typed or pressed; False for WeCom's automatic events."""
+    return msg_type != "event" or event in COMMAND_EVENTS
+
+
+def typed_clause(m: Any) -> Any:
+    """typed() as SQL over an inbound_messages row."""
+    return or_(m.msg_type != "event", m.event.in_(sorted(COMMAND_EVENTS)))
+
+
+def typed_message(msg: Incoming) -> bool:
+    """typed() for a message of either callback."""
+    if isinstance(msg, AibotMessage):
+        return typed(msg.msgtype, msg.event or None)
+    return typed(msg.msg_type, getattr(msg, "event", None))
 
 
 def sender_of(msg: Incoming) -> str:
@@ -90,10 +110,14 @@ class Dispatcher:
         if sender is None:
             mark(s, key, status="ignored")
             return Acted("ignored", None)
+        # Typed commands and automatic events are limited apart; only a person hears of it.
+        person = typed_message(msg)
         if recent is None:
-            recent = count_recent(s, from_user, now)
-        if recent > self.settings.user_rate_limit > 0:
+            recent = count_recent(s, from_user, now, person=person)
+        if recent > (self.settings.user_rate_limit if person else EVENT_RATE_LIMIT) > 0:
             mark(s, key, status="throttled")
+            if not person:
+                return Acted("throttled", sender)
             lang = detect(text) if text else sender.lang or "zh"
             polite = Reply(SLOW_DOWN[0] if lang == "zh" else SLOW_DOWN[1],
                            dedupe_key=f"throttled:{sender.wecom_userid}:{now:%Y%m%d%H%M}")
@@ -155,12 +179,14 @@ class Dispatcher:
         return replies
 
 
-def count_recent(s: Session, from_user: str, now: datetime) -> int:
-    """The member's messages in the minute up to `now`, this one included."""
+def count_recent(s: Session, from_user: str, now: datetime, *, person: bool = True) -> int:
+    """The member's messages of one kind (typed() or not) in the minute up to `now`, this
+    one included."""
     m = InboundMessage
+    kind = typed_clause(m) if person else ~typed_clause(m)
     return s.scalar(select(func.count()).select_from(m).where(
         m.from_user == from_user[:64], m.received_at > now - RATE_WINDOW,
-        m.received_at <= now)) or 0
+        m.received_at <= now, kind)) or 0
 
 
 def mark(s: Session, key: str, **values: Any) -> None:

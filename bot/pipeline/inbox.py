@@ -26,9 +26,9 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import aliased
 
 from bot.pipeline import outbox
-from bot.pipeline.dispatch import DATABASE_DOWN, RATE_WINDOW, Dispatcher
+from bot.pipeline.dispatch import DATABASE_DOWN, RATE_WINDOW, Dispatcher, typed
 from bot.wecom.messages import Inbound, InboundError, dedupe_key, from_stored, stored_form
-from store.db import Sessions
+from store.db import INBOX_LIMITS, NoAnswer, Sessions, connect
 from store.models import InboundMessage, User
 from store.sql import insert_ignore
 
@@ -63,12 +63,18 @@ class Inbox:
                             "received_at"), params, strict=True), status="pending")
             with self.engine.begin() as conn:
                 return bool(insert_ignore(conn, InboundMessage, row, ("dedupe_key",)))
+        reused = getattr(self._local, "conn", None) is not None
         try:
             return self._execute(params)
         except psycopg.Error as first:
             self._drop()
             if not _is_connection_error(first):   # not WeCom's fault either: let it retry
                 log.error("the inbox refused a message: %s", type(first).__name__)
+                raise InboxUnavailable(type(first).__name__) from None
+            # Once more only for a kept connection found broken (a restart, an idle link cut):
+            # after a fresh connection failed, or a silent server, a second try fails the same
+            # way and only doubles the wait past the 2 s a callback may take.
+            if not reused or isinstance(first, NoAnswer):
                 raise InboxUnavailable(type(first).__name__) from None
         try:   # a connection broken by a restart: once more, afresh (ON CONFLICT: idempotent)
             return self._execute(params)
@@ -80,8 +86,8 @@ class Inbox:
         conn = getattr(self._local, "conn", None)
         if conn is None:
             url = self.engine.url.set(drivername="postgresql")
-            conn = self._local.conn = psycopg.connect(
-                url.render_as_string(hide_password=False), autocommit=True, connect_timeout=2)
+            conn = self._local.conn = connect(url.render_as_string(hide_password=False),
+                                              INBOX_LIMITS, autocommit=True)
         return conn.execute(_SQL, params).rowcount == 1
 
     def _drop(self) -> None:
@@ -106,7 +112,8 @@ def pending(limit: int) -> Any:
     """The oldest pending rows that may run now: each member's oldest, not held by a worker."""
     earlier = aliased(InboundMessage)
     m = InboundMessage
-    return (select(m.dedupe_key, m.from_user, m.payload, m.received_at).where(
+    columns = (m.dedupe_key, m.from_user, m.payload, m.received_at, m.msg_type, m.event)
+    return (select(*columns).where(
         m.status == "pending",
         ~exists().where(earlier.status == "pending", earlier.from_user == m.from_user,
                         tuple_(earlier.received_at, earlier.dedupe_key)
@@ -122,8 +129,12 @@ def act_on_pending(sessions: Sessions, dispatcher: Dispatcher, limit: int = 32) 
         return _batch(sessions, dispatcher, limit, trying)
     except DATABASE_DOWN:
         raise
-    except Exception:
-        if not trying:   # before any message: nothing to blame, the worker's step backs off
+    except Exception as exc:
+        # Before any message there is nothing to blame, and a session the server ended
+        # (idle_in_transaction_session_timeout: this worker stalled, others took over) is no
+        # message's fault: the worker's step backs off and the rows stay pending.
+        if not trying or isinstance(getattr(exc, "orig", None),
+                                    psycopg.errors.IdleInTransactionSessionTimeout):
             raise
         # Not the handler (its errors are caught and answered with an apology) but the work
         # around it. Mark that one message failed so it cannot hold up everyone behind it.
@@ -143,7 +154,8 @@ def _batch(sessions: Sessions, dispatcher: Dispatcher, limit: int, trying: list[
         known = {u.wecom_userid: u for u in s.scalars(select(User).where(
             User.wecom_userid.in_({r.from_user.lower() for r in rows})))}
         window = s.execute(select(InboundMessage.from_user, InboundMessage.received_at,
-                                  InboundMessage.dedupe_key).where(
+                                  InboundMessage.dedupe_key, InboundMessage.msg_type,
+                                  InboundMessage.event).where(
             InboundMessage.from_user.in_({r.from_user for r in rows}),
             InboundMessage.received_at > min(r.received_at for r in rows) - RATE_WINDOW,
             InboundMessage.received_at <= max(r.received_at for r in rows))).all()
@@ -155,7 +167,10 @@ def _batch(sessions: Sessions, dispatcher: Dispatcher, limit: int, trying: list[
                 _set(s, [row.dedupe_key], status="failed", error=f"unreadable payload: {exc}")
                 continue
             # In inbox order: a later message received in the same instant does not count.
+            # Typed commands and automatic events are counted apart (bot.pipeline.dispatch.typed).
+            person = typed(row.msg_type, row.event)
             recent = sum(1 for w in window if w.from_user == row.from_user
+                         and typed(w.msg_type, w.event) == person
                          and w.received_at > row.received_at - RATE_WINDOW
                          and (w.received_at, w.dedupe_key) <= (row.received_at, row.dedupe_key))
             acted = dispatcher.act(s, row.dedupe_key, msg, row.received_at, recent=recent,
@@ -175,10 +190,18 @@ def _set(s: Any, keys: list[str], **values: Any) -> None:
                                            InboundMessage.status == "pending").values(**values))
 
 
-def backlog(sessions: Any, now: datetime) -> dict[str, Any]:
-    """How many messages wait, and the age of the oldest (for /healthz and check-config)."""
+def backlog(sessions: Any, now: datetime, max_age: float | None = None) -> dict[str, Any]:
+    """How many messages wait, and the age of the oldest (for /healthz and check-config).
+
+    With `max_age`, also "ok": False once the oldest has waited longer, which is what a
+    member notices: a stuck row (held by a vanished worker, or failing) or no worker at all.
+    """
     with sessions() as s:
         count, oldest = s.execute(select(func.count(), func.min(InboundMessage.received_at))
                                   .where(InboundMessage.status == "pending")).one()
-    age = round((now - oldest).total_seconds(), 1) if oldest else 0.0
-    return {"pending": int(count), "oldest_age_seconds": age}
+    age = round(max(0.0, (now - oldest).total_seconds()), 1) if oldest else 0.0
+    out: dict[str, Any] = {"pending": int(count), "oldest_age_seconds": age}
+    if max_age is not None:
+        out["ok"] = age <= max_age
+        out["max_age_seconds"] = max_age
+    return out

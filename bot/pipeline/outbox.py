@@ -24,13 +24,21 @@ from store.sql import changed, insert_ignore
 
 log = logging.getLogger(__name__)
 
+STATUSES = ("pending", "sending", "sent", "dead", "void")   # void: a reminder made stale
+# Messages to other people (and groups) that one inbound message may cause: a full panel
+# (commands.people.MAX_PEOPLE), its HR, a group post and the group's creation. Commands check
+# their inputs against that; this is the backstop, so that no message fans out into dozens.
+MAX_TO_OTHERS = 14
 TEXT_LIMIT = 2048            # bytes, for text and markdown content (protocol §6.3)
 PER_MINUTE, PER_HOUR = 30, 1000  # per member from one app; WeCom drops the excess silently
 LEASE = timedelta(seconds=60)    # a row claimed longer ago than this belonged to a dead worker
 MAX_ATTEMPTS = 12
 # WeCom drops an identical message to the same member within this window, so a resend after a
-# crash (claim lease 60 s) is not a second message (message/send's enable_duplicate_check).
-DUPLICATE_CHECK_INTERVAL = 180
+# crash is not a second message (message/send's enable_duplicate_check; WeCom allows up to 4 h).
+# It must outlast the longest takeover: the claim lease (at most 179 s, config.settings), plus
+# the longest a vanished worker's session can hold the row's lock (store.db.Limits.longest_hold,
+# 45 s), plus one send (5 s); tests/reliability/test_network.py checks the sum.
+DUPLICATE_CHECK_INTERVAL = 600
 
 
 def split_utf8(text: str, limit: int = TEXT_LIMIT) -> list[str]:
@@ -59,17 +67,22 @@ def split_utf8(text: str, limit: int = TEXT_LIMIT) -> list[str]:
 def enqueue(session: Session, *, touser: str, content: str, now: datetime,
             msgtype: str = "text", channel: str = "app", dedupe_key: str | None = None,
             source_key: str | None = None, due_at: datetime | None = None,
-            url: str | None = None) -> int:
+            url: str | None = None, single: bool = False) -> int:
     """Write a message to send; long text becomes several rows. Returns rows written.
 
     With a dedupe_key, a second enqueue of the same key writes nothing: that is how
-    notifications, reminders and welcomes are made exactly-once.
+    notifications, reminders and welcomes are made exactly-once. `single`: one row at most,
+    cut short with "…" (a notification to someone else is never a series of messages).
     """
     if msgtype == "text" and channel in ("app", "appchat"):
         # Plain text may quote users, and WeCom renders <a href> in text: make it inert first,
         # then split, since the full-width brackets are longer in UTF-8.
         content = no_tags(content)
     parts = split_utf8(content) if msgtype in ("text", "markdown") else [content]
+    if single and len(parts) > 1:
+        ellipsis = "…"
+        room = TEXT_LIMIT - len(ellipsis.encode())
+        parts = [content.encode()[:room].decode("utf-8", "ignore").rstrip() + ellipsis]
     written = 0
     for i, part in enumerate(parts):
         key = dedupe_key if dedupe_key is None or len(parts) == 1 else f"{dedupe_key}#{i}"
@@ -206,10 +219,11 @@ def deliver(session: Session, replies: Iterable[Reply], *, sender: str | None,
     """Turn a handler's replies into outbox rows: one set of rules for every caller.
 
     A reply goes to `to`, else to `sender`; private content never goes to a group chat,
-    whatever a handler asks for. Returns the rows written.
+    whatever a handler asks for; the asker may get a long answer in parts, anyone else one
+    message at most, and at most MAX_TO_OTHERS messages go to others. Returns rows written.
     """
     written = 0
-    for r in replies:
+    for r in bounded(replies, sender, source_key):
         to = r.to or sender
         if not to:
             log.error("a reply without a recipient was dropped (from %s)", source_key)
@@ -232,6 +246,25 @@ def deliver(session: Session, replies: Iterable[Reply], *, sender: str | None,
             msgtype, content = "template_card", _json(dict(r.card))
         elif isinstance(r, Markdown):
             msgtype = "markdown"
+        mine = to == sender and channel == "app"
         written += enqueue(session, touser=to, content=content, msgtype=msgtype, now=now,
-                           channel=channel, dedupe_key=r.dedupe_key, source_key=source_key)
+                           channel=channel, dedupe_key=r.dedupe_key, source_key=source_key,
+                           single=not mine)
     return written
+
+
+def bounded(replies: Iterable[Reply], sender: str | None,
+            source_key: str | None) -> list[Reply]:
+    """The replies, without those to others beyond MAX_TO_OTHERS (logged: a bug upstream)."""
+    out: list[Reply] = []
+    others = 0
+    for r in replies:
+        if r.to not in (None, sender):
+            others += 1
+            if others > MAX_TO_OTHERS:
+                continue
+        out.append(r)
+    if others > MAX_TO_OTHERS:
+        log.error("%s caused %d messages to others; sent the first %d", source_key, others,
+                  MAX_TO_OTHERS)
+    return out

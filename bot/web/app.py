@@ -7,6 +7,7 @@ from flask import Flask
 from bot.logs import setup_logging
 from bot.services import Services, build
 from config.settings import Settings
+from store.db import WEB_LIMITS
 
 
 def create_app(settings: Settings | None = None, *, services: Services | None = None,
@@ -19,7 +20,7 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
     setup_logging()
     if services is None:
         settings = (settings or Settings.from_env()).validated()
-        services = build(settings, transport=transport)
+        services = build(settings, transport=transport, limits=WEB_LIMITS)
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = services.settings.max_body_bytes
     app.extensions["wecom"] = services

@@ -15,7 +15,7 @@ from bot.pipeline.dispatch import DATABASE_DOWN
 from bot.pipeline.inbox import InboxUnavailable
 from bot.web.respond import crypto_status, plain, services, signed_query
 from bot.wecom.messages import InboundError, parse_message
-from crypto import CryptoError
+from crypto import CryptoError, InvalidSignature, ReceiveIdMismatch, StaleTimestamp
 
 log = logging.getLogger(__name__)
 bp = Blueprint("wecom", __name__)
@@ -28,12 +28,27 @@ def verify_url() -> Response:
     echostr = request.args.get("echostr", "")
     if not echostr:
         return plain(400, "missing echostr")
+    svc = services()
     try:
-        echo = services().crypto.verify_url(signature, timestamp, nonce, echostr)
+        echo = svc.crypto.verify_url(signature, timestamp, nonce, echostr)
     except CryptoError as exc:
         log.warning("URL verification refused: %s (code %s)", type(exc).__name__, exc.code)
-        return plain(crypto_status(exc), "forbidden" if crypto_status(exc) == 403 else "bad")
+        return plain(crypto_status(exc), refusal(exc, svc.clock().timestamp()))
     return plain(200, echo)
+
+
+def refusal(exc: CryptoError, now: float) -> str:
+    """The body of a refused URL check, naming the step that failed so `verify-url` can say
+    which setting is wrong. Only a bad signature is answered blandly: every later step is
+    reached only by someone holding the Token, so naming it tells a stranger nothing (and the
+    server's time is in every Date header anyway)."""
+    if isinstance(exc, StaleTimestamp):
+        return f"stale timestamp; server time {int(now)}"
+    if isinstance(exc, ReceiveIdMismatch):
+        return "receive id mismatch"
+    if isinstance(exc, InvalidSignature):
+        return "forbidden"
+    return "cannot decrypt"
 
 
 @bp.post("/wecom/callback")

@@ -1,4 +1,8 @@
-"""`GET /healthz`: database reachable, migrations current, last worker heartbeat, inbox backlog."""
+"""`GET /healthz`: database reachable, migrations current, last worker heartbeat, inbox backlog.
+
+503 when the database is unreachable, the migrations are behind, or the oldest message in the
+inbox has waited longer than BOT_INBOX_MAX_AGE.
+"""
 from __future__ import annotations
 
 from flask import Blueprint, jsonify
@@ -29,14 +33,17 @@ def healthz() -> ResponseReturnValue:
         with svc.sessions() as s:
             beat = s.scalar(select(func.max(WorkerHeartbeat.beat_at)))
         # Messages taken in and not yet acted on: grows when the workers are down or behind.
-        out["inbox"] = backlog(svc.sessions, svc.clock())
+        out["inbox"] = backlog(svc.sessions, svc.clock(), svc.settings.inbox_max_age_seconds)
     except DATABASE_DOWN:
         return jsonify(status="unavailable", database="unreachable"), 503
     if beat is None:
         out["worker"] = {"ok": False, "last_heartbeat": None}
     else:
         age = (svc.clock() - beat).total_seconds()
-        out["worker"] = {"ok": age <= WORKER_STALE_AFTER, "last_heartbeat": beat.isoformat(),
+        # A beat far in the future is a wrong clock (or a test's), not a live worker.
+        out["worker"] = {"ok": -WORKER_STALE_AFTER <= age <= WORKER_STALE_AFTER,
+                         "last_heartbeat": beat.isoformat(),
                          "age_seconds": round(age, 1)}
-    ok = out["migrations"] == "current"
+    # Workers being down is shown, not failed on; a member waiting too long is a failure.
+    ok = out["migrations"] == "current" and out["inbox"]["ok"]
     return jsonify(status="ok" if ok else "unavailable", **out), 200 if ok else 503

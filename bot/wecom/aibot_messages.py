@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.wecom.messages import MAX_ID
+from bot.wecom.messages import MAX_ID, unstorable
 
 
 class AibotError(Exception):
@@ -61,6 +61,8 @@ def parse_aibot(plaintext: bytes | str) -> AibotMessage:
         raise AibotError("not JSON") from None
     if not isinstance(d, dict) or not d.get("msgtype"):
         raise AibotError("no msgtype")
+    if unstorable(d):   # JSON may carry "\u0000" or "\ud800"; PostgreSQL can store neither
+        raise AibotError("a NUL or a lone surrogate in the message")
     sender = _obj(d.get("from"))
     raw_text = _text_of(d)
     event = _obj(d.get("event"))
@@ -70,15 +72,12 @@ def parse_aibot(plaintext: bytes | str) -> AibotMessage:
     userid = sender.get("userid", "")
     if not isinstance(userid, str) or not _USERID.fullmatch(userid) or len(name) > MAX_ID:
         raise AibotError("userid or event name is not WeCom's")
-    # JSON may carry "\u0000", which PostgreSQL cannot store (XML cannot carry it at all).
-    raw_text = raw_text.replace("\x00", "")
     return AibotMessage(
         msgid=str(d.get("msgid", "")), chattype=str(d.get("chattype", "single")),
-        chatid=str(d.get("chatid", "")).replace("\x00", ""), userid=userid,
+        chatid=str(d.get("chatid", "")), userid=userid,
         msgtype=str(d["msgtype"]), text=_MENTION.sub("", raw_text).strip(),
         mentioned=bool(_MENTION.match(raw_text)), response_url=str(d.get("response_url", "")),
-        event=name.replace("\x00", ""),
-        event_key=str(body.get("event_key", "")).replace("\x00", ""),
+        event=name, event_key=str(body.get("event_key", "")),
         stream_id=str(stream.get("id", "")), raw=d)
 
 

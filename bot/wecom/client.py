@@ -14,6 +14,7 @@ from typing import Any
 
 import httpx
 
+from bot.diagnose import network_cause
 from bot.wecom.errors import TOKEN_INVALID, ApiError, TransportError
 from bot.wecom.token import TokenStore
 
@@ -38,9 +39,10 @@ def call_json(http: httpx.Client, method: str, path: str, *,
         resp = http.request(method, path, params=params, content=content, headers=headers,
                             auth=auth)
     except httpx.TimeoutException as exc:
-        raise TransportError(f"{path}: timeout ({type(exc).__name__})") from None
+        raise TransportError(f"{path}: timeout ({type(exc).__name__})",
+                             network_cause(exc)) from None
     except httpx.HTTPError as exc:
-        raise TransportError(f"{path}: {type(exc).__name__}") from None
+        raise TransportError(f"{path}: {type(exc).__name__}", network_cause(exc)) from None
     if resp.status_code >= 500 or resp.status_code == 429:
         raise TransportError(f"{path}: HTTP {resp.status_code}")
     data = _json(resp)

@@ -32,7 +32,14 @@ class ApiError(WeComError):
 
 
 class TransportError(WeComError):
-    """The request did not get a WeCom answer: timeout, connection error, HTTP 5xx."""
+    """The request did not get a WeCom answer: timeout, connection error, HTTP 5xx.
+
+    `detail`: the cause in plain words with what to check (bot.diagnose), for admin tools.
+    """
+
+    def __init__(self, message: str, detail: str = ""):
+        super().__init__(message)
+        self.detail = detail or message
 
 
 class TokenUnavailable(WeComError):

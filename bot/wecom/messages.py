@@ -210,12 +210,35 @@ def _event(common: dict[str, Any], d: dict[str, Any]) -> Event:
     return Event(**base)
 
 
+# What PostgreSQL's text cannot hold: U+0000, and lone surrogates (UTF-8 cannot encode them).
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def unstorable(value: Any) -> bool:
+    """True if any string in a parsed message (keys included) holds a character PostgreSQL
+    refuses; such a message is refused at the edge with 400, not stored."""
+    todo = [value]   # a loop, not recursion: JSON may nest as deep as its parser allows
+    while todo:
+        v = todo.pop()
+        if isinstance(v, str):
+            if _UNSTORABLE.search(v):
+                return True
+        elif isinstance(v, dict):
+            todo.extend(v)
+            todo.extend(v.values())
+        elif isinstance(v, list):
+            todo.extend(v)
+    return False
+
+
 def parse_message(plaintext: bytes | str) -> Inbound:
     """Parse the decrypted XML of a self-built app callback into a typed object."""
     try:
         d = parse_xml(plaintext)
     except ParseError as exc:
         raise InboundError(str(exc)) from None
+    if unstorable(d):
+        raise InboundError("a NUL or a lone surrogate in the message")
     return message_from(d)
 
 

@@ -90,7 +90,7 @@ def test_verify_url_fails_a_correct_but_slow_answer_and_shows_the_time(slow_serv
     rc, lines = run(admin.verify_url, slow_server + "/wecom/callback", settings)
     assert rc == 1
     assert lines[0].startswith("FAIL correct answer but too slow:")
-    assert re.search(r"too slow: \d+ ms \(WeCom allows 1000 ms\)$", lines[0]), lines[0]
+    assert re.search(r"too slow: \d+ ms \(WeCom allows 1000 ms\); ", lines[0]), lines[0]
 
 
 def test_verify_url_when_nothing_listens(settings):

@@ -19,6 +19,7 @@ def set_role(services, userid, role, name):
     with services.sessions.begin() as s:
         u = ensure_user(s, userid, services.settings, services.clock())
         u.role, u.name, u.name_synced = role, name, True
+        u.directory_name = name   # as WeCom's directory sync would have it
 
 
 @pytest.fixture

@@ -124,7 +124,8 @@ def test_healthz_shows_the_backlog(wecom, app, services, clock):
     wecom.text("zhangsan", "帮助", msg_id=701)
     clock.advance(seconds=42)
     body = app.test_client().get("/healthz").get_json()
-    assert body["inbox"] == {"pending": 1, "oldest_age_seconds": 42.0}
+    assert body["inbox"] == {"pending": 1, "oldest_age_seconds": 42.0, "ok": True,
+                             "max_age_seconds": 120}
     act_all(services.pipeline)
     body = app.test_client().get("/healthz").get_json()
     assert body["inbox"]["pending"] == 0

@@ -38,6 +38,7 @@ class Desk:
             u = ensure_user(s, userid, self.settings, self.clock())
             u.role, u.name, u.lang, u.timezone = role, name or userid, lang, tz
             u.name_synced = name is not None
+            u.directory_name = name   # as WeCom's directory sync would have it
 
     def say(self, userid: str, text: str, chat: str = "single") -> list[Reply]:
         """One message from userid; returns every reply (to the sender and to others)."""

@@ -182,12 +182,15 @@ def test_people_are_found_by_userid_name_and_mention(desk):
         with pytest.raises(CommandError) as err:
             people.resolve_many(s, "李四 钱七 孙八")
         assert "钱七" in err.value.zh and "孙八" in err.value.zh
-        fresh = people.resolve(s, "@New.Hire")
+        with pytest.raises(CommandError) as err:   # never met: looked up first (issue 17)
+            people.resolve(s, "@New.Hire")
+        assert "还没见过 @New.Hire" in err.value.zh
+        fresh = people.resolve(s, "@New.Hire", accept_unmet=True)
         assert fresh.id is None and fresh.wecom_userid == "new.hire"
 
 
 def test_the_name_sync_hook_for_the_worker(desk):
-    desk.ask(HR, "安排 张三 明天下午3点 面试官 @newbie @ghost")
+    assert "正在企业微信通讯录中核实" in desk.ask(HR, "安排 张三 明天下午3点 面试官 @newbie @ghost")
     with desk.sessions.begin() as s:
         assert [u.wecom_userid for u in people.unsynced(s)] == ["newbie", "ghost"]
         people.directory_name(s, "NEWBIE", "牛新")
@@ -197,4 +200,4 @@ def test_the_name_sync_hook_for_the_worker(desk):
         assert people.unsynced(s) == []
     users = desk.users()
     assert (users["newbie"].name, users["ghost"].name, users[LISI].name) == ("牛新", "ghost", "李四")
-    assert "已安排 #2" in desk.ask(HR, "安排 赵敏 后天下午3点 面试官 牛新")
+    assert "已安排 #1" in desk.ask(HR, "安排 赵敏 后天下午3点 面试官 牛新")

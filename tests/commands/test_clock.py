@@ -203,7 +203,7 @@ def test_nudges_stop_at_the_maximum(desk):
         desk.clock.now = datetime(2026, 11, day, 3, tzinfo=UTC) if day <= 30 else \
             datetime(2026, 12, day - 30, 3, tzinfo=UTC)
         tick(desk)
-    assert len(outbox(desk, f"autonudge:1:")) == 2 * 2
+    assert len(outbox(desk, "autonudge:1:")) == 2 * 2
 
 
 def test_cancelled_interviews_get_no_nudges(desk):

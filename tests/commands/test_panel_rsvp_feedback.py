@@ -17,7 +17,7 @@ def test_add_interviewer_checks_clashes_and_notifies(desk):
     assert "赵六 在 2026-11-26 (周四) 15:30–16:30 CST 已有 #2" in desk.ask(HR, "加面试官 #1 赵六")
     assert "已在 #1" in desk.ask(HR, "加面试官 #1 李四")
     desk.user("sunli", "interviewer", "孙丽")
-    assert "已将 孙丽 加入 #1" in desk.ask(HR, "加面试官 #1 孙丽")
+    assert "已将 孙丽（sunli） 加入 #1" in desk.ask(HR, "加面试官 #1 孙丽")
     [notice] = desk.notices("sunli")
     assert "#1 张三" in notice.text and "接受 #1" in notice.text
     assert iv(desk).sequence == 1

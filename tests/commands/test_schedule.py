@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 
+from commands import people
 from store.hiring import Candidate, Interview, Panelist, PendingConfirmation
 from store.models import User
 from tests.commands.conftest import HR, LISI, WANGWU
@@ -21,7 +22,7 @@ def test_schedule_echoes_the_exact_time_and_notifies_each_interviewer(desk):
     assert set(notices) == {LISI, WANGWU}
     for userid, r in notices.items():
         assert "2026-11-26 (周四) 15:00–16:00 CST" in r.text and "接受 #1" in r.text
-        assert r.dedupe_key.startswith(f"assigned:1:")
+        assert r.dedupe_key.startswith("assigned:1:")
     assert len({r.dedupe_key for r in notices.values()}) == 2
     iv = desk.get(Interview, Interview.id == 1)
     assert (iv.status, iv.round, iv.mode) == ("scheduled", 2, "video")
@@ -71,13 +72,16 @@ def test_a_name_shared_by_two_people_gets_the_choices(desk):
     assert desk.count(Interview) == 0
 
 
-def test_an_unknown_account_becomes_a_member_only_when_the_command_succeeds(desk):
-    desk.ask(HR, "安排 张三 3点 面试官 @newbie")                 # refused: ambiguous time
-    assert "newbie" not in desk.users()
-    text = desk.ask(HR, "安排 张三 明天下午3点 面试官 @newbie")
-    assert "已安排 #1" in text
-    newbie = desk.users()["newbie"]
+def test_an_unknown_account_is_looked_up_in_the_directory_before_any_assignment(desk):
+    text = desk.ask(HR, "安排 张三 明天下午3点 面试官 @newbie")   # never met: not assigned
+    assert "还没见过 @newbie" in text and desk.count(Interview) == 0
+    newbie = desk.users()["newbie"]   # put down for the worker's user/get lookup
     assert (newbie.role, newbie.name, newbie.name_synced) == ("interviewer", "newbie", False)
+    assert desk.notices("newbie") == []
+    with desk.sessions.begin() as s:
+        people.directory_name(s, "newbie", "牛新")              # what the lookup found
+    text = desk.ask(HR, "安排 张三 明天下午3点 面试官 @newbie")
+    assert "已安排 #1" in text and "面试官：牛新（newbie）" in text
     assert [r.to for r in desk.notices("newbie")] == ["newbie"]
 
 
@@ -123,23 +127,23 @@ def test_outside_working_hours_is_allowed_but_flagged(desk):
 def test_an_existing_candidate_is_reused_and_a_clash_payload_keeps_new_members(desk):
     desk.ask(HR, "新建候选人 张三 岗位:后端工程师")
     desk.ask(HR, "安排 C1 明天下午3点 面试官 李四")
+    desk.user("newbie", "interviewer", "牛新")
     text = desk.ask(HR, "安排 张三 明天下午3点 面试官 李四 @newbie 轮次:二面")
-    assert "已有 #1" in text and "newbie" not in desk.users()
+    assert "已有 #1" in text
     assert "已安排 #2 张三｜后端工程师｜二面" in desk.confirm(HR, text, " 1")
     assert desk.count(Candidate) == 1
-    assert "newbie" in desk.users()
     assert desk.count(PendingConfirmation, PendingConfirmation.outcome == "done") == 1
 
 
 def test_interviewers_named_with_commas_and_he(desk):
     text = desk.ask(HR, "安排 张三 明天下午3点 面试官 李四和王五、赵六")
-    assert "面试官：李四、王五、赵六" in text
+    assert "面试官：李四（lisi）、王五（wangwu）、赵六（zhaoliu）" in text
     desk.user("lisi_en", "interviewer", "Li Si")
     assert "Li Si" in desk.ask(HR, "schedule Bob tomorrow 10am with @Li Si, 王五")
 
 
 def test_new_members_are_interviewers_with_their_userid_as_name(desk):
-    desk.ask(HR, "安排 张三 明天下午3点 面试官 @Zhou.Q")
+    assert "还没见过" in desk.ask(HR, "安排 张三 明天下午3点 面试官 @Zhou.Q")
     u: User = desk.users()["zhou.q"]
     assert u.name == "zhou.q" and u.name_synced is False
 

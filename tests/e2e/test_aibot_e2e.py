@@ -37,9 +37,9 @@ def test_group_scheduling_keeps_the_phone_out_of_the_group(server, worker, fake_
     engine = make_engine(pg_url)
     with engine.begin() as conn:
         conn.execute(update(User).where(User.wecom_userid == "wangfang")
-                     .values(role="hr", name="王芳", name_synced=True))
-        conn.execute(update(User).where(User.wecom_userid == "lisi")
-                     .values(name="李四", name_synced=True))
+                     .values(role="hr", name="王芳", directory_name="王芳", name_synced=True))
+        conn.execute(update(User).where(User.wecom_userid == "lisi")   # as the directory says
+                     .values(name="李四", directory_name="李四", name_synced=True))
     engine.dispose()
     group = []
     for i, text in enumerate(["@面试助手 新建候选人 张三 手机:13800000000",

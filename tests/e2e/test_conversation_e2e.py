@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy import select
 
 from store.db import make_sessionmaker
-from store.models import User
 from store.hiring import Interview
+from store.models import User
 from tests.conftest import ADMIN
 from tests.e2e.test_spine import post, text_xml
 
@@ -47,8 +47,16 @@ CONVERSATIONS = [
 ]
 
 
+@pytest.fixture
+def lisi(db) -> None:
+    """李四 (@lisi), a member the bot knows from the directory: HR may name them."""
+    with make_sessionmaker(db).begin() as s:
+        s.add(User(wecom_userid="lisi", name="李四", directory_name="李四", role="interviewer",
+                   created_at=datetime.now(UTC), name_synced=True))
+
+
 @pytest.mark.parametrize(("command", "question", "answer", "confirmed"), CONVERSATIONS)
-def test_a_question_is_answered_in_one_message(server, worker, fake_server, db, command,
+def test_a_question_is_answered_in_one_message(server, worker, fake_server, db, lisi, command,
                                                question, answer, confirmed):
     fake, _ = fake_server
     asked = _say(server, fake, command)
@@ -70,8 +78,8 @@ def test_which_of_two_people_is_answered_by_number(server, worker, fake_server, 
     with make_sessionmaker(db).begin() as s:
         now = datetime.now(UTC)
         for uid in ("lisi", "lisi2"):
-            s.add(User(wecom_userid=uid, name="李四", role="interviewer", created_at=now,
-                       name_synced=True))
+            s.add(User(wecom_userid=uid, name="李四", directory_name="李四", role="interviewer",
+                       created_at=now, name_synced=True))
     asked = _say(server, fake, "安排 孙十二 明天下午5点 面试官 李四")
     assert "是哪一位" in asked and "2) 李四（@lisi2）" in asked, asked
     done = _say(server, fake, "2")
@@ -80,7 +88,8 @@ def test_which_of_two_people_is_answered_by_number(server, worker, fake_server, 
     assert fake.messages_to("lisi") == []
 
 
-def test_cancel_drops_the_question_and_nothing_is_booked(server, worker, fake_server, db):
+def test_cancel_drops_the_question_and_nothing_is_booked(server, worker, fake_server, db,
+                                                         lisi):
     fake, _ = fake_server
     _say(server, fake, "安排 孙八 下周下午3点 面试官 @lisi")
     assert "不用回答" in _say(server, fake, "算了")

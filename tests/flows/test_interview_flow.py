@@ -29,9 +29,23 @@ def make_hr(wecom, deliver, fake_wecom, role_cmd: str, confirm_word: str) -> Non
     deliver()
 
 
+def in_directory(services, fake_wecom, users: dict[str, str]) -> None:
+    """Members the bot has met, named from WeCom's directory by the worker's sync: the only
+    names HR can name them by (issue 17)."""
+    from bot.pipeline.dispatch import ensure_user
+    from bot.pipeline.usersync import NameSync
+
+    fake_wecom.add_users(users)
+    with services.sessions.begin() as s:
+        for userid in users:
+            ensure_user(s, userid, services.settings, services.clock())
+    NameSync(services.sessions, services.client)(services.clock())
+
+
 def test_chinese_flow_schedule_notify_accept_list_feedback(wecom, deliver, fake_wecom, clock,
                                                            services):
     make_hr(wecom, deliver, fake_wecom, "角色 wangfang HR", "确认")
+    in_directory(services, fake_wecom, {"lisi": "李四", "wangwu": "王五"})
     assert "已将 wangfang 的角色设为 HR" in last(fake_wecom, ADMIN)
     assert "角色设为 HR" in last(fake_wecom, "wangfang")
     for userid, name in (("lisi", "李四"), ("wangwu", "王五")):
@@ -63,8 +77,10 @@ def test_chinese_flow_schedule_notify_accept_list_feedback(wecom, deliver, fake_
         assert s.scalar(select(func.count()).select_from(Feedback)) == 1
 
 
-def test_english_flow_schedule_notify_accept_list_feedback(wecom, deliver, fake_wecom, clock):
+def test_english_flow_schedule_notify_accept_list_feedback(wecom, deliver, fake_wecom, clock,
+                                                           services):
     make_hr(wecom, deliver, fake_wecom, "role wangfang hr", "confirm")
+    in_directory(services, fake_wecom, {"lisi": "李四", "wangwu": "王五"})
     assert "wangfang is now HR" in last(fake_wecom, ADMIN)
     wecom.text("lisi", "settings name Li Si")
     wecom.text("wangfang", "schedule Alice Wang tomorrow 3pm with @lisi @wangwu dur:45 round:1")
@@ -72,7 +88,7 @@ def test_english_flow_schedule_notify_accept_list_feedback(wecom, deliver, fake_
     assert "Scheduled #1 Alice Wang · Round 1" in last(fake_wecom, "wangfang")
     assert "2026-11-26 (Thu) 15:00–15:45 CST" in last(fake_wecom, "wangfang")
     assert "has put you on an interview" in last(fake_wecom, "lisi")     # lisi writes English
-    assert "安排你面试" in last(fake_wecom, "wangwu")                     # wangwu: not yet known
+    assert "安排你面试" in last(fake_wecom, "wangwu")                     # wangwu: no language yet
 
     wecom.text("lisi", "accept #1")
     wecom.text("wangwu", "accept #1")
@@ -94,6 +110,7 @@ def test_english_flow_schedule_notify_accept_list_feedback(wecom, deliver, fake_
 def test_a_retried_callback_schedules_once_and_notifies_once(wecom, deliver, fake_wecom,
                                                               services):
     make_hr(wecom, deliver, fake_wecom, "角色 wangfang HR", "确认")
+    in_directory(services, fake_wecom, {"lisi": "李四"})
     for _ in range(3):                                   # WeCom retries with the same MsgId
         wecom.text("wangfang", "安排 张三 明天下午3点 面试官 @lisi", msg_id=424242)
     deliver()
@@ -103,7 +120,9 @@ def test_a_retried_callback_schedules_once_and_notifies_once(wecom, deliver, fak
     assert len([m for m in fake_wecom.messages_to("wangfang") if "已安排" in m]) == 1
 
 
-def test_group_chat_keeps_contacts_and_feedback_one_to_one(ai, aisvc, clock):  # noqa: F811
+def test_group_chat_keeps_contacts_and_feedback_one_to_one(ai, aisvc, clock,  # noqa: F811
+                                                           fake_wecom):
+    in_directory(aisvc, fake_wecom, {"lisi": "李四"})
     with aisvc.sessions.begin() as s:
         from bot.pipeline.dispatch import ensure_user
         ensure_user(s, "wangfang", aisvc.settings, clock()).role = "hr"

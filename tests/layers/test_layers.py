@@ -15,11 +15,12 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("config",),
     ("store", "migrations"),
     ("commands",),
-    ("bot.wecom",),
+    ("bot.wecom", "bot.diagnose"),
     ("bot.pipeline",),
     ("bot.services", "bot.logs"),
     ("bot.web", "bot.admin"),
-    ("bot.cli", "bot.gunicorn_app", "bot", "wsgi", "config.gunicorn.conf"),
+    ("bot.cli", "bot.gunicorn_app", "bot.gunicorn_log", "bot.gunicorn_worker", "bot", "wsgi",
+     "config.gunicorn.conf"),
     ("devkit",),
 )
 # The one declared exception: the CLI's `demo` and `simulate` subcommands load the development

@@ -1,4 +1,10 @@
-"""A TCP proxy that can be cut and restored, to take the database away from the app."""
+"""A TCP proxy that can be cut and restored, or frozen and thawed, to take the database away.
+
+`cut()` is a database that is gone: connections reset, new ones refused. `freeze()` is one that
+stops answering while every connection looks open: a frozen server, or a half-open partition
+(a worker host that vanished without closing its connections). Nothing is forwarded either way
+and new connections are accepted but never served; `thaw()` lets held bytes through.
+"""
 from __future__ import annotations
 
 import socket
@@ -16,6 +22,8 @@ class TcpProxy:
         self.port = self.listener.getsockname()[1]
         self.listener.listen(64)
         self.up = True
+        self._flowing = threading.Event()
+        self._flowing.set()
         self._conns: list[socket.socket] = []
         self._lock = threading.Lock()
         threading.Thread(target=self._accept, daemon=True).start()
@@ -29,6 +37,7 @@ class TcpProxy:
             if not self.up:
                 client.close()
                 continue
+            self._flowing.wait()
             try:
                 upstream = socket.create_connection(self.target)
             except OSError:
@@ -42,6 +51,7 @@ class TcpProxy:
     def _pipe(self, src: socket.socket, dst: socket.socket) -> None:
         try:
             while data := src.recv(65536):
+                self._flowing.wait()   # frozen: the bytes are held, as a partition holds them
                 dst.sendall(data)
         except OSError:
             pass
@@ -68,6 +78,15 @@ class TcpProxy:
         """The database is back."""
         self.up = True
 
+    def freeze(self) -> None:
+        """Stop forwarding anything, in both directions, keeping every connection open."""
+        self._flowing.clear()
+
+    def thaw(self) -> None:
+        """Forward again, the held bytes first."""
+        self._flowing.set()
+
     def close(self) -> None:
         self.cut()
+        self.thaw()
         self.listener.close()
