@@ -160,9 +160,8 @@ class Aibot:
         if not msg.text:
             return [Reply(ctx.t("我目前只看得懂文字命令。发送「帮助」查看可用命令。",
                                 "I only understand text commands. Send “help”."))], True
-        replies = self.bot.router.dispatch(ctx, msg.text)
-        sender.lang = ctx.lang
-        return replies, True
+        # Never changes the stored language preference (see bot.dispatch).
+        return self.bot.router.dispatch(ctx, msg.text), True
 
     def deliver(self, s: Session, msg: AibotMessage, replies: list[Reply], sender: User | None,
                 key: str, now: datetime) -> dict[str, Any] | None:

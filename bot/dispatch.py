@@ -155,9 +155,9 @@ class Bot:
         ctx = Context(sender=sender, session=s, now=now, settings=self.settings,
                       lang=sender.lang or "zh", source_key=key)
         if isinstance(msg, TextMessage):
-            replies = self.router.dispatch(ctx, msg.content)
-            sender.lang = ctx.lang
-            return replies, True
+            # The reply is in the language of this message; the stored preference (what
+            # pushes use) changes only through `settings language`.
+            return self.router.dispatch(ctx, msg.content), True
         if isinstance(msg, Event) and msg.event in WELCOME_EVENTS:
             day = now.astimezone(ctx.tz).date().isoformat()
             return [Reply(welcome(ctx), dedupe_key=f"welcome:{sender.wecom_userid}:{day}")], True

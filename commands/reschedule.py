@@ -10,7 +10,7 @@ from typing import Any
 
 from bot.models_hiring import LIVE
 import commands.kinds  # noqa: F401  (registers the parameter kinds used below)
-from commands import audit, group, notify
+from commands import audit, group, notify, states
 from commands import interviews_repo as repo
 from commands.confirm import confirmable
 from commands.conflicts import chosen_slot, refuse
@@ -65,7 +65,9 @@ def move(ctx: Context, iid: int, start: datetime, end: datetime | None, reason: 
     too_long(end - start)
     if start == iv.start_at and end == iv.end_at:
         raise CommandError(f"#{iid} 已经是这个时间，没有改动。", f"#{iid} is already at that time.")
-    ids = [u.id for _, u in v.panel]
+    # Everyone but the removed is asked about the new time, those who declined the old one too.
+    asked = [(p, u) for p, u in v.panel if states.allowed("reschedule", p)]
+    ids = [u.id for _, u in asked]
     repo.lock_users(s, ids)
     clashes = repo.conflicts(s, ids, start, end, exclude=iid)
     if clashes:
@@ -77,14 +79,15 @@ def move(ctx: Context, iid: int, start: datetime, end: datetime | None, reason: 
     iv.reschedule_count += 1
     iv.sequence += 1
     iv.needs_attention, iv.updated_at = False, ctx.now
-    for p, _ in v.panel:               # the new time needs everyone's answer again
-        p.rsvp, p.rsvp_at, p.rsvp_note = "pending", None, None
+    for p, _ in asked:                 # the new time needs everyone's answer again
+        states.move("reschedule", p, iid=iid)
+        p.rsvp_at, p.rsvp_note = None, None
     s.flush()
     for p, _ in v.panel:               # the database moved their start_at (ON UPDATE CASCADE)
         s.expire(p, ["start_at"])
     entry = audit.record(ctx, "reschedule", "interview", iid, before=before,
                          after=repo.snapshot(v), reason=reason)
-    names = ctx.t("、", ", ").join(display(u) for _, u in v.panel)
+    names = ctx.t("、", ", ").join(display(u) for _, u in asked)
     old_text = format_when(old[0].astimezone(ctx.tz), None, ctx.lang)
     new_text = format_when(start.astimezone(ctx.tz), end.astimezone(ctx.tz), ctx.lang)
     out: list[Reply] = [Reply(ctx.t(
@@ -92,7 +95,7 @@ def move(ctx: Context, iid: int, start: datetime, end: datetime | None, reason: 
         f"已通知 {names} 重新确认。",
         f"Rescheduled #{iid} (change {iv.reschedule_count}): {old_text} → {new_text}.\n"
         f"{names} have been asked to confirm again."))]
-    for _, u in v.panel:
+    for _, u in asked:
         out += notify.rescheduled(ctx, v, u, old, reason, entry.id)
     return out + group.announce(ctx, v, "已改期，新时间", "rescheduled, new time", entry.id)
 
