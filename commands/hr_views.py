@@ -83,7 +83,7 @@ def free(ctx: Context, people: list[User], day: date | None = None) -> str:
     work = shared_windows(ctx.session, known, day, org_tz)
     windows = gaps(busy, work, ctx.now)
     names = ctx.t("、", ", ").join(display(u) for u in people)
-    hours = "、".join(f"{a:%H:%M}–{b:%H:%M}" for a, b in work)
+    hours = ctx.t("、", ", ").join(f"{a:%H:%M}–{b:%H:%M}" for a, b in work)
     label = when(start, None, ctx.tz, ctx.lang).rsplit(" ", 2)[0]
     off = day_off(ctx.session, None, day)
     if off is not None or not work:

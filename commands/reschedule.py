@@ -12,14 +12,14 @@ from bot.models_hiring import LIVE
 import commands.kinds  # noqa: F401  (registers the parameter kinds used below)
 from commands import audit, group, notify, states
 from commands import interviews_repo as repo
-from commands.confirm import confirmable
+from commands.confirm import ask, confirmable
 from commands.conflicts import chosen_slot, refuse
 from commands.context import Context, Reply
 from commands.people import display
 from commands.registry import router
 from commands.router import CommandError, Option, Param
 from commands.render import STATUS, pick
-from commands.schedule import too_long
+from commands.schedule import off_hours_question, off_hours, too_long
 from commands.timeparse import format_when
 
 
@@ -49,8 +49,15 @@ def _take_slot(ctx: Context, payload: dict[str, Any], choice: int | None) -> Any
     return move(ctx, payload["interview"], slot[0], slot[1], payload.get("reason"), None)
 
 
+@confirmable("reschedule_off_hours", role="hr")
+def _off_hours_anyway(ctx: Context, payload: dict[str, Any], choice: int | None) -> Any:
+    return move(ctx, payload["interview"], datetime.fromisoformat(payload["start"]),
+                datetime.fromisoformat(payload["end"]), payload.get("reason"), None,
+                off_hours_ok=True)
+
+
 def move(ctx: Context, iid: int, start: datetime, end: datetime | None, reason: str | None,
-         minutes: int | None) -> Any:
+         minutes: int | None, *, off_hours_ok: bool = False) -> Any:
     """Check and apply a new time for interview #iid."""
     s = ctx.session
     v = repo.view(s, iid, lock=True)
@@ -73,6 +80,12 @@ def move(ctx: Context, iid: int, start: datetime, end: datetime | None, reason: 
     if clashes:
         return refuse(ctx, clashes, user_ids=ids, start=start, end=end, exclude=iid,
                       action="reschedule_slot", payload={"interview": iid, "reason": reason})
+    why = [] if off_hours_ok else off_hours(ctx, [u for _, u in asked], start, end)
+    if why:
+        return ask(ctx, "reschedule_off_hours", {"interview": iid, "start": start.isoformat(),
+                                                 "end": end.isoformat(), "reason": reason},
+                   *off_hours_question(ctx, why, start, end, f"将 #{iid} 改到这个时间",
+                                        f"move #{iid} there"))
     before = repo.snapshot(v)
     old = (iv.start_at, iv.end_at)
     iv.start_at, iv.end_at, iv.status = start, end, "rescheduled"
