@@ -17,7 +17,7 @@ from commands.people import display
 from commands.privacy import Doc, may_see_contact, may_see_feedback, replies
 from commands.quote import quote
 from commands.registry import router
-from commands.render import REC, STATUS, pick, round_text
+from commands.render import DECISION, REC, STATUS, pick, round_text
 from commands.router import CommandError, Option, Param
 from commands.usage import usage_error
 
@@ -57,8 +57,14 @@ def candidate(ctx: Context, who: CandidateRef) -> list[Reply]:
     doc.add(ctx.t("面试记录：", "Interviews:"))
     for iv in history:
         at = iv.start_at.astimezone(ctx.tz)
-        doc.add(f"#{iv.id} {at:%m-%d %H:%M} {round_text(iv.round, iv.round_label, ctx.lang)} "
+        line = (f"#{iv.id} {at:%m-%d %H:%M} {round_text(iv.round, iv.round_label, ctx.lang)} "
                 f"{pick(ctx.lang, STATUS[iv.status])}")
+        if iv.decision:
+            line += ctx.t(f" · 决定：{pick('zh', DECISION[iv.decision])}",
+                          f" · decision: {pick('en', DECISION[iv.decision])}")
+            if iv.decision_note and hr:
+                line += ctx.t(f"（{iv.decision_note}）", f" ({iv.decision_note})")
+        doc.add(line)
         for (iid, uid), (f, u) in fb.items():
             if iid == iv.id and may_see_feedback(ctx.sender, uid):
                 doc.add(f"  {display(u)}: {pick(ctx.lang, REC[f.recommendation])} {f.score}/5",

@@ -72,6 +72,7 @@ def decide(ctx: Context, interview: int, verdict: str, note: str | None = None) 
     was = v.iv.decision
     waived = [(p, u) for p, u in v.panel if states.allowed("decide", p)]
     states.move_all("decide", v.panel)
+    repo.void_queued(ctx.session, interview, ("autonudge",))
     if v.iv.status != "completed":            # it has ended; the clock may not have said so yet
         v.iv.status = "completed"
     v.iv.decision, v.iv.decision_note = verdict, note[:500] if note else None

@@ -208,6 +208,7 @@ def absent(ctx: Context, interview: int, person: User) -> str:
                            f"{display(person)} is not on #{interview}.")
     before = repo.snapshot(v)
     states.move("absent", row, iid=interview, who=display(person))
+    repo.void_queued(ctx.session, interview, ("autonudge",), user_id=person.id)
     ctx.session.flush()
     audit.record(ctx, "absent", "interview", interview, before=before, after=repo.snapshot(v))
     return ctx.t(f"已记录 {display(person)} 缺席 #{interview}（{v.candidate.name}），不再需要其评价。",

@@ -6,6 +6,7 @@ from typing import Any
 
 from bot.models import User
 from commands import interviews_repo as repo
+from commands import states
 from commands.conflicts import work_hours
 from commands.context import Context
 from commands.kinds import local_day_bounds
@@ -57,9 +58,15 @@ def interviews(ctx: Context, day: date | None = None, status: str | None = None,
     panels = repo.panels(ctx.session, [iv.id for iv, _ in rows])
     lines = [ctx.t(f"{span} 共 {len(rows)} 场：", f"{span}: {len(rows)} interview(s):")]
     for iv, cand in rows:
-        names = ctx.t("、", ", ").join(
-            display(u) + ("" if p.rsvp == "accepted" else f"({pick(ctx.lang, RSVP[p.rsvp])})")
-            for p, u in panels[iv.id])
+        sep = ctx.t("、", ", ")
+        on = [(p, u) for p, u in panels[iv.id] if states.attending(p)]
+        names = sep.join(display(u) + ("" if p.rsvp == "accepted"
+                                       else f"({pick(ctx.lang, RSVP[p.rsvp])})") for p, u in on)
+        names = names or ctx.t("无面试官", "no interviewer")
+        off = [f"{display(u)}({states.label(p, ctx.lang)})" for p, u in panels[iv.id]
+               if not states.attending(p)]
+        if off:
+            names += ctx.t("；不参加 ", "; not attending ") + sep.join(off)
         lines.append(f"#{iv.id} {when(iv.start_at, iv.end_at, ctx.tz, ctx.lang)} · {cand} · "
                      f"{round_text(iv.round, iv.round_label, ctx.lang)} · {names} · "
                      f"{pick(ctx.lang, STATUS[iv.status])}" + (" ⚠" if iv.needs_attention else ""))

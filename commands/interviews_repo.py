@@ -5,10 +5,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Integer, bindparam, select
+from sqlalchemy import Integer, bindparam, or_, select, update
 from sqlalchemy.orm import Session
 
-from bot.models import User
+from bot.models import OutboxMessage, User
 from bot.models_hiring import ATTENDING, LIVE, Candidate, Interview, Panelist, Position
 
 SHOWN = (*LIVE, "completed", "no_show")            # everything but cancelled
@@ -177,6 +177,23 @@ def live_round(session: Session, candidate_id: int, rnd: int) -> Interview | Non
     return session.scalars(select(Interview).where(
         Interview.candidate_id == candidate_id, Interview.round == rnd,
         Interview.status.notin_(("cancelled", "no_show")))).first()
+
+
+CLOCK_KINDS = ("remind", "hrwarn", "autonudge")   # the clock's messages about one interview
+
+
+def void_queued(session: Session, iid: int, kinds: tuple[str, ...] = CLOCK_KINDS,
+                user_id: int | None = None) -> int:
+    """Void the clock's messages about #iid (to one interviewer, if given) still waiting in the
+    outbox, in the caller's transaction: a change that makes them wrong (cancel, reschedule,
+    decline, decision) and the void commit together, so the sender never sends them after."""
+    who = f"{user_id}:" if user_id is not None else ""
+    result = session.execute(
+        update(OutboxMessage).where(
+            OutboxMessage.status == "pending",
+            or_(*(OutboxMessage.dedupe_key.like(f"{k}:{iid}:{who}%") for k in kinds)))
+        .values(status="void", last_error="interview changed before sending"))
+    return result.rowcount or 0
 
 
 def snapshot(v: View) -> dict[str, Any]:

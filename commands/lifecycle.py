@@ -77,6 +77,7 @@ def _cancel(ctx: Context, payload: dict[str, Any], choice: int | None) -> list[R
     v.iv.sequence += 1
     told = v.attending                  # declined and removed people are not on it any more
     states.move_all("cancel", v.panel)
+    repo.void_queued(ctx.session, iid)
     ctx.session.flush()
     entry = audit.record(ctx, "cancel", "interview", iid, before=before, after=repo.snapshot(v),
                          reason=reason)
@@ -119,6 +120,7 @@ def _noshow(ctx: Context, payload: dict[str, Any], choice: int | None) -> str:
     before = repo.snapshot(v)
     v.iv.status, v.iv.updated_at = "no_show", ctx.now
     states.move_all("no_show", v.panel)
+    repo.void_queued(ctx.session, iid)
     ctx.session.flush()
     audit.record(ctx, "no_show", "interview", iid, before=before, after=repo.snapshot(v))
     return ctx.t(f"#{iid} 已标记为候选人未到场，评价提醒已停止。",

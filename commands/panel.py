@@ -126,6 +126,7 @@ def _remove(ctx: Context, payload: dict[str, Any], choice: int | None) -> list[R
     before = repo.snapshot(v)
     # The row stays (its history says 已移除); the state table takes them off the panel.
     states.move("remove", row, iid=iid, who=display(person))
+    repo.void_queued(ctx.session, iid, ("remind", "autonudge"), user_id=person.id)
     ctx.session.flush()
     settle_status(v)
     v.iv.sequence += 1

@@ -92,6 +92,7 @@ def move(ctx: Context, iid: int, start: datetime, end: datetime | None, reason: 
     iv.reschedule_count += 1
     iv.sequence += 1
     iv.needs_attention, iv.updated_at = False, ctx.now
+    repo.void_queued(s, iid, ("remind", "hrwarn"))   # they name the old time
     for p, _ in asked:                 # the new time needs everyone's answer again
         states.move("reschedule", p, iid=iid)
         p.rsvp_at, p.rsvp_note = None, None

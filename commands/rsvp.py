@@ -70,6 +70,7 @@ def decline(ctx: Context, interview: int, reason: str) -> list[Reply]:
         return [Reply(ctx.t(f"你已拒绝过 #{interview}。", f"You already declined #{interview}."))]
     before = repo.snapshot(v)
     states.move("decline", row, iid=interview)
+    repo.void_queued(ctx.session, interview, ("remind",), user_id=ctx.sender.id)
     row.rsvp_at, row.rsvp_note = ctx.now, reason[:500]
     settle_status(v)
     v.iv.updated_at = ctx.now
