@@ -143,6 +143,7 @@ class Panelist(Base):
     start_at: Mapped[datetime] = mapped_column(UTCDateTime)
     rsvp: Mapped[str] = mapped_column(String(16), default="pending")
     rsvp_note: Mapped[str | None] = mapped_column(Text)
+    # When the answer last changed: answered, or (still pending) asked again by a reschedule.
     rsvp_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     feedback_status: Mapped[str] = mapped_column(String(16), default="pending")
     nudges: Mapped[int] = mapped_column(Integer, default=0)     # feedback reminders sent

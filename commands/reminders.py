@@ -151,6 +151,9 @@ def stale_reminder(key: str, s: Session) -> bool:
 # due one goes out; "start" only within START_WINDOW of the start, when it can still help.
 HR_WARNINGS = ((24 * 60, "24h"), (120, "2h"), (0, "start"))
 START_WINDOW = timedelta(hours=1)
+# Before the start, someone invited moments ago has not had a chance to answer yet: HR hear
+# about them once they have had this long (an interview booked 21 h ahead: warned at 20 h).
+ANSWER_TIME = timedelta(hours=1)
 
 
 def hr_warnings(s: Session, now: datetime, org: Org) -> list[Reply]:
@@ -164,10 +167,11 @@ def hr_warnings(s: Session, now: datetime, org: Org) -> list[Reply]:
         v = view(s, iid)
         if v is None:
             continue
-        waiting = [u for p, u in v.attending if p.rsvp == "pending"]
-        if v.attending and not waiting:
-            continue                       # everyone on the panel has said yes
         left = v.iv.start_at - now
+        waiting = [u for p, u in v.attending if p.rsvp == "pending"
+                   and (left <= timedelta(0) or (p.rsvp_at or p.added_at) <= now - ANSWER_TIME)]
+        if v.attending and not waiting:
+            continue                       # everyone on the panel has said yes (or may yet)
         kind = next(k for m, k in reversed(HR_WARNINGS) if left <= timedelta(minutes=m)) \
             if left <= timedelta(minutes=HR_WARNINGS[0][0]) else None
         if kind is None:

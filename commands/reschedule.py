@@ -95,7 +95,7 @@ def move(ctx: Context, iid: int, start: datetime, end: datetime | None, reason: 
     repo.void_queued(s, iid, ("remind", "hrwarn"))   # they name the old time
     for p, _ in asked:                 # the new time needs everyone's answer again
         states.move("reschedule", p, iid=iid)
-        p.rsvp_at, p.rsvp_note = None, None
+        p.rsvp_at, p.rsvp_note = ctx.now, None   # asked again now (the HR warnings wait)
     s.flush()
     for p, _ in v.panel:               # the database moved their start_at (ON UPDATE CASCADE)
         s.expire(p, ["start_at"])
