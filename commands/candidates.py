@@ -21,7 +21,7 @@ from commands.context import Context, Reply, role_allows
 from commands.people import display
 from commands.privacy import Doc, may_see_contact, may_see_feedback, replies
 from commands.registry import router
-from commands.render import REC, STATUS, pick, round_text
+from commands.render import DECISION, REC, STATUS, pick, round_text
 from commands.router import Option, Param
 from commands.sanitize import inert
 from commands.usage import usage_error
@@ -65,9 +65,14 @@ def candidate(ctx: Context, who: CandidateRef) -> list[Reply]:
     doc.add(ctx.t("面试记录：", "Interviews:"))
     for iv in history:
         at = iv.start_at.astimezone(ctx.tz)
-        doc.add(f"#{iv.id} {at:%m-%d %H:%M} {round_text(iv.round, iv.round_label, ctx.lang)} "
-                f"{pick(ctx.lang, STATUS[iv.status])}", private=True,
-                public=f"#{iv.id} {at:%m-%d %H:%M}")
+        line = (f"#{iv.id} {at:%m-%d %H:%M} {round_text(iv.round, iv.round_label, ctx.lang)} "
+                f"{pick(ctx.lang, STATUS[iv.status])}")
+        if iv.decision:
+            line += ctx.t(f" · 决定：{pick('zh', DECISION[iv.decision])}",
+                          f" · decision: {pick('en', DECISION[iv.decision])}")
+            if iv.decision_note and hr:
+                line += ctx.t(f"（{iv.decision_note}）", f" ({iv.decision_note})")
+        doc.add(line, private=True, public=f"#{iv.id} {at:%m-%d %H:%M}")
         for (iid, uid), (f, u) in fb.items():
             if iid == iv.id and may_see_feedback(ctx.sender, uid):
                 doc.add(f"  {display(u)}: {pick(ctx.lang, REC[f.recommendation])} {f.score}/5",

@@ -9,6 +9,8 @@ from datetime import datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import select
+
 from commands import interviews_repo as repo
 from commands.confirm import ask
 from commands.context import Context, Reply
@@ -16,6 +18,7 @@ from commands.people import display
 from commands.render import when
 from commands.settings_store import org_setting, span
 from commands.slots import suggest
+from commands.workcal import shared_windows
 from store.hiring import Interview
 from store.models import User
 
@@ -31,12 +34,15 @@ def work_hours(ctx: Context) -> tuple[tuple[time, time], ZoneInfo]:
 
 def free_slots(ctx: Context, user_ids: list[int], start: datetime, length: timedelta,
                exclude: int | None = None) -> list[tuple[datetime, datetime]]:
-    """The three free slots for all these people nearest the requested time, in time order."""
-    work, tz = work_hours(ctx)
+    """The three free slots for all these people nearest the requested time, in time order,
+    inside everyone's work calendar (working days, hours, no lunch, no holidays)."""
+    _, tz = work_hours(ctx)
     day_start = start.astimezone(tz).replace(hour=0, minute=0, second=0, microsecond=0)
     after = max(ctx.now, day_start)
     busy = repo.busy(ctx.session, user_ids, after, after + LOOK_AHEAD, exclude)
-    pool = suggest(busy, after=after, length=length, work=work, tz=tz, count=60)
+    users = list(ctx.session.scalars(select(User).where(User.id.in_(user_ids))))
+    pool = suggest(busy, after=after, length=length, tz=tz, count=60,
+                   windows_of=lambda day: shared_windows(ctx.session, users, day, tz))
     return sorted(sorted(pool, key=lambda s: abs(s[0] - start))[:3])
 
 

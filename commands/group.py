@@ -84,7 +84,7 @@ def group(ctx: Context, interview: int) -> list[Reply]:
 
 
 def _member_users(ctx: Context, v: repo.View) -> list[Any]:
-    people = [v.creator, *(u for p, u in v.panel if p.rsvp != "declined")]
+    people = [v.creator, *(u for _, u in v.attending)]
     if ctx.sender.role in ("hr", "admin"):
         people.insert(0, ctx.sender)
     seen: dict[str, Any] = {}

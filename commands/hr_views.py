@@ -5,6 +5,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from commands import interviews_repo as repo
+from commands import states
 from commands.conflicts import work_hours
 from commands.context import Context
 from commands.kinds import local_day_bounds
@@ -12,7 +13,8 @@ from commands.people import display
 from commands.registry import router
 from commands.render import RSVP, STATUS, pick, round_text, when
 from commands.router import Param
-from commands.slots import free_windows
+from commands.slots import gaps
+from commands.workcal import day_off, shared_windows
 from store.models import User
 
 STATUS_WORDS = {"scheduled": "scheduled", "已安排": "scheduled", "confirmed": "confirmed",
@@ -56,9 +58,15 @@ def interviews(ctx: Context, day: date | None = None, status: str | None = None,
     panels = repo.panels(ctx.session, [iv.id for iv, _ in rows])
     lines = [ctx.t(f"{span} 共 {len(rows)} 场：", f"{span}: {len(rows)} interview(s):")]
     for iv, cand in rows:
-        names = ctx.t("、", ", ").join(
-            display(u) + ("" if p.rsvp == "accepted" else f"({pick(ctx.lang, RSVP[p.rsvp])})")
-            for p, u in panels[iv.id])
+        sep = ctx.t("、", ", ")
+        on = [(p, u) for p, u in panels[iv.id] if states.attending(p)]
+        names = sep.join(display(u) + ("" if p.rsvp == "accepted"
+                                       else f"({pick(ctx.lang, RSVP[p.rsvp])})") for p, u in on)
+        names = names or ctx.t("无面试官", "no interviewer")
+        off = [f"{display(u)}({states.label(p, ctx.lang)})" for p, u in panels[iv.id]
+               if not states.attending(p)]
+        if off:
+            names += ctx.t("；不参加 ", "; not attending ") + sep.join(off)
         lines.append(f"#{iv.id} {when(iv.start_at, iv.end_at, ctx.tz, ctx.lang)} · {cand} · "
                      f"{round_text(iv.round, iv.round_label, ctx.lang)} · {names} · "
                      f"{pick(ctx.lang, STATUS[iv.status])}" + (" ⚠" if iv.needs_attention else ""))
@@ -72,16 +80,23 @@ def interviews(ctx: Context, day: date | None = None, status: str | None = None,
     summary=("查看几个人某天的共同空闲时段", "when several people are all free on a day"),
     usage=("空闲 人… [日期]", "free <people> [day]"), example=("空闲 李四 王五 明天", "free @lisi @wangwu tomorrow"))
 def free(ctx: Context, people: list[User], day: date | None = None) -> str:
-    """Common free windows of these people within working hours on a day (default today)."""
+    """Common free windows of these people within their work calendar on a day (default today)."""
     day = day or ctx.now.astimezone(ctx.tz).date()
-    work, org_tz = work_hours(ctx)
+    _, org_tz = work_hours(ctx)
     start, end = local_day_bounds(ctx, day)
-    ids = [u.id for u in people if u.id is not None]
-    busy = repo.busy(ctx.session, ids, start - timedelta(days=1), end + timedelta(days=1))
-    windows = free_windows(busy, day, work, org_tz, ctx.now)
+    known = [u for u in people if u.id is not None]
+    busy = repo.busy(ctx.session, [u.id for u in known], start - timedelta(days=1),
+                     end + timedelta(days=1))
+    work = shared_windows(ctx.session, known, day, org_tz)
+    windows = gaps(busy, work, ctx.now)
     names = ctx.t("、", ", ").join(display(u) for u in people)
-    hours = f"{work[0]:%H:%M}–{work[1]:%H:%M}"
+    hours = ctx.t("、", ", ").join(f"{a:%H:%M}–{b:%H:%M}" for a, b in work)
     label = when(start, None, ctx.tz, ctx.lang).rsplit(" ", 2)[0]
+    off = day_off(ctx.session, None, day)
+    if off is not None or not work:
+        why = off or ("不上班", "not a working day")
+        return ctx.t(f"{label} 不是工作日（{why[0]}），没有空闲时段可排。",
+                     f"{label} is not a working day ({why[1]}); no free time to offer.")
     if not windows:
         return ctx.t(f"{label} {names} 在工作时间（{hours}）内没有共同空闲时段。",
                      f"{label}: {names} have no common free time within working hours ({hours}).")

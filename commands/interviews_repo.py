@@ -5,11 +5,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Integer, bindparam, select
+from sqlalchemy import Integer, bindparam, or_, select, update
 from sqlalchemy.orm import Session
 
-from store.hiring import LIVE, Candidate, Interview, Panelist, Position
-from store.models import User
+from store.hiring import ATTENDING, LIVE, Candidate, Interview, Panelist, Position
+from store.models import OutboxMessage, User
 
 SHOWN = (*LIVE, "completed", "no_show")            # everything but cancelled
 # No interview is longer (schedule and reschedule refuse longer ones), so an interview that
@@ -31,6 +31,11 @@ class View:
     def member(self, user_id: int) -> Panelist | None:
         """The viewer's own panel row, if they are on the panel."""
         return next((p for p, u in self.panel if u.id == user_id), None)
+
+    @property
+    def attending(self) -> list[tuple[Panelist, User]]:
+        """The interviewers on the panel: invited or accepted (commands.states)."""
+        return [(p, u) for p, u in self.panel if p.rsvp in ATTENDING]
 
 
 def view(session: Session, iid: int, *, lock: bool = False) -> View | None:
@@ -62,10 +67,10 @@ def lock_users(session: Session, user_ids: list[int]) -> None:
 
 def conflicts(session: Session, user_ids: list[int], start: datetime, end: datetime,
               exclude: int | None = None) -> list[tuple[User, Interview]]:
-    """Live interviews of these people overlapping [start, end) (declined ones excepted)."""
+    """Live interviews of these people overlapping [start, end) (declined or removed excepted)."""
     q = (select(User, Interview).join(Panelist, Panelist.user_id == User.id)
          .join(Interview, Interview.id == Panelist.interview_id)
-         .where(User.id.in_(user_ids), Interview.status.in_(LIVE), Panelist.rsvp != "declined",
+         .where(User.id.in_(user_ids), Interview.status.in_(LIVE), Panelist.rsvp.in_(ATTENDING),
                 Panelist.start_at < end, Panelist.start_at > start - MAX_LENGTH,
                 Interview.end_at > start)
          .order_by(Interview.start_at, User.id))
@@ -102,6 +107,7 @@ FEEDBACK_DUE_STMT = (
     .join(Candidate, Candidate.id == Interview.candidate_id)
     .where(Panelist.user_id == bindparam("user_id"), Panelist.feedback_status == "pending",
            Panelist.start_at < bindparam("now"),   # (a partial index holds the pending rows)
+           Panelist.rsvp.in_(ATTENDING), Interview.decision.is_(None),
            Interview.status.in_(FEEDBACK_DUE), Interview.end_at <= bindparam("now"))
     .order_by(Interview.end_at).limit(bindparam("limit", type_=Integer)))
 
@@ -130,8 +136,8 @@ def listing(session: Session, start: datetime, end: datetime, *, user_id: int | 
          .order_by(Interview.start_at, Interview.id).limit(limit))
     q = q.where(Interview.status == status) if status else q.where(Interview.status != "cancelled")
     if user_id is not None:
-        q = q.where(Interview.id.in_(select(Panelist.interview_id)
-                                     .where(Panelist.user_id == user_id)))
+        q = q.where(Interview.id.in_(select(Panelist.interview_id).where(
+            Panelist.user_id == user_id, Panelist.rsvp.in_(ATTENDING))))
     return list(session.execute(q))
 
 
@@ -153,7 +159,8 @@ def feedback_overdue(session: Session, now: datetime, limit: int = 50) -> list[A
         .join(Interview, Interview.id == Panelist.interview_id)
         .join(Candidate, Candidate.id == Interview.candidate_id)
         .join(User, User.id == Panelist.user_id)
-        .where(Panelist.feedback_status == "pending", Interview.status.in_(FEEDBACK_DUE),
+        .where(Panelist.feedback_status == "pending", Panelist.rsvp.in_(ATTENDING),
+               Interview.decision.is_(None), Interview.status.in_(FEEDBACK_DUE),
                Interview.end_at <= now)
         .order_by(Interview.end_at, Interview.id).limit(limit)))
 
@@ -172,6 +179,23 @@ def live_round(session: Session, candidate_id: int, rnd: int) -> Interview | Non
         Interview.status.notin_(("cancelled", "no_show")))).first()
 
 
+CLOCK_KINDS = ("remind", "hrwarn", "autonudge")   # the clock's messages about one interview
+
+
+def void_queued(session: Session, iid: int, kinds: tuple[str, ...] = CLOCK_KINDS,
+                user_id: int | None = None) -> int:
+    """Void the clock's messages about #iid (to one interviewer, if given) still waiting in the
+    outbox, in the caller's transaction: a change that makes them wrong (cancel, reschedule,
+    decline, decision) and the void commit together, so the sender never sends them after."""
+    who = f"{user_id}:" if user_id is not None else ""
+    result = session.execute(
+        update(OutboxMessage).where(
+            OutboxMessage.status == "pending",
+            or_(*(OutboxMessage.dedupe_key.like(f"{k}:{iid}:{who}%") for k in kinds)))
+        .values(status="void", last_error="interview changed before sending"))
+    return result.rowcount or 0
+
+
 def snapshot(v: View) -> dict[str, Any]:
     """The interview as JSON, for the audit log's before/after."""
     iv = v.iv
@@ -180,5 +204,6 @@ def snapshot(v: View) -> dict[str, Any]:
             "candidate": v.candidate.name, "round": iv.round, "round_label": iv.round_label,
             "mode": iv.mode, "location": iv.location, "meeting_url": iv.meeting_url,
             "sequence": iv.sequence, "cancel_reason": iv.cancel_reason,
+            "decision": iv.decision, "decision_note": iv.decision_note,
             "interviewers": [{"userid": u.wecom_userid, "rsvp": p.rsvp,
                               "feedback": p.feedback_status} for p, u in v.panel]}

@@ -6,7 +6,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from commands import audit, group, notify
+from commands import audit, group, notify, states
 from commands import interviews_repo as repo
 from commands.confirm import ask, confirmable, drop_pending
 from commands.context import Context, Reply
@@ -59,7 +59,7 @@ def cancel(ctx: Context, interview: int | None, reason: str | None = None) -> An
         raise usage_error("cancel", [("缺少面试编号", "missing interview #id")])
     v = _load(ctx, interview, LIVE, ("取消", "cancelled"))
     _not_started(ctx, v)
-    names = ctx.t("、", ", ").join(display(u) for _, u in v.panel)
+    names = ctx.t("、", ", ").join(display(u) for _, u in v.attending)
     at = when(v.iv.start_at, v.iv.end_at, ctx.tz, ctx.lang)
     return ask(ctx, "cancel", {"interview": interview, "reason": reason},
                f"⚠ 取消 #{interview}（{v.candidate.name}，{at}）？将通知 {names}，且无法撤销。",
@@ -75,16 +75,16 @@ def _cancel(ctx: Context, payload: dict[str, Any], choice: int | None) -> list[R
     before = repo.snapshot(v)
     v.iv.status, v.iv.cancel_reason, v.iv.updated_at = "cancelled", reason, ctx.now
     v.iv.sequence += 1
-    for p, _ in v.panel:
-        if p.feedback_status == "pending":
-            p.feedback_status = "waived"
+    told = v.attending                  # declined and removed people are not on it any more
+    states.move_all("cancel", v.panel)
+    repo.void_queued(ctx.session, iid)
     ctx.session.flush()
     entry = audit.record(ctx, "cancel", "interview", iid, before=before, after=repo.snapshot(v),
                          reason=reason)
     why = ctx.t(f"原因：{reason}。" if reason else "", f" Reason: {reason}." if reason else "")
     out = [Reply(ctx.t(f"已取消 #{iid}。{why}已通知面试官。", f"Cancelled #{iid}.{why} "
                                                         "Interviewers have been told."))]
-    for _, u in v.panel:
+    for _, u in told:
         out += notify.cancelled(ctx, v, u, reason, entry.id)
     return out + group.announce(ctx, v, "面试已取消", "cancelled", entry.id)
 
@@ -119,9 +119,8 @@ def _noshow(ctx: Context, payload: dict[str, Any], choice: int | None) -> str:
     v = _noshow_check(ctx, iid, lock=True)
     before = repo.snapshot(v)
     v.iv.status, v.iv.updated_at = "no_show", ctx.now
-    for p, _ in v.panel:
-        if p.feedback_status == "pending":
-            p.feedback_status = "waived"
+    states.move_all("no_show", v.panel)
+    repo.void_queued(ctx.session, iid)
     ctx.session.flush()
     audit.record(ctx, "no_show", "interview", iid, before=before, after=repo.snapshot(v))
     return ctx.t(f"#{iid} 已标记为候选人未到场，评价提醒已停止。",
@@ -143,7 +142,7 @@ def done(ctx: Context, interview: int) -> str:
     v.iv.status, v.iv.updated_at = "completed", ctx.now
     ctx.session.flush()
     audit.record(ctx, "complete", "interview", interview, before=before, after=repo.snapshot(v))
-    waiting = [display(u) for p, u in v.panel if p.feedback_status == "pending"]
+    waiting = [display(u) for p, u in v.panel if states.owes_feedback(p)]
     if not waiting:
         return ctx.t(f"#{interview} 已标记完成，评价已全部提交。",
                      f"#{interview} is done; all feedback is in.")

@@ -81,14 +81,25 @@ def removed(ctx: Context, v: View, user: User, audit_id: int) -> list[Reply]:
 
 
 def declined(ctx: Context, v: View, reason: str, audit_id: int) -> list[Reply]:
-    """Tell the interview's HR that the sender declined, and how to replace them."""
+    """Tell the interview's HR that the sender declined, and how to replace them.
+
+    When nobody is left on the panel the message says so first: the interview cannot happen
+    as it stands, and HR should hear it now rather than from the clock.
+    """
     who, tz = display(ctx.sender), zone_of(v.creator, ctx)
+    empty = not v.attending
+    alarm = ((f"⚠ #{v.iv.id} 的面试官已全部拒绝，目前没有人面试。\n",
+              f"⚠ Everyone on #{v.iv.id} has declined: nobody is left to interview.\n")
+             if empty else ("", ""))
     return _to(ctx, v.creator, f"declined:{v.iv.id}:{ctx.sender.id}:{audit_id}",
-               f"{who} 拒绝了 #{v.iv.id}（{v.candidate.name}，{when(v.iv.start_at, v.iv.end_at, tz, 'zh')}）："
-               f"「{reason}」。可回复「加面试官 #{v.iv.id} 姓名」换人。",
-               f"{who} declined #{v.iv.id} ({v.candidate.name}, "
+               f"{alarm[0]}{who} 拒绝了 #{v.iv.id}（{v.candidate.name}，{when(v.iv.start_at, v.iv.end_at, tz, 'zh')}）："
+               f"「{reason}」。可回复「加面试官 #{v.iv.id} 姓名」换人"
+               + (f"，或「改期 #{v.iv.id} 新时间」、「取消 #{v.iv.id}」。" if empty else "。"),
+               f"{alarm[1]}{who} declined #{v.iv.id} ({v.candidate.name}, "
                f"{when(v.iv.start_at, v.iv.end_at, tz, 'en')}): “{reason}”. "
-               f"Reply “add interviewer #{v.iv.id} <name>” to replace them.")
+               f"Reply “add interviewer #{v.iv.id} <name>” to replace them"
+               + (f", or “reschedule #{v.iv.id} <time>” / “cancel #{v.iv.id}”." if empty
+                  else "."))
 
 
 def all_accepted(ctx: Context, v: View, audit_id: int) -> list[Reply]:
@@ -98,14 +109,17 @@ def all_accepted(ctx: Context, v: View, audit_id: int) -> list[Reply]:
                f"Every interviewer has accepted #{v.iv.id} {v.candidate.name}.")
 
 
-def feedback_in(ctx: Context, v: View, fb: object, audit_id: int) -> list[Reply]:
-    """Tell the interview's HR that feedback arrived (private: it carries the verdict)."""
+def feedback_in(ctx: Context, v: View, fb: object, audit_id: int,
+                amended: bool = False) -> list[Reply]:
+    """Tell the interview's HR that feedback arrived or changed (private: it has the verdict)."""
     who = display(ctx.sender)
     rec, score = getattr(fb, "recommendation"), getattr(fb, "score")
-    return _to(ctx, v.creator, f"feedback:{v.iv.id}:{ctx.sender.id}",
-               f"{who} 提交了 #{v.iv.id} {v.candidate.name} 的评价：{pick('zh', REC[rec])} {score}/5。"
+    did = ("修改了", "amended") if amended else ("提交了", "submitted")
+    key = f"feedback:{v.iv.id}:{ctx.sender.id}" + (f":{audit_id}" if amended else "")
+    return _to(ctx, v.creator, key,
+               f"{who} {did[0]} #{v.iv.id} {v.candidate.name} 的评价：{pick('zh', REC[rec])} {score}/5。"
                f"查看：「面试 #{v.iv.id}」",
-               f"{who} submitted feedback on #{v.iv.id} {v.candidate.name}: "
+               f"{who} {did[1]} feedback on #{v.iv.id} {v.candidate.name}: "
                f"{pick('en', REC[rec])} {score}/5. See “interview #{v.iv.id}”.", private=True)
 
 
@@ -116,6 +130,23 @@ def nudge(ctx: Context, v: View, user: User, n: int) -> list[Reply]:
                f"评价 #{v.iv.id} 结论:推荐 评分:4 备注:…",
                f"{display(ctx.sender)} asks for your feedback on #{v.iv.id} {v.candidate.name}:\n"
                f"feedback #{v.iv.id} rec:yes score:4 notes:…")
+
+
+def answer_please(ctx: Context, v: View, user: User, audit_id: int) -> list[Reply]:
+    """Ask an interviewer who has not answered to accept or decline."""
+    zh, en = _brief(ctx, v, user)
+    return _to(ctx, user, f"answer:{v.iv.id}:{user.id}:{audit_id}",
+               f"{display(ctx.sender)} 请你确认是否参加：\n{zh}\n回复「接受 #{v.iv.id}」或「拒绝 #{v.iv.id} 原因」。",
+               f"{display(ctx.sender)} asks whether you will interview:\n{en}\n"
+               f"Reply “accept #{v.iv.id}” or “decline #{v.iv.id} <reason>”.")
+
+
+def decided(ctx: Context, v: View, user: User, verdict: tuple[str, str],
+            audit_id: int) -> list[Reply]:
+    """Tell an interviewer HR's decision (their feedback loop is closed)."""
+    return _to(ctx, user, f"decided:{v.iv.id}:{user.id}:{audit_id}",
+               f"#{v.iv.id} {v.candidate.name}：HR 已决定「{verdict[0]}」，评价已关闭。",
+               f"#{v.iv.id} {v.candidate.name}: HR decided “{verdict[1]}”; feedback is closed.")
 
 
 def role_changed(ctx: Context, user: User, role: tuple[str, str], audit_id: int) -> list[Reply]:

@@ -6,7 +6,7 @@ from typing import Any
 from sqlalchemy import select
 
 import commands.kinds  # noqa: F401  (registers the parameter kinds used below)
-from commands import audit, group, notify
+from commands import audit, group, notify, states
 from commands import interviews_repo as repo
 from commands.confirm import ask, confirmable
 from commands.conflicts import clash_lines
@@ -30,8 +30,8 @@ def _live(ctx: Context, iid: int, lock: bool = False) -> repo.View:
 
 def settle_status(v: repo.View) -> None:
     """Confirmed when everyone on the panel has accepted; otherwise waiting for RSVPs."""
-    rsvps = [p.rsvp for p, _ in v.panel]
-    v.iv.needs_attention = "declined" in rsvps
+    rsvps = [p.rsvp for p, _ in v.attending]
+    v.iv.needs_attention = any(p.rsvp == "declined" for p, _ in v.panel) or not rsvps
     if rsvps and all(r == "accepted" for r in rsvps):
         v.iv.status = "confirmed"
     elif v.iv.status == "confirmed":
@@ -49,7 +49,7 @@ def add_interviewer(ctx: Context, interview: int, people: list[User]) -> Any:
     """Put more interviewers on interview #id, if they are free then."""
     s = ctx.session
     v = _live(ctx, interview, lock=True)
-    on = {u.wecom_userid for _, u in v.panel}
+    on = {u.wecom_userid for _, u in v.attending}
     already = [display(u) for u in people if u.wecom_userid in on]
     if already:
         raise CommandError(f"{'、'.join(already)} 已在 #{interview} 的面试官中。",
@@ -67,6 +67,11 @@ def add_interviewer(ctx: Context, interview: int, people: list[User]) -> Any:
     before = repo.snapshot(v)
     added = persist(ctx, people)
     for u in added:
+        old = v.member(u.id)
+        if old is not None:        # declined or removed before: invited again
+            states.move("invite", old, iid=interview)
+            old.rsvp_at, old.rsvp_note, old.added_at = None, None, ctx.now
+            continue
         s.add(Panelist(interview_id=interview, user_id=u.id, start_at=v.iv.start_at,
                        rsvp="pending", feedback_status="pending", nudges=0, added_at=ctx.now))
     s.flush()
@@ -104,13 +109,12 @@ def remove_interviewer(ctx: Context, interview: int, person: User) -> Reply:
 
 def _removable(v: repo.View, person: User) -> Panelist:
     row = v.member(person.id) if person.id is not None else None
-    if row is None:
+    if row is None or row.rsvp == "removed":
         raise CommandError(f"{display(person)} 不在 #{v.iv.id} 的面试官中。",
                            f"{display(person)} is not on #{v.iv.id}.")
-    if row.feedback_status == "submitted":
-        raise CommandError(f"{display(person)} 已提交评价，不能移除。",
-                           f"{display(person)} has submitted feedback and cannot be removed.")
-    if len(v.panel) == 1:
+    if not states.allowed("remove", row):
+        states.move("remove", row, iid=v.iv.id, who=display(person))   # raises: says why
+    if states.attending(row) and len(v.attending) == 1:
         raise CommandError(f"{display(person)} 是 #{v.iv.id} 唯一的面试官：请先加人，或取消面试。",
                            f"{display(person)} is the only interviewer on #{v.iv.id}: add "
                            "someone first, or cancel the interview.")
@@ -124,9 +128,10 @@ def _remove(ctx: Context, payload: dict[str, Any], choice: int | None) -> list[R
     person = ctx.session.scalars(select(User).where(User.wecom_userid == payload["userid"])).one()
     row = _removable(v, person)
     before = repo.snapshot(v)
-    ctx.session.delete(row)
+    # The row stays (its history says 已移除); the state table takes them off the panel.
+    states.move("remove", row, iid=iid, who=display(person))
+    repo.void_queued(ctx.session, iid, ("remind", "autonudge"), user_id=person.id)
     ctx.session.flush()
-    v = repo.view(ctx.session, iid)
     settle_status(v)
     v.iv.sequence += 1
     v.iv.updated_at = ctx.now

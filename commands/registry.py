@@ -13,6 +13,7 @@ COMMAND_MODULES = (
     "commands.kinds",          # parameter kinds (time, day, person, people …) before their users
     "commands.views", "commands.rsvp", "commands.feedback", "commands.candidates",
     "commands.schedule", "commands.reschedule", "commands.panel", "commands.lifecycle",
+    "commands.decision",
     "commands.hr_views", "commands.admin", "commands.audit", "commands.settings_cmd",
     "commands.confirm", "commands.group",
 )
@@ -20,10 +21,12 @@ COMMAND_MODULES = (
 
 # The order `help` lists commands in (modules register in import order, which is incidental).
 HELP_ORDER = (
-    "help", "my interviews", "today", "interview", "accept", "decline", "feedback", "candidate",
+    "help", "my interviews", "today", "interview", "accept", "decline", "feedback",
+    "amend feedback", "candidate",
     "settings", "confirm", "abort",
     "schedule", "reschedule", "cancel", "add interviewer", "remove interviewer", "noshow",
-    "done", "interviews", "free", "pending feedback", "nudge", "add candidate", "name",
+    "done", "absent", "decide", "next round", "interviews", "free", "pending feedback", "nudge",
+    "add candidate", "name",
     "group", "role", "audit",
 )
 

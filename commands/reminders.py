@@ -13,6 +13,9 @@ so two workers, or a worker catching up after downtime, never send anything twic
   `feedback_every_min`, at most `feedback_max`, never in quiet hours; an overdue one is sent
   once. They stop on submission, cancellation or no-show.
 - Auto-complete: a live interview becomes completed `completed_grace_min` after its end.
+- HR warnings: 24 h and 2 h before the start, HR hear who on the panel has not answered, with
+  the commands to act (nudge, add someone, reschedule); at the start, who never confirmed.
+  Only invited and accepted interviewers count (commands.states); nothing for a cancelled one.
 """
 from __future__ import annotations
 
@@ -28,7 +31,7 @@ from commands.context import Reply
 from commands.interviews_repo import View, view
 from commands.render import headline, lang_of, mode_text, pick, when
 from commands.settings_store import org_settings, user_setting
-from store.hiring import LIVE, AuditLog, Interview, Panelist
+from store.hiring import ATTENDING, LIVE, AuditLog, Interview, Panelist
 from store.models import User
 
 WEEKEND = (5, 6)
@@ -110,7 +113,7 @@ def reminders(s: Session, now: datetime, org: Org) -> list[Reply]:
                      .join(User, User.id == Panelist.user_id)
                      .where(Interview.status.in_(LIVE), Interview.start_at > now,
                             Interview.start_at <= now + timedelta(minutes=horizon),
-                            Panelist.rsvp != "declined")).all()
+                            Panelist.rsvp.in_(ATTENDING))).all()
     out: list[Reply] = []
     views: dict[int, View | None] = {}
     for iid, panelist, user in rows:
@@ -134,10 +137,79 @@ def reminders(s: Session, now: datetime, org: Org) -> list[Reply]:
 
 
 def stale_reminder(key: str, s: Session) -> bool:
-    """True for a queued reminder whose interview is no longer live or has been rescheduled."""
-    _, iid, _, _, seq = key.split(":")
+    """True for a queued reminder or HR warning whose interview is no longer live or has been
+    rescheduled, or a queued feedback nudge whose interview was called off or decided."""
+    kind, iid, *rest = key.split(":")
     iv = s.get(Interview, int(iid))
-    return iv is None or iv.status not in LIVE or f"s{iv.sequence}" != seq
+    if kind == "autonudge":
+        return iv is None or iv.status != "completed" or iv.decision is not None
+    return iv is None or iv.status not in LIVE or f"s{iv.sequence}" != rest[-1]
+
+
+# HR hear about interviewers who have not answered: a day before, two hours before, and at
+# the start (minutes before the start, the name in the key). After downtime only the latest
+# due one goes out; "start" only within START_WINDOW of the start, when it can still help.
+HR_WARNINGS = ((24 * 60, "24h"), (120, "2h"), (0, "start"))
+START_WINDOW = timedelta(hours=1)
+# Before the start, someone invited moments ago has not had a chance to answer yet: HR hear
+# about them once they have had this long (an interview booked 21 h ahead: warned at 20 h).
+ANSWER_TIME = timedelta(hours=1)
+
+
+def hr_warnings(s: Session, now: datetime, org: Org) -> list[Reply]:
+    """One message per interview and warning point to its HR, naming who has not answered."""
+    rows = s.execute(select(Interview.id).where(
+        Interview.status.in_(LIVE), Interview.start_at > now - START_WINDOW,
+        Interview.start_at <= now + timedelta(minutes=HR_WARNINGS[0][0]))
+        .order_by(Interview.start_at, Interview.id)).scalars().all()
+    out: list[Reply] = []
+    for iid in rows:
+        v = view(s, iid)
+        if v is None:
+            continue
+        left = v.iv.start_at - now
+        waiting = [u for p, u in v.attending if p.rsvp == "pending"
+                   and (left <= timedelta(0) or (p.rsvp_at or p.added_at) <= now - ANSWER_TIME)]
+        if v.attending and not waiting:
+            continue                       # everyone on the panel has said yes (or may yet)
+        kind = next(k for m, k in reversed(HR_WARNINGS) if left <= timedelta(minutes=m)) \
+            if left <= timedelta(minutes=HR_WARNINGS[0][0]) else None
+        if kind is None:
+            continue
+        hr = v.creator
+        lang = lang_of(hr)
+        out.append(Reply(_warning(v, waiting, kind, now, hr, org, lang), to=hr.wecom_userid,
+                         dedupe_key=f"hrwarn:{iid}:{kind}:{hr.id}:s{v.iv.sequence}"))
+    return out
+
+
+def _warning(v: View, waiting: list[User], kind: str, now: datetime, hr: User, org: Org,
+             lang: str) -> str:
+    iid = v.iv.id
+    sep = "、" if lang == "zh" else ", "
+    names = sep.join(u.name or u.wecom_userid for u in waiting)
+    at = when(v.iv.start_at, v.iv.end_at, zone(hr, org), lang)
+    if not v.attending:
+        head = pick(lang, (f"⚠ #{iid} 没有面试官：全部拒绝或已移除。", f"⚠ #{iid} has no interviewer "
+                                                           "left: all declined or removed."))
+    elif kind == "start":
+        head = pick(lang, (f"⚠ #{iid} 已开始，{names} 仍未确认参加。",
+                           f"⚠ #{iid} has started and {names} never confirmed."))
+    else:
+        hours = round((v.iv.start_at - now).total_seconds() / 3600)
+        head = pick(lang, (f"⚠ #{iid} 约 {hours} 小时后开始，{names} 还没有确认参加。",
+                           f"⚠ #{iid} starts in about {hours} h and {names} "
+                           "have not confirmed."))
+    if kind == "start":
+        actions = pick(lang, (f"结束后如有人没来：「缺席 #{iid} 姓名」免去其评价。",
+                              f"If someone did not take part: “absent #{iid} <name>” "
+                              "excuses their feedback."))
+    else:
+        actions = pick(lang, (f"可回复：「催确认 #{iid}」提醒 ·「加面试官 #{iid} 姓名」加人 ·"
+                              f"「改期 #{iid} 新时间」改期",
+                              f"Reply: “nudge #{iid}” to remind them · “add interviewer #{iid} "
+                              f"<name>” · “reschedule #{iid} <time>”"))
+    return f"{head}\n{headline(v, lang)}\n{at}\n{actions}"
 
 
 def nudges(s: Session, now: datetime, org: Org) -> list[Reply]:
@@ -150,7 +222,8 @@ def nudges(s: Session, now: datetime, org: Org) -> list[Reply]:
                      .join(Panelist, Panelist.interview_id == Interview.id)
                      .join(User, User.id == Panelist.user_id)
                      .where(Interview.status == "completed", Panelist.feedback_status == "pending",
-                            Panelist.rsvp != "declined", Interview.end_at > oldest,
+                            Panelist.rsvp.in_(ATTENDING), Interview.decision.is_(None),
+                            Interview.end_at > oldest,
                             Interview.end_at <= now - first)).all()
     out: list[Reply] = []
     for iv, p, user in rows:
@@ -179,7 +252,7 @@ def agendas(s: Session, now: datetime, org: Org, sent: set[str]) -> list[Reply]:
     rows = s.execute(select(Interview.id, Interview.start_at, User)
                      .join(Panelist, Panelist.interview_id == Interview.id)
                      .join(User, User.id == Panelist.user_id)
-                     .where(Interview.status.in_(LIVE), Panelist.rsvp != "declined",
+                     .where(Interview.status.in_(LIVE), Panelist.rsvp.in_(ATTENDING),
                             Interview.start_at > now,
                             Interview.start_at < now + timedelta(hours=38))
                      .order_by(Interview.start_at, Interview.id)).all()
@@ -233,7 +306,8 @@ def _hr_summaries(s: Session, now: datetime, org: Org, sent: set[str], at: time)
         for iid in ids:
             v = view(s, iid)
             if v is not None:
-                names = ("、" if lang == "zh" else ", ").join(u.name for _, u in v.panel)
+                names = ("、" if lang == "zh" else ", ").join(u.name for _, u in v.attending) \
+                    or pick(lang, ("⚠ 无面试官", "⚠ no interviewer"))
                 lines.append(f"• {v.iv.start_at.astimezone(tz):%H:%M} {headline(v, lang)} "
                              f"({names})")
         out.append(Reply("\n".join(lines), to=hr.wecom_userid, dedupe_key=key))
@@ -241,6 +315,6 @@ def _hr_summaries(s: Session, now: datetime, org: Org, sent: set[str], at: time)
 
 
 def void_stale(s: Session, keys_and_ids: list[tuple[int, str]]) -> list[int]:
-    """The ids, among queued reminder rows, whose reminder no longer applies."""
+    """The ids, among queued clock rows (reminders, HR warnings, nudges), that no longer apply."""
     return [row_id for row_id, key in keys_and_ids if stale_reminder(key, s)]
 

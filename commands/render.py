@@ -5,10 +5,14 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from sqlalchemy.orm import object_session
+
+from commands import states
 from commands.context import Context
 from commands.interviews_repo import View
 from commands.people import display
 from commands.privacy import Doc, may_see_contact, may_see_feedback
+from commands.settings_store import org_setting
 from commands.timeparse import format_when
 from store.models import User
 
@@ -17,7 +21,8 @@ STATUS = {"scheduled": ("已安排", "scheduled"), "confirmed": ("已确认", "c
           "cancelled": ("已取消", "cancelled"), "completed": ("已完成", "completed"),
           "no_show": ("候选人未到场", "candidate no-show")}
 RSVP = {"pending": ("未回复", "awaiting reply"), "accepted": ("已接受", "accepted"),
-        "declined": ("已拒绝", "declined")}
+        "declined": ("已拒绝", "declined"), "removed": ("已移除", "removed")}
+DECISION = {"pass": ("通过", "hire"), "fail": ("不通过", "no-hire"), "hold": ("待定", "hold")}
 REC = {"strong_yes": ("强烈推荐", "strong yes"), "yes": ("推荐", "yes"),
        "no": ("不推荐", "no"), "strong_no": ("强烈不推荐", "strong no")}
 MODE = {"onsite": ("现场", "onsite"), "video": ("视频", "video"), "phone": ("电话", "phone"),
@@ -36,8 +41,15 @@ def zone_of(user: User, ctx: Context) -> ZoneInfo:
 
 
 def lang_of(user: User) -> str:
-    """The language to write to a user in: the one they last used, Chinese by default."""
-    return user.lang or "zh"
+    """The language of everything pushed to a user: their stored preference, else the org's.
+
+    Replies follow the language of the message they answer (commands.router); only
+    `settings language` changes this.
+    """
+    if user.lang:
+        return user.lang
+    session = object_session(user)
+    return org_setting(session, "language") if session is not None else "zh"
 
 
 def when(start: datetime, end: datetime | None, tz: ZoneInfo, lang: str) -> str:
@@ -99,22 +111,28 @@ def row_line(row: Any, tz: ZoneInfo, lang: str, *, own_rsvp: bool = True) -> str
     if mode:
         parts.append(mode)
     state = pick(lang, STATUS[row.status])
-    if own_rsvp and row.status in ("scheduled", "rescheduled", "confirmed"):
+    if own_rsvp and row.rsvp == "declined":      # your own answer wins over the interview's
+        state = pick(lang, ("你已拒绝", "you declined"))
+    elif own_rsvp and row.rsvp == "removed":
+        state = pick(lang, ("你已被移除", "you were taken off"))
+    elif own_rsvp and row.feedback_status == "excused":
+        state = pick(lang, ("你缺席", "you were absent"))
+    elif own_rsvp and row.status in ("scheduled", "rescheduled", "confirmed"):
         if row.rsvp == "pending":
             state = pick(lang, ("待你确认", "awaiting your RSVP"))
-        elif row.rsvp == "declined":
-            state = pick(lang, ("你已拒绝", "you declined"))
         elif row.status != "confirmed":          # you said yes; others have not yet
             state = pick(lang, ("你已接受", "you accepted"))
     parts.append(state)
     return " · ".join(parts)
 
 
-def panel_text(v: View, lang: str) -> str:
-    """李四（已接受）、王五（未回复）."""
+def panel_text(v: View, lang: str, attending: bool = True) -> str:
+    """李四（已接受）、王五（未回复）: the panel, or (attending=False) those off it."""
     sep = "、" if lang == "zh" else ", "
-    return sep.join(f"{display(u)}" + (f"（{pick(lang, RSVP[p.rsvp])}）" if lang == "zh"
-                                       else f" ({pick(lang, RSVP[p.rsvp])})") for p, u in v.panel)
+    rows = v.attending if attending else [(p, u) for p, u in v.panel
+                                          if (p, u) not in v.attending]
+    return sep.join(f"{display(u)}" + (f"（{states.label(p, lang)}）" if lang == "zh"
+                                       else f" ({states.label(p, lang)})") for p, u in rows)
 
 
 def detail(ctx: Context, v: View, feedback: list[tuple[Any, User]]) -> Doc:
@@ -124,7 +142,10 @@ def detail(ctx: Context, v: View, feedback: list[tuple[Any, User]]) -> Doc:
     # the reason for a cancellation go one-to-one (commands.privacy).
     doc = Doc().add(headline(v, lang), private=True, public=f"#{iv.id} {v.candidate.name}")
     doc.add(ctx.t("时间：", "Time: ") + when(iv.start_at, iv.end_at, ctx.tz, lang))
-    doc.add(ctx.t("面试官：", "Interviewers: ") + panel_text(v, lang))
+    doc.add(ctx.t("面试官：", "Interviewers: ") + (panel_text(v, lang) or ctx.t("（无）", "(none)")))
+    off = panel_text(v, lang, attending=False)
+    if off:
+        doc.add(ctx.t("不参加：", "Not attending: ") + off)
     mode = mode_text(iv.mode, iv.location, lang)
     if mode:
         doc.add(ctx.t("形式：", "Mode: ") + mode, private=True)
@@ -139,6 +160,11 @@ def detail(ctx: Context, v: View, feedback: list[tuple[Any, User]]) -> Doc:
                       f"Status: {status} · HR: {display(v.creator)}"), private=True, public=public)
     else:
         doc.add(public)
+    if iv.decision:   # the hiring decision stays one-to-one, like feedback
+        verdict = pick(lang, DECISION[iv.decision])
+        doc.add(ctx.t(f"决定：{verdict}", f"Decision: {verdict}")
+                + (ctx.t(f"（{iv.decision_note}）", f" ({iv.decision_note})")
+                   if iv.decision_note else ""), private=True)
     if iv.notes:
         doc.add(ctx.t("备注：", "Notes: ") + iv.notes, private=True)
     if may_see_contact(ctx.sender):

@@ -9,16 +9,16 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import commands.kinds  # noqa: F401  (registers the parameter kinds used below)
-from commands import audit, group, notify
+from commands import audit, group, notify, states
 from commands import interviews_repo as repo
-from commands.confirm import confirmable
+from commands.confirm import ask, confirmable
 from commands.conflicts import chosen_slot, refuse
 from commands.context import Context, Reply
 from commands.people import display
 from commands.registry import router
 from commands.render import STATUS, pick, understood
 from commands.router import CommandError, Option, Param
-from commands.schedule import too_long
+from commands.schedule import off_hours, off_hours_question, too_long
 from commands.timeparse import format_when
 from store.hiring import LIVE
 
@@ -49,8 +49,15 @@ def _take_slot(ctx: Context, payload: dict[str, Any], choice: int | None) -> Any
     return move(ctx, payload["interview"], slot[0], slot[1], payload.get("reason"), None)
 
 
+@confirmable("reschedule_off_hours", role="hr")
+def _off_hours_anyway(ctx: Context, payload: dict[str, Any], choice: int | None) -> Any:
+    return move(ctx, payload["interview"], datetime.fromisoformat(payload["start"]),
+                datetime.fromisoformat(payload["end"]), payload.get("reason"), None,
+                off_hours_ok=True)
+
+
 def move(ctx: Context, iid: int, start: datetime, end: datetime | None, reason: str | None,
-         minutes: int | None) -> Any:
+         minutes: int | None, *, off_hours_ok: bool = False) -> Any:
     """Check and apply a new time for interview #iid."""
     s = ctx.session
     v = repo.view(s, iid, lock=True)
@@ -65,26 +72,36 @@ def move(ctx: Context, iid: int, start: datetime, end: datetime | None, reason: 
     too_long(end - start)
     if start == iv.start_at and end == iv.end_at:
         raise CommandError(f"#{iid} 已经是这个时间，没有改动。", f"#{iid} is already at that time.")
-    ids = [u.id for _, u in v.panel]
+    # Everyone but the removed is asked about the new time, those who declined the old one too.
+    asked = [(p, u) for p, u in v.panel if states.allowed("reschedule", p)]
+    ids = [u.id for _, u in asked]
     repo.lock_users(s, ids)
     clashes = repo.conflicts(s, ids, start, end, exclude=iid)
     if clashes:
         return refuse(ctx, clashes, user_ids=ids, start=start, end=end, exclude=iid,
                       action="reschedule_slot", payload={"interview": iid, "reason": reason})
+    why = [] if off_hours_ok else off_hours(ctx, [u for _, u in asked], start, end)
+    if why:
+        return ask(ctx, "reschedule_off_hours", {"interview": iid, "start": start.isoformat(),
+                                                 "end": end.isoformat(), "reason": reason},
+                   *off_hours_question(ctx, why, start, end, f"将 #{iid} 改到这个时间",
+                                        f"move #{iid} there"))
     before = repo.snapshot(v)
     old = (iv.start_at, iv.end_at)
     iv.start_at, iv.end_at, iv.status = start, end, "rescheduled"
     iv.reschedule_count += 1
     iv.sequence += 1
     iv.needs_attention, iv.updated_at = False, ctx.now
-    for p, _ in v.panel:               # the new time needs everyone's answer again
-        p.rsvp, p.rsvp_at, p.rsvp_note = "pending", None, None
+    repo.void_queued(s, iid, ("remind", "hrwarn"))   # they name the old time
+    for p, _ in asked:                 # the new time needs everyone's answer again
+        states.move("reschedule", p, iid=iid)
+        p.rsvp_at, p.rsvp_note = ctx.now, None   # asked again now (the HR warnings wait)
     s.flush()
     for p, _ in v.panel:               # the database moved their start_at (ON UPDATE CASCADE)
         s.expire(p, ["start_at"])
     entry = audit.record(ctx, "reschedule", "interview", iid, before=before,
                          after=repo.snapshot(v), reason=reason)
-    names = ctx.t("、", ", ").join(display(u) for _, u in v.panel)
+    names = ctx.t("、", ", ").join(display(u) for _, u in asked)
     old_text = format_when(old[0].astimezone(ctx.tz), None, ctx.lang)
     new_text = format_when(start.astimezone(ctx.tz), end.astimezone(ctx.tz), ctx.lang)
     read = "".join(f"\n{line}" for line in understood(ctx, start))
@@ -93,7 +110,7 @@ def move(ctx: Context, iid: int, start: datetime, end: datetime | None, reason: 
         f"已通知 {names} 重新确认。",
         f"Rescheduled #{iid} (change {iv.reschedule_count}): {old_text} → {new_text}.{read}\n"
         f"{names} have been asked to confirm again."))]
-    for _, u in v.panel:
+    for _, u in asked:
         out += notify.rescheduled(ctx, v, u, old, reason, entry.id)
     return out + group.announce(ctx, v, "已改期，新时间", "rescheduled, new time", entry.id)
 

@@ -1,12 +1,13 @@
 """`accept #id` / `接受 #编号` and `decline #id reason` / `拒绝 #编号 原因`: an interviewer's answer.
 
-When everyone has accepted, the interview becomes confirmed. A decline keeps the interview on
-(HR decides what to do): it flags it (needs_attention), tells its HR, and a confirmed interview
-goes back to scheduled, since "confirmed" means everyone has said yes.
+When everyone on the panel has accepted, the interview becomes confirmed. A decline keeps the
+interview on (HR decides what to do): it takes the person off the panel (commands.states), flags
+the interview (needs_attention), tells its HR (at once and louder when nobody is left), and a
+confirmed interview goes back to scheduled, since "confirmed" means everyone has said yes.
 """
 from __future__ import annotations
 
-from commands import audit, notify
+from commands import audit, notify, states
 from commands import interviews_repo as repo
 from commands.context import Context, Reply
 from commands.panel import settle_status
@@ -19,7 +20,7 @@ from store.hiring import LIVE
 def _mine(ctx: Context, iid: int) -> tuple[repo.View, object]:
     v = repo.view(ctx.session, iid, lock=True)
     row = v.member(ctx.sender.id) if v else None
-    if v is None or row is None:
+    if v is None or row is None or row.rsvp == "removed":
         raise CommandError(f"你不在面试 #{iid} 的面试官中。输入「我的面试」查看你的面试。",
                            f"You are not on interview #{iid}. Send “my interviews” to see yours.")
     if v.iv.status not in LIVE or v.iv.end_at <= ctx.now:
@@ -41,7 +42,8 @@ def accept(ctx: Context, interview: int) -> list[Reply]:
         return [Reply(ctx.t(f"你已接受过 #{interview}（{at}）。", f"You already accepted #{interview} "
                                                           f"({at})."))]
     before = repo.snapshot(v)
-    row.rsvp, row.rsvp_at, row.rsvp_note = "accepted", ctx.now, None
+    states.move("accept", row, iid=interview)
+    row.rsvp_at, row.rsvp_note = ctx.now, None
     was = v.iv.status
     settle_status(v)
     v.iv.updated_at = ctx.now
@@ -67,7 +69,9 @@ def decline(ctx: Context, interview: int, reason: str) -> list[Reply]:
     if row.rsvp == "declined":
         return [Reply(ctx.t(f"你已拒绝过 #{interview}。", f"You already declined #{interview}."))]
     before = repo.snapshot(v)
-    row.rsvp, row.rsvp_at, row.rsvp_note = "declined", ctx.now, reason[:500]
+    states.move("decline", row, iid=interview)
+    repo.void_queued(ctx.session, interview, ("remind",), user_id=ctx.sender.id)
+    row.rsvp_at, row.rsvp_note = ctx.now, reason[:500]
     settle_status(v)
     v.iv.updated_at = ctx.now
     ctx.session.flush()

@@ -15,16 +15,15 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 import commands.kinds  # noqa: F401  (registers the parameter kinds used below)
-from commands import audit, notify, people
+from commands import audit, notify, people, workcal
 from commands import interviews_repo as repo
 from commands.candidates_repo import CandidateRef, cid, create_candidate, position_named
-from commands.confirm import confirmable
+from commands.confirm import ask, confirmable
 from commands.conflicts import chosen_slot, refuse, work_hours
 from commands.context import Context, Reply
 from commands.registry import router
 from commands.render import headline, mode_text, round_text, understood, when
 from commands.router import CommandError, Option, Param
-from commands.slots import inside
 from commands.usage import usage_error
 from store.hiring import Candidate, Interview, Panelist
 from store.models import User
@@ -48,6 +47,7 @@ class Spec:
     link: str | None = None
     location: str | None = None
     notes: str | None = None
+    off_hours_ok: bool = False        # HR confirmed a time outside the work calendar
 
 
 @router.command(
@@ -105,6 +105,34 @@ def _take_slot(ctx: Context, payload: dict[str, Any], choice: int | None) -> Any
     return create(ctx, spec, known=users, new=missing)
 
 
+@confirmable("schedule_off_hours", role="hr")
+def _off_hours_anyway(ctx: Context, payload: dict[str, Any], choice: int | None) -> Any:
+    spec = Spec(**{**payload, "off_hours_ok": True})
+    users = list(ctx.session.scalars(select(User).where(User.wecom_userid.in_(spec.userids))))
+    missing = [User(wecom_userid=u, name=u, role="interviewer") for u in spec.userids
+               if u not in {x.wecom_userid for x in users}]
+    return create(ctx, spec, known=users, new=missing)
+
+
+def off_hours(ctx: Context, users: list[User], start: datetime,
+              end: datetime) -> list[tuple[str, str]]:
+    """Why [start, end) is outside the org's or these interviewers' work calendar."""
+    _, tz = work_hours(ctx)
+    return workcal.reasons_for(ctx.session, [u for u in users if u.id is not None], start, end,
+                               tz, people.display)
+
+
+def off_hours_question(ctx: Context, why: list[tuple[str, str]], start: datetime,
+                        end: datetime, what_zh: str, what_en: str) -> tuple[str, str]:
+    """The question asked before booking outside working time: what, when, and why."""
+    at_zh, at_en = when(start, end, ctx.tz, "zh"), when(start, end, ctx.tz, "en")
+    # How each part of the time was read: the answer to this question rests on it.
+    read = "".join(f"\n{line}" for line in understood(ctx, start))
+    return (f"⚠ {at_zh} 不在工作时间：{'、'.join(z for z, _ in why)}。{read}\n仍要{what_zh}？",
+            f"⚠ {at_en} is outside working time: {', '.join(e for _, e in why)}.{read}\n"
+            f"{what_en[0].upper() + what_en[1:]} anyway?")
+
+
 def too_long(length: timedelta) -> None:
     """Refuse an interview longer than the longest the clash check looks back for."""
     if length > repo.MAX_LENGTH:
@@ -129,6 +157,11 @@ def create(ctx: Context, spec: Spec, *, known: list[User], new: list[User]) -> A
                 f"要改时间请用「改期 #{taken.id} 新时间」。",
                 f"{spec.candidate_name} already has {round_text(rnd, None, 'en')} as "
                 f"#{taken.id}. To move it: “reschedule #{taken.id} <time>”.")
+    if not spec.off_hours_ok:
+        why = off_hours(ctx, known, start, end)
+        if why:
+            return ask(ctx, "schedule_off_hours", asdict(spec), *off_hours_question(
+                ctx, why, start, end, f"安排 {spec.candidate_name}", f"schedule {spec.candidate_name}"))
     panel = [*known, *people.persist(ctx, new)]
     pos = position_named(s, spec.position, ctx.now) if spec.position else None
     cand = s.get(Candidate, spec.candidate_id) if spec.candidate_id else \
@@ -174,10 +207,10 @@ def _echo(ctx: Context, v: repo.View, new_candidate: bool, cand: Any) -> str:
     if new_candidate:
         lines.append(ctx.t(f"新候选人 {cand.name}（{cid(cand)}），可用「候选人 {cid(cand)}」查看。",
                            f"New candidate {cand.name} ({cid(cand)})."))
-    work, tz = work_hours(ctx)
-    if not inside(iv.start_at, iv.end_at, work, tz):
-        hours = f"{work[0]:%H:%M}–{work[1]:%H:%M}"
-        lines.append(ctx.t(f"注意：不在工作时间 {hours} 内。", f"Note: outside working hours {hours}."))
+    why = off_hours(ctx, [u for _, u in v.panel], iv.start_at, iv.end_at)
+    if why:
+        lines.append(ctx.t("注意：不在工作时间（" + "、".join(z for z, _ in why) + "）。",
+                           "Note: outside working time (" + ", ".join(e for _, e in why) + ")."))
     lines.append(ctx.t(f"有误？「改期 #{iv.id} 新时间」或「取消 #{iv.id}」。",
                        f"Wrong? “reschedule #{iv.id} <time>” or “cancel #{iv.id}”."))
     return "\n".join(lines)

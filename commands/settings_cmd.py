@@ -11,6 +11,7 @@ from commands import audit
 from commands.context import Context, role_allows
 from commands.people import name_taken
 from commands.registry import router
+from commands.render import lang_of
 from commands.router import CommandError, Param, too_long
 from commands.sanitize import inert
 from commands.settings_store import (
@@ -60,6 +61,36 @@ def _range(allow_off: bool) -> Parser:
     return parse
 
 
+_LANGS = {"zh": "zh", "中文": "zh", "汉语": "zh", "chinese": "zh", "en": "en",
+          "english": "en", "英文": "en", "英语": "en"}
+_DAY_WORDS = {**{str(i): i for i in range(1, 8)},
+              **{c: i for i, c in enumerate("一二三四五六日", 1)}, "天": 7,
+              **{d: i for i, d in enumerate(("mon", "tue", "wed", "thu", "fri", "sat", "sun"), 1)}}
+
+
+def _language(text: str) -> str:
+    return _LANGS[text.strip().lower()]
+
+
+def _days(text: str) -> list[int]:
+    """'1-5', '周一至周五', 'mon-fri', '1,2,3,4,6' -> ISO weekdays."""
+    t = re.sub(r"(周|星期|礼拜)", "", text.strip().lower())
+    days: set[int] = set()
+    for part in re.split(r"[,，、\s]+", t):
+        if not part:
+            continue
+        ends = re.split(r"[-–~至到]", part)
+        if len(ends) > 2 or any(e not in _DAY_WORDS for e in ends):
+            raise ValueError(text)
+        a, b = _DAY_WORDS[ends[0]], _DAY_WORDS[ends[-1]]
+        if a > b:
+            raise ValueError(text)
+        days.update(range(a, b + 1))
+    if not days:
+        raise ValueError(text)
+    return sorted(days)
+
+
 def _count(text: str) -> int:
     n = int(text.strip())
     if not 0 <= n <= 100:
@@ -77,10 +108,19 @@ ORG_KEYS: dict[str, tuple[tuple[str, ...], Parser, str]] = {
     "feedback_every_min": (("feedback-every", "评价提醒间隔"), _minutes, "1440"),
     "feedback_max": (("feedback-max", "评价提醒次数"), _count, "10"),
     "completed_grace_min": (("grace", "完成宽限"), _minutes, "15"),
+    "language": (("lang", "语言"), _language, "中文"),
+    "work_days": (("workdays", "work-days", "工作日"), _days, "1-5"),
+    "lunch": (("午休",), _range(True), "12:00-13:30"),
 }
 USER_KEYS = {"reminders": "remind_offsets_min", "提醒": "remind_offsets_min",
              "timezone": "timezone", "tz": "timezone", "时区": "timezone",
-             "digest": "digest_enabled", "日报": "digest_enabled", "name": "name", "姓名": "name"}
+             "digest": "digest_enabled", "日报": "digest_enabled", "name": "name", "姓名": "name",
+             "language": "lang", "lang": "lang", "语言": "lang",
+             "workhours": "work_hours", "工作时间": "work_hours",
+             "workdays": "work_days", "工作日": "work_days", "lunch": "lunch", "午休": "lunch"}
+_USER_PARSERS: dict[str, Parser] = {"work_hours": _range(False), "work_days": _days,
+                                    "lunch": _range(True)}
+_DEFAULT_WORDS = ("default", "默认")
 
 
 def _org_key(word: str) -> str | None:
@@ -93,8 +133,10 @@ def _org_key(word: str) -> str | None:
     params=(Param("text", kind="text", required=False),),
     summary=("查看或修改设置：提醒、时区、日报、姓名（管理员：全局设置）",
              "your settings: reminders, time zone, digest, name (admins: org settings)"),
-    usage=("设置 [提醒 60,15 | 时区 Asia/Shanghai | 日报 开|关 | 姓名 李四 | 全局 项 值]",
+    usage=("设置 [提醒 60,15 | 时区 Asia/Shanghai | 日报 开|关 | 姓名 李四 | 语言 中文|English | "
+           "工作时间 10:00-19:00 | 工作日 1-5 | 午休 12:00-13:30 | 全局 项 值]",
            "settings [reminders 60,15 | timezone Asia/Shanghai | digest on|off | name Li Si | "
+           "language English|中文 | workhours 10:00-19:00 | workdays 1-5 | lunch 12:00-13:30 | "
            "org <key> <value>]"),
     example=("设置 提醒 60,15", "settings reminders 60,15"))
 def settings(ctx: Context, text: str | None = None) -> str:
@@ -120,6 +162,13 @@ def _set_mine(ctx: Context, key: str, value: str) -> str:
             _check_name(ctx, value)
             before, user.name = user.name, value
             new = user.name
+        elif key == "lang":
+            before, user.lang = user.lang, _language(value)
+            new = user.lang
+        elif key in _USER_PARSERS:
+            new = None if value.lower() in _DEFAULT_WORDS else _USER_PARSERS[key](value)
+            before = set_user_setting(s, user.id, key, new, ctx.now)
+            new = user_setting(s, user.id, key)
         elif key == "digest_enabled":
             new = {"on": True, "开": True, "开启": True, "off": False, "关": False,
                    "关闭": False}[value.lower()]
@@ -132,6 +181,11 @@ def _set_mine(ctx: Context, key: str, value: str) -> str:
                                         f"“{inert(value)}” is not a valid value")]) from None
     audit.record(ctx, "setting", "setting", f"{user.wecom_userid}:{key}",
                  before={key: before}, after={key: new})
+    if key == "lang":
+        shown = ("中文", "Chinese") if new == "zh" else ("英文", "English")
+        return ctx.t(f"已更新：今后发给你的提醒和通知将使用{shown[0]}（回复仍按你发消息所用的语言）。",
+                     f"Updated: reminders and notices will reach you in {shown[1]} (replies "
+                     "still follow the language you write in).")
     return ctx.t(f"已更新：{key} = {_fmt(new)}。", f"Updated: {key} = {_fmt(new)}.")
 
 
@@ -183,7 +237,11 @@ def _show(ctx: Context) -> str:
              ctx.t("• 时区：", "• timezone: ") + ctx.tz.key,
              ctx.t("• 提醒（开始前分钟）：", "• reminders (minutes before): ") +
              _fmt(user_setting(s, u.id, "remind_offsets_min")),
-             ctx.t("• 日报：", "• digest: ") + _fmt(user_setting(s, u.id, "digest_enabled"))]
+             ctx.t("• 日报：", "• digest: ") + _fmt(user_setting(s, u.id, "digest_enabled")),
+             ctx.t("• 语言（通知）：", "• language (notices): ") + lang_of(u),
+             ctx.t("• 工作日：", "• work days: ") + _fmt(user_setting(s, u.id, "work_days")),
+             ctx.t("• 工作时间：", "• work hours: ") + _fmt(user_setting(s, u.id, "work_hours")),
+             ctx.t("• 午休：", "• lunch: ") + _fmt(user_setting(s, u.id, "lunch"))]
     if role_allows(u.role, "admin"):
         lines.append(ctx.t("全局设置：「设置 全局」", "Organisation settings: “settings org”"))
     return "\n".join(lines)

@@ -31,9 +31,12 @@ ORG_DEFAULTS: dict[str, Any] = {
     "quiet_hours": "22:00-08:00",       # no reminders in between; "off" for none
     "work_hours": "09:00-19:00",        # free slots and suggestions stay inside these
     "completed_grace_min": 15,          # a live interview counts as completed this long after its end
+    "language": "zh",                   # what is pushed to people who have not chosen (zh | en)
+    "work_days": [1, 2, 3, 4, 5],       # ISO weekdays (1 = Monday); public holidays are off too
+    "lunch": "12:00-13:30",             # no interviews suggested in between; "off" for none
 }
 # Keys a user may override for themselves; the rest are organisation-wide only.
-USER_KEYS = ("remind_offsets_min", "digest_enabled")
+USER_KEYS = ("remind_offsets_min", "digest_enabled", "work_hours", "work_days", "lunch")
 USER_DEFAULTS: dict[str, Any] = {"digest_enabled": True}
 
 

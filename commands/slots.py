@@ -1,6 +1,7 @@
-"""Free time inside working hours: pure functions over busy intervals (no database)."""
+"""Free time inside working windows: pure functions over busy intervals (no database)."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -19,40 +20,51 @@ def _round_up(dt: datetime, step: timedelta = STEP) -> datetime:
     return midnight + steps * step
 
 
-def free_windows(busy: list[Interval], day: date, work: tuple[time, time], tz: ZoneInfo,
-                 not_before: datetime, min_len: timedelta = STEP) -> list[Interval]:
-    """The gaps between busy intervals within one day's working hours, at least min_len long."""
-    start = max(_at(day, work[0], tz), _round_up(not_before.astimezone(tz)))
-    end = _at(day, work[1], tz)
+def gaps(busy: list[Interval], windows: list[Interval], not_before: datetime,
+         min_len: timedelta = STEP) -> list[Interval]:
+    """The gaps between busy intervals inside the given working windows, at least min_len long."""
     out: list[Interval] = []
-    cursor = start
-    for b_start, b_end in sorted(busy):
-        if b_end <= cursor or b_start >= end:
-            continue
-        if b_start - cursor >= min_len:
-            out.append((cursor, b_start.astimezone(tz)))
-        cursor = max(cursor, b_end.astimezone(tz))
-    if end - cursor >= min_len:
-        out.append((cursor, end))
+    for w_start, w_end in windows:
+        tz = w_start.tzinfo
+        cursor = max(w_start, _round_up(not_before.astimezone(tz)))
+        for b_start, b_end in sorted(busy):
+            if b_end <= cursor or b_start >= w_end:
+                continue
+            if b_start - cursor >= min_len:
+                out.append((cursor, b_start.astimezone(tz)))
+            cursor = max(cursor, b_end.astimezone(tz))
+        if w_end - cursor >= min_len:
+            out.append((cursor, w_end))
     return out
 
 
+def free_windows(busy: list[Interval], day: date, work: tuple[time, time], tz: ZoneInfo,
+                 not_before: datetime, min_len: timedelta = STEP) -> list[Interval]:
+    """The gaps between busy intervals within one day's working hours, at least min_len long."""
+    return gaps(busy, [(_at(day, work[0], tz), _at(day, work[1], tz))], not_before, min_len)
+
+
 def suggest(busy: list[Interval], *, after: datetime, length: timedelta,
-            work: tuple[time, time], tz: ZoneInfo, count: int = 3,
-            days: int = 14) -> list[Interval]:
-    """Up to `count` non-overlapping free slots of `length`, on working days from `after` on."""
+            work: tuple[time, time] | None = None, tz: ZoneInfo, count: int = 3,
+            days: int = 14,
+            windows_of: Callable[[date], list[Interval]] | None = None) -> list[Interval]:
+    """Up to `count` non-overlapping free slots of `length` inside the working windows of each
+    day from `after` on (by default `work` hours, Monday to Friday)."""
+    def weekdays(d: date) -> list[Interval]:
+        assert work is not None
+        return [(_at(d, work[0], tz), _at(d, work[1], tz))] if d.weekday() < 5 else []
+    windows_of = windows_of or weekdays
     out: list[Interval] = []
     cursor = after
     day = after.astimezone(tz).date()
     for _ in range(days):
-        if day.weekday() < 5:                       # Monday to Friday
-            for w_start, w_end in free_windows(busy, day, work, tz, cursor, length):
-                slot = _round_up(w_start)
-                while slot + length <= w_end and len(out) < count:
-                    out.append((slot, slot + length))
-                    slot = _round_up(slot + length)
-            if len(out) >= count:
-                break
+        for w_start, w_end in gaps(busy, windows_of(day), cursor, length):
+            slot = _round_up(w_start)
+            while slot + length <= w_end and len(out) < count:
+                out.append((slot, slot + length))
+                slot = _round_up(slot + length)
+        if len(out) >= count:
+            break
         day += timedelta(days=1)
     return out
 

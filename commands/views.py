@@ -14,7 +14,7 @@ from commands.registry import router
 from commands.render import detail, row_line
 from commands.router import CommandError, Param
 from commands.sanitize import inert
-from store.hiring import Feedback
+from store.hiring import ATTENDING, Feedback
 from store.models import User
 
 SPANS = {"today": "today", "今天": "today", "今日": "today", "tomorrow": "tomorrow",
@@ -58,7 +58,9 @@ def my_interviews(ctx: Context, span: str | None = None) -> str:
     """The sender's interviews in a range (two weeks by default) and feedback they owe."""
     span = span or "all"
     start, end = span_bounds(ctx, span)
-    rows = repo.mine(ctx.session, ctx.sender.id, start, end)
+    everything = repo.mine(ctx.session, ctx.sender.id, start, end)
+    rows = [r for r in everything if r.rsvp in ATTENDING]
+    off = [r for r in everything if r.rsvp not in ATTENDING]   # declined or taken off
     label = SPAN_LABEL[span]
     if rows:
         lines = [ctx.t(f"你{label[0]}的面试（{len(rows)}）：", f"Your interviews {label[1]} "
@@ -66,6 +68,9 @@ def my_interviews(ctx: Context, span: str | None = None) -> str:
         lines += [row_line(r, ctx.tz, ctx.lang) for r in rows]
     else:
         lines = [ctx.t(f"你{label[0]}没有面试。", f"You have no interviews {label[1]}.")]
+    if off:
+        lines.append(ctx.t("不参加：", "Not attending:"))
+        lines += [row_line(r, ctx.tz, ctx.lang) for r in off]
     due = repo.my_feedback_due(ctx.session, ctx.sender.id, ctx.now)
     if due:
         ids = " ".join(f"#{r.id}" for r in due)
@@ -81,8 +86,12 @@ def my_interviews(ctx: Context, span: str | None = None) -> str:
 def today(ctx: Context) -> str:
     """The sender's interviews today, and how many tomorrow."""
     day: date = ctx.now.astimezone(ctx.tz).date()
-    rows = repo.mine(ctx.session, ctx.sender.id, *local_day_bounds(ctx, day))
-    later = repo.mine(ctx.session, ctx.sender.id, *local_day_bounds(ctx, day + timedelta(days=1)))
+    # Only what the sender attends: a declined or removed interview is not on their day.
+    rows = [r for r in repo.mine(ctx.session, ctx.sender.id, *local_day_bounds(ctx, day))
+            if r.rsvp in ATTENDING]
+    later = [r for r in repo.mine(ctx.session, ctx.sender.id,
+                                  *local_day_bounds(ctx, day + timedelta(days=1)))
+             if r.rsvp in ATTENDING]
     head = f"{day:%m-%d}"
     if rows:
         lines = [ctx.t(f"今天（{head}）你有 {len(rows)} 场面试：", f"Today ({head}) you have "

@@ -124,7 +124,8 @@ class Demo:
         if seed:
             try:
                 scheduled = demo_seed.seed_interviews(svc.sessions, svc.dispatcher.router,
-                                                      lambda u, t: sim.side.text(u, t))
+                                                      lambda u, t: sim.side.text(u, t),
+                                                      now=clock(), tz=svc.settings.timezone)
             except Exception:   # a failed sample must not stop the demo itself
                 log.exception("demo seed: scheduling the sample interviews failed")
         if created or scheduled:

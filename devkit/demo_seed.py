@@ -9,11 +9,13 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
 from commands.router import Router
+from commands.workcal import working_windows
 from store.db import Sessions
 from store.models import InboundMessage, User
 
@@ -39,12 +41,13 @@ COMPANY = (
 )
 HR = "wangfang"
 
-# Interviews this week, as HR would type them (candidates are created by the command itself).
+# Interviews on the next two working days, as HR would type them (candidates are created by
+# the command itself); {0} and {1} become those days, so a Friday demo does not book Saturday.
 INTERVIEWS = (
-    "安排 张三 明天下午3点 面试官 李四",
-    "安排 孙丽 明天上午10点 面试官 张伟",
-    "安排 周杰 后天下午2点 面试官 李四",
-    "安排 吴敏 后天下午4点 面试官 陈静",
+    "安排 张三 {0} 下午3点 面试官 李四",
+    "安排 孙丽 {0} 上午10点 面试官 张伟",
+    "安排 周杰 {1} 下午2点 面试官 李四",
+    "安排 吴敏 {1} 下午4点 面试官 陈静",
 )
 SCHEDULE_COMMAND = "schedule"
 
@@ -76,9 +79,24 @@ def hr_has_spoken(sessions: Sessions) -> bool:
                         .where(InboundMessage.from_user == HR).limit(1)) is not None
 
 
+def working_days_after(sessions: Sessions, now: datetime, tz: str,
+                       count: int = 2) -> list[date]:
+    """The next `count` working days of the organisation's calendar after `now`'s day."""
+    zone = ZoneInfo(tz)
+    day, out = now.astimezone(zone).date(), []
+    with sessions() as s:
+        while len(out) < count:
+            day += timedelta(days=1)
+            if working_windows(s, None, day, zone):
+                out.append(day)
+    return out
+
+
 def seed_interviews(sessions: Sessions, router: Router,
-                    send: Callable[[str, str], object]) -> int:
-    """HR schedules this week's interviews by messaging the bot; returns messages sent.
+                    send: Callable[[str, str], object], now: datetime | None = None,
+                    tz: str = "Asia/Shanghai") -> int:
+    """HR schedules interviews on the next two working days by messaging the bot; returns
+    messages sent.
 
     `send(userid, text)` must go through the real callback path (the simulator's WeComSide).
     """
@@ -88,6 +106,8 @@ def seed_interviews(sessions: Sessions, router: Router,
         return 0
     if hr_has_spoken(sessions):
         return 0
+    days = [f"{d.month}月{d.day}日" for d in
+            working_days_after(sessions, now or datetime.now(UTC), tz)]
     for text in INTERVIEWS:
-        send(HR, text)
+        send(HR, text.format(*days))
     return len(INTERVIEWS)

@@ -25,6 +25,9 @@ TZ = ZoneInfo("Asia/Shanghai")
 CORP, SECRET, TOKEN = "wwsampleday00001", "sample-secret", "sampletoken"
 KEY = "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C"
 # (local time on the day, who, what they type); the evening before, HR schedules.
+# It has a decline (陈静, #2), a non-answer (张伟 never answers #2: HR is warned two hours
+# before and at the start, and he is nudged for feedback), an English command that does not
+# change the language 张伟 is written to, and a decision followed by the next round (#1).
 SCRIPT = [
     ("2026-11-25 18:00", "wangfang", "安排 张三 明天上午10点 面试官 李四 张伟 形式:视频 "
                                      "链接:https://meeting.example/zs"),
@@ -35,6 +38,10 @@ SCRIPT = [
     ("2026-11-26 09:30", "chenjing", "拒绝 #2 那天要出差"),
     ("2026-11-26 09:40", "wangfang", "加面试官 #2 张伟"),
     ("2026-11-26 11:30", "lisi", "评价 #1 结论:推荐 评分:4 备注:基础扎实"),
+    ("2026-11-26 11:45", "zhangwei", "评价 #1 结论:推荐 评分:3"),
+    ("2026-11-26 11:50", "zhangwei", "修改评价 #1 评分:4 备注:前端基础也不错"),
+    ("2026-11-26 14:00", "wangfang", "决定 #1 通过 进入二面"),
+    ("2026-11-26 14:05", "wangfang", "安排下一轮 #1 下周一上午10点 面试官 陈静"),
     ("2026-11-26 16:00", "wangfang", "改期 #3 明天上午11点 原因:候选人冲突"),
 ]
 

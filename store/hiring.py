@@ -37,10 +37,14 @@ RefId = BigInteger().with_variant(Integer(), "sqlite")
 
 LIVE = ("scheduled", "confirmed", "rescheduled")          # an interview that will happen
 STATUSES = (*LIVE, "cancelled", "completed", "no_show")
-RSVPS = ("pending", "accepted", "declined")
-FEEDBACK_STATES = ("pending", "submitted", "waived")      # waived: cancelled or no-show
+RSVPS = ("pending", "accepted", "declined", "removed")    # pending: invited, no answer yet
+ATTENDING = ("pending", "accepted")                        # on the panel; the others are not
+# pending: due (or will be, once it ends); excused: absent, declined or removed;
+# waived: cancelled, no-show, or HR decided without it. commands.states has the transitions.
+FEEDBACK_STATES = ("pending", "submitted", "waived", "excused")
 RECOMMENDATIONS = ("strong_no", "no", "yes", "strong_yes")  # four levels, no neutral
 DECISIONS = ("pending", "pass", "fail", "hold")
+VERDICTS = ("pass", "fail", "hold")                        # HR's decision on one interview
 MODES = ("onsite", "video", "phone", "showmebug")
 # Statuses that free the candidate's round for a new interview (see the partial index).
 _ROUND_FREE = "status NOT IN ('cancelled', 'no_show')"
@@ -89,6 +93,7 @@ class Interview(Base):
     __table_args__ = (
         CheckConstraint("end_at > start_at", name="ends_after_start"),
         CheckConstraint(_in("status", STATUSES), name="status"),
+        CheckConstraint(_in("decision", VERDICTS), name="decision"),
         Index("ix_interviews_start_at", "start_at"),
         # Target of the panel's (interview_id, start_at) foreign key, see Panelist.start_at.
         UniqueConstraint("id", "start_at", name="uq_interviews_id_start_at"),
@@ -116,6 +121,11 @@ class Interview(Base):
     # a reschedule gets fresh reminders and stale ones can be recognised.
     sequence: Mapped[int] = mapped_column(Integer, default=0)
     chat_id: Mapped[str | None] = mapped_column(String(32))   # its WeCom group (appchat), if any
+    # HR's hiring decision after this interview (None until made); it closes the feedback loop.
+    decision: Mapped[str | None] = mapped_column(String(16))
+    decision_note: Mapped[str | None] = mapped_column(Text)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    decided_by: Mapped[int | None] = mapped_column(RefId, ForeignKey("users.id"))
     created_by: Mapped[int] = mapped_column(RefId, ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -145,6 +155,7 @@ class Panelist(Base):
     start_at: Mapped[datetime] = mapped_column(UTCDateTime)
     rsvp: Mapped[str] = mapped_column(String(16), default="pending")
     rsvp_note: Mapped[str | None] = mapped_column(Text)
+    # When the answer last changed: answered, or (still pending) asked again by a reschedule.
     rsvp_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     feedback_status: Mapped[str] = mapped_column(String(16), default="pending")
     nudges: Mapped[int] = mapped_column(Integer, default=0)     # feedback reminders sent
@@ -153,7 +164,7 @@ class Panelist(Base):
 
 
 class Feedback(Base):
-    """An interviewer's submitted evaluation; final once written (corrections go via HR)."""
+    """An interviewer's evaluation; its author may amend it until HR decides (old kept in audit)."""
 
     __tablename__ = "feedback"
     __table_args__ = (
@@ -172,6 +183,7 @@ class Feedback(Base):
     score: Mapped[int] = mapped_column(SmallInteger)
     notes: Mapped[str | None] = mapped_column(Text)
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    amended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class PendingConfirmation(Base):

@@ -21,6 +21,7 @@ from bot.pipeline.dispatch import Dispatcher
 from bot.pipeline.wakeup import Wakeup
 from bot.wecom.aibot_messages import AibotMessage, dedupe_key
 from commands.replies import CardUpdate, GroupCreate, GroupPost, Markdown, Reply
+from commands.lang import detect
 from commands.sanitize import no_markdown
 from store.db import Sessions
 from store.models import InboundMessage, User
@@ -72,7 +73,9 @@ class Aibot:
         outbox; private content in a group goes one-to-one instead."""
         mine: list[str] = []
         others: list[Reply] = []
-        lang = sender.lang if sender and sender.lang else "zh"
+        # The language of this message (the stored preference is for pushes, not replies).
+        text = msg.text or msg.event_key
+        lang = detect(text) if text else (sender.lang if sender and sender.lang else "zh")
         for r in replies:
             to_asker = r.to is None or (sender is not None and r.to == sender.wecom_userid)
             if to_asker and r.private and msg.chattype == "group":

@@ -1,4 +1,5 @@
-"""The worker's clock tick: auto-complete, reminders, agendas, nudges, into the outbox.
+"""The worker's clock tick: auto-complete, reminders, HR warnings, agendas, nudges, into the
+outbox.
 
 Each step is its own short transaction; every message has a unique dedupe key, so any number of
 workers may tick at once and a tick repeated after a crash changes nothing.
@@ -8,7 +9,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from bot.pipeline import outbox
@@ -38,6 +39,8 @@ class ReminderClock:
         with self.sessions.begin() as s:
             self._write(s, due.reminders(s, now, org), now)
         with self.sessions.begin() as s:
+            self._write(s, due.hr_warnings(s, now, org), now)
+        with self.sessions.begin() as s:
             self._write(s, due.nudges(s, now, org), now)
         with self.sessions.begin() as s:
             replies = due.agendas(s, now, org, self._agenda_sent)
@@ -54,10 +57,12 @@ class ReminderClock:
 
     @staticmethod
     def _void_stale(s: Session) -> None:
-        # A reminder queued a moment before its interview was rescheduled or cancelled.
+        # A reminder, HR warning or nudge queued a moment before its interview was
+        # rescheduled, cancelled or decided.
         queued = s.execute(select(OutboxMessage.id, OutboxMessage.dedupe_key).where(
             OutboxMessage.status == "pending",
-            OutboxMessage.dedupe_key.like("remind:%"))).all()
+            or_(*(OutboxMessage.dedupe_key.like(f"{p}:%")
+                  for p in ("remind", "hrwarn", "autonudge"))))).all()
         stale = due.void_stale(s, [(i, k) for i, k in queued if k])
         if stale:
             s.execute(update(OutboxMessage).where(OutboxMessage.id.in_(stale))

@@ -145,9 +145,9 @@ class Dispatcher:
         if isinstance(msg, AibotMessage):
             return self._route_aibot(ctx, msg)
         if isinstance(msg, TextMessage):
-            replies = self.router.dispatch(ctx, msg.content)
-            ctx.sender.lang = ctx.lang
-            return replies
+            # The reply is in the language of this message; the stored preference (what
+            # pushes use) changes only through `settings language`.
+            return self.router.dispatch(ctx, msg.content)
         if isinstance(msg, Event) and msg.event in WELCOME_EVENTS:
             day = ctx.now.astimezone(ctx.tz).date().isoformat()
             return [Reply(welcome(ctx), dedupe_key=f"welcome:{ctx.sender.wecom_userid}:{day}")]
@@ -174,9 +174,7 @@ class Dispatcher:
             return None               # in a group we speak only when spoken to
         if not msg.text:
             return [Reply(ctx.t(*NOT_TEXT))]
-        replies = self.router.dispatch(ctx, msg.text)
-        ctx.sender.lang = ctx.lang
-        return replies
+        return self.router.dispatch(ctx, msg.text)   # never changes the stored language
 
 
 def count_recent(s: Session, from_user: str, now: datetime, *, person: bool = True) -> int:

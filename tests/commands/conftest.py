@@ -49,7 +49,6 @@ class Desk:
                           source_key=f"test:{next(self._ids)}")
             with s.begin_nested():
                 replies = self.router.dispatch(ctx, text)
-            sender.lang = ctx.lang
         self.sent += [(userid, r) for r in replies]
         return replies
 

@@ -78,7 +78,9 @@ def test_reschedule_voids_queued_reminders_and_plans_new_ones(desk):
     desk.say(HR, SCHEDULE)
     at(desk, 2026, 11, 26, 14, 0)
     tick(desk)                                   # queued, not yet sent
-    assert "已改期" in desk.ask(HR, "改期 #1 后天下午3点")
+    asked = desk.ask(HR, "改期 #1 后天下午3点")   # a Saturday: asked first, and why
+    assert "不在工作时间：周六" in asked
+    assert "已改期" in desk.confirm(HR, asked)
     tick(desk)
     old = outbox(desk, "remind:1:")
     assert old and all(r.status == "void" for r in old)
@@ -145,7 +147,9 @@ def test_daily_agenda_on_working_days_and_hr_summary(desk):
 def test_agenda_follows_each_persons_zone_across_dst(desk):
     desk.user("nyc", "interviewer", "Ann", lang="en", tz="America/New_York")
     at(desk, 2026, 10, 30, 10, 0)                # Fri; New York is on EDT until Sun Nov 1
-    assert "Scheduled" in desk.ask(HR, "schedule Bob 2026-11-02 23:30 with nyc")  # CST
+    asked = desk.ask(HR, "schedule Bob 2026-11-02 23:30 with nyc")   # CST, past midnight
+    assert "outside working time" in asked
+    assert "Scheduled" in desk.confirm(HR, asked)
     # 2026-11-02 23:30 CST = 10:30 EST. EST is UTC-5 after the change, so 09:00 = 14:00 UTC.
     desk.clock.now = datetime(2026, 11, 2, 13, 59, tzinfo=UTC)
     tick(desk)
@@ -184,7 +188,7 @@ def test_auto_complete_then_nudges_until_feedback(desk):
 
 
 def test_nudges_wait_out_quiet_hours_and_overdue_ones_go_once(desk):
-    desk.say(HR, "安排 张三 明天晚上8点 面试官 李四")   # ends 21:00; first nudge due 22:00
+    desk.confirm(HR, desk.ask(HR, "安排 张三 明天晚上8点 面试官 李四"))  # ends 21:00; nudge 22:00
     at(desk, 2026, 11, 26, 22, 30)
     tick(desk)
     assert outbox(desk, "autonudge:") == []       # quiet hours 22:00-08:00

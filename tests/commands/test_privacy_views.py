@@ -125,8 +125,8 @@ def test_free_shows_common_windows_in_working_hours(desk, clock):
     desk.ask(HR, "安排 张三 明天下午3点 面试官 李四")
     desk.ask(HR, "安排 赵敏 明天上午10点到11点半 面试官 王五")
     text = desk.ask(HR, "空闲 李四 王五 明天")
-    assert text.endswith("09:00–10:00、11:30–15:00、16:00–19:00。")
+    assert text.endswith("09:00–10:00、11:30–12:00、13:30–15:00、16:00–19:00。")  # lunch off
     desk.ask("wangfang", "设置 全局 工作时间 10:00-18:00")       # HR is not admin: unchanged
     assert "09:00–10:00" in desk.ask(HR, "空闲 李四 王五 明天")
     today = desk.ask(HR, "free @lisi today")                       # from now (10:00) on
-    assert today.endswith("10:00–19:00.")
+    assert today.endswith("10:00–12:00, 13:30–19:00.")

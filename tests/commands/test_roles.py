@@ -14,10 +14,11 @@ EXPECTED_ROLE = {
     "help": "interviewer", "my interviews": "interviewer", "today": "interviewer",
     "interview": "interviewer", "accept": "interviewer", "decline": "interviewer",
     "feedback": "interviewer", "candidate": "interviewer", "settings": "interviewer",
-    "confirm": "interviewer", "abort": "interviewer",
+    "confirm": "interviewer", "abort": "interviewer", "amend feedback": "interviewer",
     "schedule": "hr", "reschedule": "hr", "cancel": "hr", "add interviewer": "hr",
     "remove interviewer": "hr", "noshow": "hr", "done": "hr", "interviews": "hr", "free": "hr",
     "pending feedback": "hr", "nudge": "hr", "add candidate": "hr", "name": "hr", "group": "hr",
+    "absent": "hr", "decide": "hr", "next round": "hr",
     "role": "admin", "audit": "admin",
 }
 

@@ -119,8 +119,12 @@ def test_rounds_follow_on_and_a_live_round_is_not_doubled(desk):
     assert desk.count(Interview) == 2
 
 
-def test_outside_working_hours_is_allowed_but_flagged(desk):
-    assert "不在工作时间 09:00–19:00 内" in desk.ask(HR, "安排 张三 明天晚上8点 面试官 李四")
+def test_outside_working_hours_is_asked_first_with_the_reason(desk):
+    asked = desk.ask(HR, "安排 张三 明天晚上8点 面试官 李四")
+    assert "不在工作时间：下班后（19:00 下班）。" in asked and "仍要安排 张三？" in asked
+    assert desk.count(Interview) == 0                          # nothing written before the yes
+    done = desk.confirm(HR, asked)
+    assert "已安排 #1 张三" in done and "注意：不在工作时间（下班后" in done
     assert "不在工作时间" not in desk.ask(HR, "安排 赵敏 明天上午10点 面试官 李四")
 
 

@@ -83,6 +83,8 @@ def test_english_flow_schedule_notify_accept_list_feedback(wecom, deliver, fake_
     in_directory(services, fake_wecom, {"lisi": "李四", "wangwu": "王五"})
     assert "wangfang is now HR" in last(fake_wecom, ADMIN)
     wecom.text("lisi", "settings name Li Si")
+    wecom.text("lisi", "settings language English")      # what lisi is pushed, from now on
+    wecom.text("wangfang", "settings language English")
     wecom.text("wangfang", "schedule Alice Wang tomorrow 3pm with @lisi @wangwu dur:45 round:1")
     deliver()
     assert "Scheduled #1 Alice Wang · Round 1" in last(fake_wecom, "wangfang")

@@ -49,3 +49,14 @@ def test_interviews_go_through_the_schedule_command_as_hr(page, sim, dev_service
     # HR has now spoken: a restart does not schedule the same interviews again.
     assert demo_seed.seed_interviews(dev_services.sessions, router, send) == 0
     assert len(sent) == len(demo_seed.INTERVIEWS)
+
+
+def test_the_sample_books_working_days_only(dev_services):
+    from datetime import UTC, date, datetime
+
+    friday = datetime(2026, 11, 27, 2, 0, tzinfo=UTC)            # Fri 10:00 in Shanghai
+    assert demo_seed.working_days_after(dev_services.sessions, friday, "Asia/Shanghai") == [
+        date(2026, 11, 30), date(2026, 12, 1)]
+    before_national_day = datetime(2026, 9, 29, 2, 0, tzinfo=UTC)  # Tue; Oct 1-7 are off
+    assert demo_seed.working_days_after(dev_services.sessions, before_national_day,
+                                        "Asia/Shanghai") == [date(2026, 9, 30), date(2026, 10, 8)]

@@ -1,0 +1,146 @@
+"""The life of an interview and of each interviewer on it: one table, consulted everywhere.
+
+An interviewer (a row of the panel) has two states side by side:
+
+    answer (Panelist.rsvp)          invited ("pending") · accepted · declined · removed
+    feedback (Panelist.feedback_status)
+                                    due ("pending") · given ("submitted")
+                                    · excused (absent, declined or removed)
+                                    · waived (interview cancelled or no-show, or HR decided)
+
+Only invited and accepted interviewers are on the panel (ATTENDING): they get reminders and
+the agenda, count in every view, owe feedback once the interview has ended and may give it.
+Declined and removed ones are kept (their past rows say 已拒绝 / 已移除) but never asked, never
+counted and cannot give feedback.
+
+PANELIST lists every move a command or clock event may make, as
+    event: (answers it may start from, feedback states it may start from,
+            answer afterwards or None to keep, feedback afterwards or None to keep)
+and `move()` is the only code that changes those two columns. INTERVIEW does the same for
+the interview's own status.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from commands.router import CommandError
+from store.hiring import ATTENDING, LIVE, Panelist
+
+ANSWER = {"pending": ("未回复", "awaiting reply"), "accepted": ("已接受", "accepted"),
+          "declined": ("已拒绝", "declined"), "removed": ("已移除", "removed")}
+FEEDBACK = {"pending": ("待评价", "feedback due"), "submitted": ("已评价", "feedback given"),
+            "excused": ("免评价", "excused"), "waived": ("无需评价", "not needed")}
+ABSENT = ("缺席", "absent")
+
+
+@dataclass(frozen=True)
+class Move:
+    """One allowed transition of an interviewer's (answer, feedback) pair."""
+
+    answers: tuple[str, ...]
+    feedback: tuple[str, ...]
+    answer_to: str | None
+    feedback_to: str | None
+
+
+ANSWERED = ("pending", "accepted", "declined")
+PANELIST: dict[str, Move] = {
+    # by the interviewer, before the interview ends
+    "accept": Move(("pending", "declined"), ("pending", "excused"), "accepted", "pending"),
+    "decline": Move(("pending", "accepted"), ("pending",), "declined", "excused"),
+    # by the interviewer, after the start; unconfirmed people may have sat in, so they may too
+    "feedback": Move(ATTENDING, ("pending",), None, "submitted"),
+    "amend": Move(ATTENDING, ("submitted",), None, "submitted"),
+    # by HR
+    "invite": Move(("declined", "removed"), ("pending", "excused"), "pending", "pending"),
+    "remove": Move(ANSWERED, ("pending", "excused"), "removed", "excused"),
+    "reschedule": Move(ANSWERED, ("pending", "excused"), "pending", "pending"),
+    "absent": Move(ATTENDING, ("pending",), None, "excused"),
+    "decide": Move(ATTENDING, ("pending",), None, "waived"),
+    "cancel": Move(ANSWERED, ("pending", "excused"), None, "waived"),
+    "no_show": Move(ANSWERED, ("pending", "excused"), None, "waived"),
+}
+
+# The interview's status: event -> (statuses it may start from, status afterwards).
+# "settle" (an answer changed) and "complete" (the clock, or `done`) are the quiet ones.
+INTERVIEW: dict[str, tuple[tuple[str, ...], str | None]] = {
+    "schedule": ((), "scheduled"),
+    "settle": (LIVE, None),                 # confirmed when every attending one has accepted
+    "reschedule": (LIVE, "rescheduled"),
+    "cancel": (LIVE, "cancelled"),           # and only before the start
+    "complete": (LIVE, "completed"),         # after the start (done) or after the end (clock)
+    "no_show": ((*LIVE, "completed"), "no_show"),
+    "decide": ((*LIVE, "completed"), None),  # after the end; the decision is its own column
+}
+
+_REFUSALS = {
+    "accept": ("你已不在 #{iid} 的面试官中。", "You are no longer on #{iid}."),
+    "decline": ("你已不在 #{iid} 的面试官中。", "You are no longer on #{iid}."),
+    "feedback": ("你没有参加 #{iid}（{state}），不能评价。",
+                 "You were not on #{iid} ({state}), so you cannot give feedback."),
+    "amend": ("你还没有提交 #{iid} 的评价，请用「评价 #{iid} …」。",
+              "You have not given feedback on #{iid} yet; use “feedback #{iid} …”."),
+    "absent": ("{who} 在 #{iid} 的状态为{state}，不能标记缺席。",
+               "{who} is {state} on #{iid}; they cannot be marked absent."),
+    "remove": ("{who} 已提交评价，不能移除。", "{who} has submitted feedback and cannot be removed."),
+}
+
+
+def attending(p: Panelist) -> bool:
+    """True for an interviewer on the panel (invited or accepted)."""
+    return p.rsvp in ATTENDING
+
+
+def owes_feedback(p: Panelist) -> bool:
+    """True when the interviewer's feedback is still wanted (once the interview has ended)."""
+    return p.rsvp in ATTENDING and p.feedback_status == "pending"
+
+
+def allowed(event: str, p: Panelist) -> bool:
+    """Whether `event` may happen to this interviewer now."""
+    m = PANELIST[event]
+    return p.rsvp in m.answers and p.feedback_status in m.feedback
+
+
+def move(event: str, p: Panelist, *, iid: int = 0, who: str = "") -> None:
+    """Apply `event` to one interviewer, or raise a CommandError saying why it cannot happen."""
+    if not allowed(event, p):
+        zh, en = _REFUSALS.get(event, ("#{iid}：{who}（{state}）不能这样操作。",
+                                        "#{iid}: not possible for {who} ({state})."))
+        raise CommandError(zh.format(iid=iid, who=who, state=label(p, "zh")),
+                           en.format(iid=iid, who=who, state=label(p, "en")))
+    m = PANELIST[event]
+    if m.answer_to is not None:
+        p.rsvp = m.answer_to
+    if m.feedback_to is not None:
+        p.feedback_status = m.feedback_to
+
+
+def move_all(event: str, panel: list[tuple[Panelist, object]]) -> list[Panelist]:
+    """Apply `event` to every interviewer it applies to; returns those it changed."""
+    changed = [p for p, _ in panel if allowed(event, p)]
+    for p in changed:
+        move(event, p)
+    return changed
+
+
+def interview_allowed(event: str, status: str) -> bool:
+    """Whether the interview may go through `event` from `status`."""
+    return status in INTERVIEW[event][0]
+
+
+def label(p: Panelist, lang: str) -> str:
+    """已拒绝 / 已移除 / 缺席 / 已接受 …: what a row says about this interviewer."""
+    if p.rsvp in ATTENDING and p.feedback_status == "excused":
+        return ABSENT[0] if lang == "zh" else ABSENT[1]
+    pair = ANSWER[p.rsvp]
+    return pair[0] if lang == "zh" else pair[1]
+
+
+def table_text() -> str:
+    """The interviewer transitions as a plain table, for docs and the closing note."""
+    rows = [f"{'event':<11} {'from answer':<28} {'from feedback':<20} → answer, feedback"]
+    for event, m in PANELIST.items():
+        rows.append(f"{event:<11} {'|'.join(m.answers):<28} {'|'.join(m.feedback):<20} → "
+                    f"{m.answer_to or '(same)'}, {m.feedback_to or '(same)'}")
+    return "\n".join(rows)
