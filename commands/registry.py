@@ -14,7 +14,7 @@ COMMAND_MODULES = (
     "commands.views", "commands.rsvp", "commands.feedback", "commands.candidates",
     "commands.schedule", "commands.reschedule", "commands.panel", "commands.lifecycle",
     "commands.hr_views", "commands.admin", "commands.audit", "commands.settings_cmd",
-    "commands.confirm", "commands.group",
+    "commands.confirm", "commands.group", "commands.office",
 )
 
 

@@ -31,6 +31,10 @@ ORG_DEFAULTS: dict[str, Any] = {
     "quiet_hours": "22:00-08:00",       # no reminders in between; "off" for none
     "work_hours": "09:00-19:00",        # free slots and suggestions stay inside these
     "completed_grace_min": 15,          # a live interview counts as completed this long after its end
+    "calendar": False,                  # put interviews on the WeCom interview calendar (日程)
+    "calendar_id": None,                # that calendar's cal_id (`interview-bot calendar setup`)
+    "meetings": False,                  # 形式:视频 makes a WeCom meeting (会议)
+    "rooms": False,                     # 形式:现场 books a WeCom meeting room (会议室)
 }
 # Keys a user may override for themselves; the rest are organisation-wide only.
 USER_KEYS = ("remind_offsets_min", "digest_enabled")
