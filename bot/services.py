@@ -13,6 +13,7 @@ from bot.pipeline.aibot import Aibot
 from bot.pipeline.clock import ReminderClock
 from bot.pipeline.dispatch import Dispatcher
 from bot.pipeline.inbox import Inbox, process_pending
+from bot.pipeline.oa_jobs import OaJobs
 from bot.pipeline.usersync import NameSync
 from bot.pipeline.worker import Worker
 from bot.wecom.client import WeComClient
@@ -58,6 +59,9 @@ class Services:
         # The worker also runs the clock (reminders, agendas, nudges) and the name sync.
         worker.ticks += [ReminderClock(self.sessions, self.settings.timezone),
                          NameSync(self.sessions, self.client)]
+        # Calendar events, meetings and rooms (wecom_jobs), after the inbox that queues them.
+        worker.steps.append(OaJobs(self.sessions, self.client, self.settings, self.clock,
+                                   worker_id=worker.worker_id).step)
         return worker
 
     def close(self) -> None:

@@ -19,8 +19,16 @@ from sqlalchemy import exc as sa_exc
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.pipeline import outbox
-from bot.wecom.messages import Event, Inbound, Message, TemplateCardEvent, TextMessage, dedupe_key
+from bot.pipeline import oa_jobs, outbox
+from bot.wecom.messages import (
+    Event,
+    Inbound,
+    Message,
+    OfficeEvent,
+    TemplateCardEvent,
+    TextMessage,
+    dedupe_key,
+)
 from commands.context import Context, Reply
 from commands.help import welcome
 from commands.lang import detect
@@ -150,6 +158,8 @@ class Dispatcher:
     def handle(self, s: Session, msg: Inbound, sender: User | None, key: str,
                now: datetime) -> tuple[list[Reply], bool]:
         """Decide the replies for one message; the bool says whether it was acted upon."""
+        if isinstance(msg, OfficeEvent):   # calendar / meeting change: a job reads WeCom
+            return [], oa_jobs.enqueue_from_event(s, msg, key, now)
         if sender is None:
             return [], False
         ctx = Context(sender=sender, session=s, now=now, settings=self.settings,

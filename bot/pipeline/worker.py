@@ -82,6 +82,8 @@ class Worker:
         self.worker_id = worker_id or f"{socket.gethostname()}:{os.getpid()}:{id(self):x}"[:64]
         self.ticks: list[Callable[[datetime], None]] = []   # e.g. the clock's reminder planner
         self.inbox: Callable[[], int] | None = None   # acts on stored callbacks; returns a count
+        # Other durable queues run on every pass (e.g. WeCom office jobs); each returns a count.
+        self.steps: list[Callable[[datetime], int]] = []
         self._last_beat: datetime | None = None
         self._slots = threading.Semaphore(concurrency)
         self._wake = threading.Event()
@@ -113,6 +115,8 @@ class Worker:
             for tick in self.ticks:
                 tick(now)
         taken = self.inbox() if self.inbox is not None else 0
+        for extra in self.steps:
+            taken += extra(now)
         free = 0
         while free < self.concurrency and self._slots.acquire(blocking=False):
             free += 1
