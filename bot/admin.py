@@ -54,6 +54,7 @@ def check_config(out: Out) -> int:
     try:
         client.gettoken()
         out(f"ok   gettoken works against {settings.api_base}")
+        failures += _office(settings, out)
     except WeComError as exc:
         failures += 1
         hint = {40001: " (wrong WECOM_SECRET, or secret of another app)",
@@ -65,6 +66,30 @@ def check_config(out: Out) -> int:
         client.close()
     out("all checks passed" if not failures else f"{failures} check(s) failed")
     return 0 if not failures else 1
+
+
+def _office(settings: Settings, out: Out) -> int:
+    """Calendar events, meetings and rooms: on, off or not permitted."""
+    from bot.office_admin import feature_lines
+    from bot.services import build
+
+    try:
+        services = build(settings)
+    except Exception as exc:  # the database line above already says what is wrong
+        out(f"note WeCom features not checked: {type(exc).__name__}")
+        return 0
+    try:
+        lines = feature_lines(services.sessions, services.client,
+                              admin=settings.admins[0] if settings.admins else None,
+                              now=datetime.now(UTC))
+    except Exception as exc:
+        out(f"note WeCom features not checked: {type(exc).__name__}")
+        return 0
+    finally:
+        services.close()
+    for line in lines:
+        out(line)
+    return sum(line.startswith("FAIL") for line in lines)
 
 
 def _check_worker(engine: Any, out: Out) -> int:
