@@ -75,10 +75,11 @@ def after_change(ctx: Context, v: View, what: str, *, room: str | None = None) -
             kind="sync", now=ctx.now, interview_id=iv.id, payload={"what": what})
     if what not in ("create", "reschedule", "cancel", "room"):
         return []
-    return [Reply(_echo(ctx, v, what, on, row))]
+    return [Reply(_echo(ctx, v, what, on, row, implied=bool(wants_room and not room)))]
 
 
-def _echo(ctx: Context, v: View, what: str, on: dict[str, bool], row: InterviewWeCom) -> str:
+def _echo(ctx: Context, v: View, what: str, on: dict[str, bool], row: InterviewWeCom,
+          implied: bool = False) -> str:
     """Say, once, what will happen in WeCom, so the sender knows what was understood."""
     iid = v.iv.id
     if what == "cancel":
@@ -94,8 +95,13 @@ def _echo(ctx: Context, v: View, what: str, on: dict[str, bool], row: InterviewW
     if row.room_wanted:
         name = row.room_wanted
         auto = name.lower() in ROOM_AUTO
-        parts_zh.append("自动预订空闲会议室" if auto else f"预订会议室「{name}」")
-        parts_en.append("a free room will be booked" if auto else f"room “{name}” will be booked")
+        if implied:   # only the location was given: it may or may not be a room's name
+            parts_zh.append(f"若「{name}」是企业微信会议室则预订它")
+            parts_en.append(f"if “{name}” is a WeCom meeting room it will be booked")
+        else:
+            parts_zh.append("自动预订空闲会议室" if auto else f"预订会议室「{name}」")
+            parts_en.append("a free room will be booked" if auto else
+                            f"room “{name}” will be booked")
     if not parts_zh:
         return ctx.t(f"#{iid} 的企业微信日程将同步更新。", f"#{iid}'s WeCom side will be updated.")
     return ctx.t(f"企业微信：{'；'.join(parts_zh)}。", f"WeCom: {'; '.join(parts_en)}.")

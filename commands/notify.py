@@ -49,12 +49,14 @@ def rescheduled(ctx: Context, v: View, user: User, old: tuple[datetime, datetime
     """Tell an interviewer the time changed, old -> new, and ask them to confirm again."""
     tz = zone_of(user, ctx)
     why_zh, why_en = (f"（原因：{reason}）", f" (reason: {reason})") if reason else ("", "")
+    link_zh, link_en = (f"\n链接：{v.iv.meeting_url}", f"\nLink: {v.iv.meeting_url}") \
+        if v.iv.meeting_url else ("", "")
     return _to(ctx, user, f"rescheduled:{v.iv.id}:{user.id}:{audit_id}",
                f"#{v.iv.id} {v.candidate.name} 已改期{why_zh}：\n{when(*old, tz, 'zh')}\n→ "
-               f"{when(v.iv.start_at, v.iv.end_at, tz, 'zh')}\n请回复「接受 #{v.iv.id}」重新确认，"
+               f"{when(v.iv.start_at, v.iv.end_at, tz, 'zh')}{link_zh}\n请回复「接受 #{v.iv.id}」重新确认，"
                f"或「拒绝 #{v.iv.id} 原因」。",
                f"#{v.iv.id} {v.candidate.name} was rescheduled{why_en}:\n{when(*old, tz, 'en')}\n→ "
-               f"{when(v.iv.start_at, v.iv.end_at, tz, 'en')}\nPlease reply “accept #{v.iv.id}” "
+               f"{when(v.iv.start_at, v.iv.end_at, tz, 'en')}{link_en}\nPlease reply “accept #{v.iv.id}” "
                f"again, or “decline #{v.iv.id} <reason>”.")
 
 
