@@ -34,7 +34,7 @@ from store.wecom_oa import InterviewWeCom, WeComJob
 log = logging.getLogger(__name__)
 
 LEASE = timedelta(seconds=120)
-MAX_ATTEMPTS = 12
+MAX_ATTEMPTS = 48        # with the 30-minute cap: about a day of WeCom being down
 BATCH = 8
 # WeCom's attendees[].response_status: 0 no answer, 1 tentative, 2 accepted, 3 accepted
 # this occurrence only, 4 declined.
@@ -106,7 +106,7 @@ class OaJobs:
             if job.attempts >= MAX_ATTEMPTS:
                 self._dead(job, f"gave up after {job.attempts} tries: {error}")
                 return
-            delay = outbox.backoff(job.attempts, base=5.0, cap=900.0)
+            delay = outbox.backoff(job.attempts, base=5.0, cap=1800.0)
             if isinstance(exc, TokenUnavailable):
                 delay = max(delay, timedelta(seconds=exc.retry_after))
             log.info("wecom job %s (%s) will retry: %s", job.id, job.kind, error)
