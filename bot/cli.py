@@ -105,7 +105,7 @@ def check_config(args: argparse.Namespace) -> int:
 @_cmd("calendar")
 def calendar_cmd(args: argparse.Namespace) -> int:
     """`calendar setup`: create the interview calendar once and switch calendar events on."""
-    from bot.office_admin import calendar_setup
+    from bot.admin import calendar_setup
     from bot.services import build, utcnow
 
     settings = _valid_settings()

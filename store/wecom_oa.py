@@ -10,12 +10,25 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from store.db import Base, UTCDateTime
-from store.hiring import JSONType, RefId
-from store.models import BigId
+
+# As in store.hiring (not imported from there: store.models imports both modules).
+JSONType = JSON().with_variant(JSONB(), "postgresql")
+RefId = BigId = BigInteger().with_variant(Integer(), "sqlite")
 
 JOB_KINDS = ("sync", "rsvp_fetch", "schedule_check", "meeting_check", "room_free",
              "customer_link")

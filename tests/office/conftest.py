@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from bot.office_admin import calendar_setup
+from bot.admin import calendar_setup
 from commands.settings_store import set_org_setting
 from tests.conftest import AGENT_ID
 

@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 
-from bot.office_admin import calendar_setup
+from bot.admin import calendar_setup
 from store.hiring import Panelist
 from store.models import User
 from store.wecom_oa import InterviewWeCom
