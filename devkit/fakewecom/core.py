@@ -231,6 +231,20 @@ class FakeWeCom:
             out, office_state.callbacks = office_state.callbacks, []
             return out
 
+    def deliver_callbacks(self, url: str, crypto: Any, agent_id: int | str) -> int:
+        """POST the queued callbacks to the app's callback URL, sealed as WeCom seals them
+        (crypto: a crypto.WeComCrypto of the app). Returns how many were accepted."""
+        from bot.wecom.messages import callback_xml
+
+        accepted = 0
+        for user, fields in self.take_callbacks():
+            xml = callback_xml(self.config.corp_id, agent_id, user, "event", fields,
+                               int(self.config.clock()))
+            nonce = self._state.next_id("nonce").replace("-", "")
+            body, query = crypto.seal_callback(xml, nonce=nonce, agent_id=str(agent_id))
+            accepted += httpx.post(url, params=query, content=body, timeout=10).status_code == 200
+        return accepted
+
     @property
     def schedules(self) -> dict[str, dict[str, Any]]:
         """Every event made through oa/schedule/add (deleted ones have status 1)."""
