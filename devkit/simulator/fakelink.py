@@ -19,6 +19,9 @@ class FakeLink(Protocol):
     def add_users(self, users: Mapping[str, str]) -> None:
         """Tell the fake's directory about members (userid -> name)."""
 
+    def calendar(self, userid: str, start: int, end: int) -> list[dict[str, Any]]:
+        """A member's WeCom events and meetings overlapping [start, end)."""
+
 
 class LocalFake:
     """A FakeWeCom in this process."""
@@ -31,6 +34,9 @@ class LocalFake:
 
     def add_users(self, users: Mapping[str, str]) -> None:
         self.fake.add_users(users)
+
+    def calendar(self, userid: str, start: int, end: int) -> list[dict[str, Any]]:
+        return self.fake.calendar_of(userid, start, end)
 
 
 class RemoteFake:
@@ -47,3 +53,9 @@ class RemoteFake:
 
     def add_users(self, users: Mapping[str, str]) -> None:
         httpx.post(self.base + "users", json=dict(users), timeout=self.timeout).raise_for_status()
+
+    def calendar(self, userid: str, start: int, end: int) -> list[dict[str, Any]]:
+        resp = httpx.post(self.base + "calendar", json={"user": userid, "start": start,
+                                                        "end": end}, timeout=self.timeout)
+        resp.raise_for_status()
+        return list(resp.json()["items"])

@@ -260,3 +260,26 @@ def test_with_defaults_it_posts_to_its_own_server_and_reads_a_remote_fake(db, de
         thread.join(5)
         fake_server.stop()
         svc.client.close()   # the engine is the shared test fixture's
+
+
+def test_the_calendar_shows_a_members_events_and_meeting_links(page, dev_fake, dev_services,
+                                                               clock):
+    from bot.wecom import oa
+
+    client = dev_services.client
+    dev_fake.add_users({"lisi": "李四", "boss": "王芳"})
+    start = int(clock().timestamp()) + 3600
+    cal = oa.calendar_add(client, organizer="boss", summary="面试", agentid=1)
+    sid = oa.schedule_add(client, {"cal_id": cal, "start_time": start, "end_time": start + 3600,
+                                   "summary": "面试 · 张三 · 一面",
+                                   "attendees": [{"userid": "lisi"}]}, 1)
+    oa.meeting_create(client, {"admin_userid": "boss", "title": "面试 张三", "meeting_start": start,
+                               "meeting_duration": 3600, "invitees": {"userid": ["lisi"]}})
+    dev_fake.respond(sid, "lisi", 4)
+    resp = page.get("/simulator/api/calendar", query_string={"user": "lisi"})
+    assert resp.status_code == 200
+    items = resp.get_json()["items"]
+    assert [i["kind"] for i in items] == ["event", "meeting"]
+    assert items[0]["answer"].startswith("拒绝") and "meeting.tencent.com" in items[1]["link"]
+    assert page.get("/simulator/api/calendar", query_string={"user": "lisi", "day": "x"}
+                    ).status_code == 400
