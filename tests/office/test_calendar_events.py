@@ -113,3 +113,14 @@ def test_a_deleted_event_is_reported_and_recreated(office):
     office.deliver()
     assert "被删除" in office.news(HR)
     assert office.event()["schedule_id"] != e["schedule_id"]
+
+
+def test_an_answer_in_chat_shows_in_the_event(office):
+    office.say(HR, "安排 张三 明天下午3点 面试官 李四 王五")
+    assert "李四?" in office.event()["description"]
+    office.say(LISI, "接受 #1")
+    office.say(WANGWU, "拒绝 #1 当天出差")
+    d = office.event()["description"]
+    assert "李四✓" in d and "王五✗" in d
+    # WeCom has no API to set an attendee's answer: the event keeps its attendees.
+    assert sorted(a["userid"] for a in office.event()["attendees"]) == [LISI, WANGWU]
