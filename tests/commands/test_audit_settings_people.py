@@ -77,7 +77,9 @@ def test_org_settings_have_the_agreed_defaults_and_can_be_set(desk):
     assert ORG_DEFAULTS == {
         "remind_offsets_min": [60, 15], "digest_time": "09:00", "feedback_first_after_min": 60,
         "feedback_every_min": 1440, "feedback_max": 10, "quiet_hours": "22:00-08:00",
-        "work_hours": "09:00-19:00", "completed_grace_min": 15}
+        "work_hours": "09:00-19:00", "completed_grace_min": 15,
+        # WeCom office features (issue 15): off until an admin switches them on.
+        "calendar": False, "calendar_id": None, "meetings": False, "rooms": False}
     with desk.sessions.begin() as s:
         assert org_settings(s) == ORG_DEFAULTS
         assert set_org_setting(s, "remind_offsets_min", [30], by=None, now=NOW) == [60, 15]
