@@ -51,7 +51,7 @@ def _window(ctx: Context, text: str) -> tuple[datetime, datetime]:
 
 
 @router.command(
-    "rooms", zh=("会议室", "空闲会议室"),
+    "rooms", zh=("会议室", "空闲会议室"), role="hr",
     params=(Param("text", kind="text", label=("时间", "time")),),
     summary=("查看某时段的空闲会议室", "free meeting rooms at a time"),
     usage=("会议室 时间", "rooms <time>"), example=("会议室 明天下午", "rooms tomorrow 14:00-15:00"))

@@ -170,6 +170,11 @@ class Sync:
                 mid = oa.meeting_create(self.client, body)
                 self._adopt_meeting(iid, mid, body)
             elif was_pending:
+                # Found what the lost create made: it has that try's time and panel, so
+                # bring it up to date before recording it as in step.
+                oa.meeting_update(self.client, {"meetingid": mid, **{
+                    k: body[k] for k in ("title", "meeting_start", "meeting_duration",
+                                         "invitees")}})
                 self._adopt_meeting(iid, mid, body)
             elif synced != body:
                 update = {k: body[k] for k in ("title", "meeting_start", "meeting_duration",
@@ -408,9 +413,9 @@ class Sync:
             had = (row.synced or {}).get("attendees") or []
         try:
             if was_pending and not sid:
-                sid = self._find_event(cal_id, iid)
+                sid, found_with = self._find_event(cal_id, iid)
                 if sid:
-                    had = people if want else had
+                    had, synced = found_with, None   # what that create sent; update the rest
             if not want:
                 if sid:
                     self._quietly(oa.schedule_del, sid)
@@ -442,13 +447,15 @@ class Sync:
                 return
             self._refused("calendar", exc, iid, creating=not sid)
 
-    def _find_event(self, cal_id: str, iid: int) -> str | None:
-        """The event an earlier add of #iid may have made (its answer was lost)."""
+    def _find_event(self, cal_id: str, iid: int) -> tuple[str | None, list[str]]:
+        """The event an earlier add of #iid may have made (its answer was lost), and its
+        attendees."""
         head = kit.marker(iid) + "\n"
         for e in oa.schedules_of_calendar(self.client, cal_id):
             if str(e.get("description", "")).startswith(head) and e.get("status", 0) == 0:
-                return str(e["schedule_id"])
-        return None
+                return str(e["schedule_id"]), [str(a.get("userid")) for a in
+                                               e.get("attendees") or []]
+        return None, []
 
     def _invisible(self, iid: int, exc: ApiError) -> None:
         with self.sessions.begin() as s:

@@ -28,7 +28,7 @@ def test_lost_event_create_is_found_not_made_twice(office):
     (e,) = office.events()
     with office.services.sessions() as s:
         assert s.get(InterviewWeCom, 1).schedule_id == e["schedule_id"]
-    assert sum("oa/schedule/add" in r.path for r in office.fake.requests) == 1
+    assert sum(r.path.endswith("oa/schedule/add") for r in office.fake.requests) == 1
     assert any("get_by_calendar" in r.path for r in office.fake.requests)
     assert [j.status for j in jobs(office)] == ["done"]
 
@@ -88,4 +88,26 @@ def test_jobs_of_one_interview_run_in_order(office):
     office.later(minutes=30)
     office.later(minutes=30)
     assert office.events() == []
-    assert sum("oa/schedule/add" in r.path for r in office.fake.requests) == 1
+    assert sum(r.path.endswith("oa/schedule/add") for r in office.fake.requests) == 1
+
+
+def test_a_found_event_is_brought_up_to_date_with_changes_made_meanwhile(office):
+    office.fake.fail_next("oa/schedule/add", lose_answer=True)
+    office.say(HR, "安排 张三 明天下午3点 面试官 李四")
+    office.say(HR, "改期 #1 明天下午4点")
+    office.say(HR, "加面试官 #1 王五")
+    office.later(minutes=30)
+    (e,) = office.events()
+    assert sorted(a["userid"] for a in e["attendees"]) == ["lisi", "wangwu"]
+    assert "16:00" in e["description"]
+    assert sum(r.path.endswith("oa/schedule/add") for r in office.fake.requests) == 1
+
+
+def test_a_found_meeting_is_brought_up_to_date(office):
+    office.setting("meetings", True)
+    office.fake.fail_next("meeting/create", lose_answer=True)
+    office.say(HR, "安排 张三 明天下午3点 面试官 李四 形式:视频")
+    office.say(HR, "改期 #1 明天下午4点")
+    office.later(minutes=30)
+    (m,) = office.fake.meetings.values()
+    assert m["meeting_start"] == office.event()["start_time"]
