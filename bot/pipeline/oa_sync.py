@@ -302,8 +302,11 @@ class Sync:
             except ApiError as exc:
                 if exc.retryable or oa.not_permitted(exc):
                     raise
-                # Taken meanwhile (WeCom refuses a clash): suggest what is free instead.
                 self._clear_pending(iid, "rooms")
+                if room["meetingroom_id"] in {r["meetingroom_id"] for r in self._free(rooms, window)}:
+                    raise Permanent(f"rooms: book refused, room free: errcode {exc.errcode}: "
+                                    f"{exc.errmsg}") from None
+                # Taken meanwhile (WeCom refuses a clash): suggest what is free instead.
                 self._no_room(iid, rooms, str(room["name"]), window, hr, taken=True)
                 return
             self._record_room(iid, bid, room["meetingroom_id"], str(room["name"]), window,
