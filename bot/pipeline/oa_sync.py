@@ -86,6 +86,13 @@ class Sync:
         live = v.iv.status in LIVE and v.iv.end_at > self.clock()
         return v, row, live
 
+    def settled(self, v: repo.View) -> bool:
+        """Over (done, no-show, or past its end) but not cancelled: leave WeCom as it is, so a
+        job delayed past the interview neither makes nor removes anything."""
+        if v.iv.status == "cancelled":
+            return False
+        return v.iv.status not in LIVE or v.iv.end_at <= self.clock()
+
     def allowed(self, s: Session, feature: str) -> bool:
         """False while WeCom refused this feature less than RECHECK_DENIED ago."""
         row = s.get(WeComFeature, feature)
@@ -138,7 +145,7 @@ class Sync:
             exists = bool(row.meetingid or row.meeting_pending)
             want = live and v.iv.mode == "video" and ours and \
                 (features(s)["meetings"] or exists)
-            if not want and not exists:
+            if (not want and not exists) or self.settled(v):
                 return
             if want and not row.meetingid and not self.allowed(s, "meetings"):
                 return
@@ -252,7 +259,7 @@ class Sync:
             v, row, live = self._load(s, iid)
             exists = bool(row.booking_id or row.booking_pending)
             want = live and bool(row.room_wanted) and (features(s)["rooms"] or exists)
-            if not want and not exists:
+            if (not want and not exists) or self.settled(v):
                 return
             if want and not row.booking_id and not self.allowed(s, "rooms"):
                 return
@@ -396,7 +403,7 @@ class Sync:
             cal_id = org_setting(s, "calendar_id")
             exists = bool(row.schedule_id or row.schedule_pending)
             want = live and bool(cal_id) and (features(s)["calendar"] or exists)
-            if not want and not exists:
+            if (not want and not exists) or self.settled(v):
                 return
             if want and not row.schedule_id and not self.allowed(s, "calendar"):
                 return

@@ -111,3 +111,14 @@ def test_a_found_meeting_is_brought_up_to_date(office):
     office.later(minutes=30)
     (m,) = office.fake.meetings.values()
     assert m["meeting_start"] == office.event()["start_time"]
+
+
+def test_a_job_delayed_past_the_interview_leaves_its_event_alone(office):
+    from commands.calendar_jobs import enqueue
+
+    office.say(HR, "安排 张三 明天下午3点 面试官 李四")
+    office.clock.advance(days=2)
+    with office.services.sessions.begin() as s:
+        enqueue(s, key="late", kind="sync", now=office.clock(), interview_id=1)
+    office.deliver()
+    assert len(office.events()) == 1 and [j.status for j in jobs(office)][-1] == "done"
