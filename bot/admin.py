@@ -10,7 +10,6 @@ from typing import Any
 
 import httpx
 from sqlalchemy import delete, func, select
-from sqlalchemy.orm import sessionmaker
 
 from bot.pipeline.oa_sync import ENABLE
 from bot.wecom import oa
@@ -18,8 +17,7 @@ from bot.wecom.client import WeComClient
 from bot.wecom.errors import WeComError
 from commands.settings_store import org_setting, set_org_setting
 from config.settings import Settings, SettingsError
-from crypto import WeComCrypto
-from store.db import make_engine, make_sessionmaker, migration_status
+from store.db import Sessions, make_engine, make_sessionmaker, migration_status
 from store.models import OutboxMessage, User
 from store.wecom_oa import WeComFeature
 
@@ -29,6 +27,8 @@ WECOM_URL_LIMIT = 1.0  # seconds: the console gives up on a slower answer
 
 def check_config(out: Out) -> int:
     """Settings valid, database reachable and migrated, gettoken works. 0 when all pass."""
+    from bot.wecom.client import GetToken, api_http
+
     try:
         settings = Settings.from_env()
     except SettingsError as exc:
@@ -52,10 +52,9 @@ def check_config(out: Out) -> int:
     except Exception as exc:  # any driver error means the same thing to an admin
         failures += 1
         out(f"FAIL database unreachable: {type(exc).__name__}")
-    client = WeComClient(api_base=settings.api_base, corp_id=settings.corp_id,
-                         secret=settings.secret)
+    http = api_http(settings.api_base)
     try:
-        client.gettoken()
+        GetToken(http, settings.corp_id, settings.secret)()
         out(f"ok   gettoken works against {settings.api_base}")
         failures += _office(settings, out)
     except WeComError as exc:
@@ -66,7 +65,7 @@ def check_config(out: Out) -> int:
         code = getattr(exc, "errcode", None)
         out(f"FAIL gettoken: {exc}{hint.get(code, '') if code else ''}")
     finally:
-        client.close()
+        http.close()
     out("all checks passed" if not failures else f"{failures} check(s) failed")
     return 0 if not failures else 1
 
@@ -122,7 +121,7 @@ def _check_worker(engine: Any, out: Out) -> int:
 def verify_url(url: str, settings: Settings, out: Out,
                transport: httpx.BaseTransport | None = None) -> int:
     """Send WeCom's signed verification GET to `url`; report pass/fail and the time taken."""
-    crypto = WeComCrypto(settings.token, settings.encoding_aes_key, settings.corp_id)
+    crypto = settings.app_crypto()
     echo = str(secrets.randbelow(10**19))
     params = crypto.verify_url_query(echo, nonce=str(secrets.randbelow(10**9)))
     started = time.perf_counter()
@@ -169,16 +168,16 @@ def outbox(args: argparse.Namespace, settings: Settings, out: Out) -> int:
             return 0 if n else 1
         if args.action == "purge":
             from store.models import InboundMessage
+            from store.sql import changed
 
             cut = utcnow() - timedelta(days=args.days)
             with sessions.begin() as s:
-                n = s.execute(delete(OutboxMessage).where(OutboxMessage.status == "sent",
-                                                          OutboxMessage.sent_at < cut)).rowcount
+                n = changed(s, delete(OutboxMessage).where(OutboxMessage.status == "sent",
+                                                           OutboxMessage.sent_at < cut))
                 # The messages taken in keep what members wrote (phone numbers, feedback):
                 # once acted on, they are only needed to spot WeCom's retries, minutes later.
-                m = s.execute(delete(InboundMessage).where(InboundMessage.status != "pending",
-                                                           InboundMessage.received_at < cut)
-                              ).rowcount
+                m = changed(s, delete(InboundMessage).where(
+                    InboundMessage.status != "pending", InboundMessage.received_at < cut))
             out(f"purged {n} sent row(s) and {m} inbound message(s) older than {args.days} days")
             return 0
         with sessions() as s:
@@ -196,7 +195,7 @@ def outbox(args: argparse.Namespace, settings: Settings, out: Out) -> int:
         engine.dispose()
 
 
-def set_role(sessions: sessionmaker, userid: str, role: str, now: datetime,
+def set_role(sessions: Sessions, userid: str, role: str, now: datetime,
              name: str | None = None) -> tuple[User, bool]:
     """Give a member a role, creating the member if the bot has not met them yet.
 
@@ -222,7 +221,7 @@ def set_role(sessions: sessionmaker, userid: str, role: str, now: datetime,
     return user, created
 
 
-def list_users(sessions: sessionmaker) -> list[User]:
+def list_users(sessions: Sessions) -> list[User]:
     """Every member the bot knows, oldest first."""
     with sessions() as s:
         return list(s.scalars(select(User).order_by(User.id)).all())
@@ -268,7 +267,7 @@ def users(args: argparse.Namespace, database_url: str, admins: tuple[str, ...], 
 
 # --- the WeCom office side: `calendar setup` and check-config's feature lines ---------------
 
-def calendar_setup(sessions: sessionmaker, client: WeComClient, *, agent_id: int,
+def calendar_setup(sessions: Sessions, client: WeComClient, *, agent_id: int,
                    organizer: str, name: str, now: datetime, out: Out) -> int:
     """Create the interview calendar once, store its cal_id and switch the feature on."""
     with sessions() as s:
@@ -292,7 +291,7 @@ def calendar_setup(sessions: sessionmaker, client: WeComClient, *, agent_id: int
     return 0
 
 
-def feature_lines(sessions: sessionmaker, client: WeComClient, *, admin: str | None,
+def feature_lines(sessions: Sessions, client: WeComClient, *, admin: str | None,
                   now: datetime) -> list[str]:
     """One line per feature: on, off or not permitted (probed with a read-only call)."""
     with sessions() as s:

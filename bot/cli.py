@@ -186,19 +186,8 @@ def role_cmd(args: argparse.Namespace) -> int:
 
 def _database_settings() -> tuple[str, tuple[str, ...]]:
     """DATABASE_URL and BOT_ADMINS only: member tools work before WeCom is configured."""
-    try:
-        s = Settings.from_env()
-        return s.database_url, s.admins
-    except SettingsError:
-        import os
-
-        from dotenv import dotenv_values
-
-        from config.settings import DEFAULT_SQLITE
-
-        env = {**dotenv_values(".env"), **os.environ}
-        admins = tuple(a.strip() for a in (env.get("BOT_ADMINS") or "").split(",") if a.strip())
-        return (env.get("DATABASE_URL") or "").strip() or DEFAULT_SQLITE, admins
+    s = Settings.from_env(strict=False)
+    return s.database_url, s.admins
 
 
 def parser() -> argparse.ArgumentParser:

@@ -1,10 +1,12 @@
-"""Wiring: build the database, crypto, router, API client and worker from Settings once."""
+"""Wiring: every long-lived object of a process, built from Settings in one place."""
 from __future__ import annotations
 
+import os
+import secrets
+import socket
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 import httpx
 from sqlalchemy.engine import Engine
@@ -12,16 +14,18 @@ from sqlalchemy.engine import Engine
 from bot.pipeline.aibot import Aibot
 from bot.pipeline.clock import ReminderClock
 from bot.pipeline.dispatch import Dispatcher
-from bot.pipeline.inbox import Inbox, process_pending
+from bot.pipeline.flow import Pipeline, Wakeup
+from bot.pipeline.inbox import Inbox
 from bot.pipeline.oa_jobs import OaJobs
+from bot.pipeline.sender import Sender, SenderConfig
 from bot.pipeline.usersync import NameSync
 from bot.pipeline.worker import Worker
-from bot.wecom.client import WeComClient
+from bot.wecom.client import AccessTokenAuth, GetToken, WeComClient, api_http
 from bot.wecom.token import TokenStore
 from commands.registry import load
 from config.settings import Settings
 from crypto import WeComCrypto
-from store.db import make_engine, make_sessionmaker
+from store.db import Sessions, make_engine, make_sessionmaker
 
 
 def utcnow() -> datetime:
@@ -35,62 +39,74 @@ class Services:
 
     settings: Settings
     engine: Engine
-    dispatcher: Dispatcher
+    sessions: Sessions
+    clock: Callable[[], datetime]
     crypto: WeComCrypto
     client: WeComClient
-    clock: Callable[[], datetime]
+    pipeline: Pipeline
     aibot: Aibot
-    inbox: Inbox
     aibot_crypto: WeComCrypto | None = None   # None when no intelligent bot is configured
 
     @property
-    def sessions(self) -> Any:
-        """The session factory."""
-        return self.dispatcher.sessions
+    def dispatcher(self) -> Dispatcher:
+        """The act stage's command dispatcher."""
+        return self.pipeline.dispatcher
 
-    def make_worker(self, **kwargs: Any) -> Worker:
-        """A worker sending this app's outbox."""
-        kwargs.setdefault("concurrency", self.settings.worker_concurrency)
-        kwargs.setdefault("lease", timedelta(seconds=self.settings.claim_lease_seconds))
-        worker = Worker(self.sessions, self.client, agent_id=self.settings.agent_id,
-                        clock=self.clock, markdown=self.settings.markdown, **kwargs)
-        # Callbacks wait in the inbox; the worker acts on them before it sends.
-        worker.inbox = lambda: process_pending(self.dispatcher)
-        # The worker also runs the clock (reminders, agendas, nudges) and the name sync.
-        worker.ticks += [ReminderClock(self.sessions, self.settings.timezone),
-                         NameSync(self.sessions, self.client)]
-        # Calendar events, meetings and rooms (wecom_jobs), after the inbox that queues them.
-        worker.steps.append(OaJobs(self.sessions, self.client, self.settings, self.clock,
-                                   worker_id=worker.worker_id).step)
-        return worker
+    def make_worker(self, *, poll_interval: float = 0.05) -> Worker:
+        """The worker loop over this process's pipeline, with the clock and the name sync."""
+        ticks = (ReminderClock(self.sessions, self.settings.timezone),
+                 NameSync(self.sessions, self.client))
+        # Calendar events, meetings and rooms (wecom_jobs), after the act stage that queues them.
+        office = OaJobs(self.sessions, self.client, self.settings, self.clock,
+                        worker_id=self.pipeline.worker_id)
+        return Worker(self.pipeline, ticks, sessions=self.sessions, clock=self.clock,
+                      poll_interval=poll_interval, steps=(office.step,))
 
     def close(self) -> None:
         """Release connections."""
         self.client.close()
-        self.inbox.close()
+        self.pipeline.inbox.close()
         self.engine.dispose()
 
 
+def worker_id() -> str:
+    """A name for claims and heartbeats: host, pid, and a tag for each pipeline built."""
+    return f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"[:64]
+
+
+def seconds(clock: Callable[[], datetime]) -> Callable[[], float]:
+    """The clock as Unix seconds, the way crypto (which knows no datetimes) reads it."""
+    def now() -> float:
+        return clock().timestamp()
+    return now
+
+
 def build(settings: Settings, *, transport: httpx.BaseTransport | None = None,
-          clock: Callable[[], datetime] = utcnow, engine: Engine | None = None) -> Services:
-    """Build the services for one process."""
+          clock: Callable[[], datetime] = utcnow, engine: Engine | None = None,
+          sender: SenderConfig | None = None, name: str | None = None) -> Services:
+    """Build the services for one process.
+
+    `sender` overrides how this process sends (tests, benchmarks); `name` its worker id.
+    """
     engine = engine or make_engine(settings.database_url)
     sessions = make_sessionmaker(engine)
-    dispatcher = Dispatcher(settings=settings, sessions=sessions, router=load(), clock=clock)
-    crypto = WeComCrypto(settings.token, settings.encoding_aes_key, settings.corp_id,
-                         max_skew=settings.timestamp_window,
-                         clock=lambda: clock().timestamp())
-    client = WeComClient(api_base=settings.api_base, corp_id=settings.corp_id,
-                         secret=settings.secret, transport=transport,
-                         max_connections=max(4, settings.worker_concurrency))
-    client.tokens = TokenStore(sessions, f"{settings.corp_id}:{settings.agent_id}",
-                               client.gettoken, clock)
-    aibot_crypto = None
-    if settings.aibot_token and settings.aibot_encoding_aes_key:
-        # The intelligent bot's ReceiveId is the empty string (protocol §8.1).
-        aibot_crypto = WeComCrypto(settings.aibot_token, settings.aibot_encoding_aes_key, "",
-                                   max_skew=settings.timestamp_window,
-                                   clock=lambda: clock().timestamp())
-    return Services(settings=settings, engine=engine, dispatcher=dispatcher, crypto=crypto, client=client,
-                    clock=clock, aibot=Aibot(dispatcher), inbox=Inbox(engine),
-                    aibot_crypto=aibot_crypto)
+    crypto = settings.app_crypto(seconds(clock))
+    http = api_http(settings.api_base, transport,
+                    max_connections=max(4, settings.worker_concurrency))
+    tokens = TokenStore(sessions, f"{settings.corp_id}:{settings.agent_id}",
+                        GetToken(http, settings.corp_id, settings.secret), clock)
+    client = WeComClient(http, AccessTokenAuth(tokens))
+    config = sender or SenderConfig(
+        agent_id=settings.agent_id, markdown=settings.markdown,
+        concurrency=settings.worker_concurrency,
+        lease=timedelta(seconds=settings.claim_lease_seconds))
+    wakeup = Wakeup()
+    dispatcher = Dispatcher(settings=settings, router=load())
+    pipeline = Pipeline(sessions=sessions, inbox=Inbox(engine), dispatcher=dispatcher,
+                        sender=Sender(sessions, client, config, clock=clock,
+                                      worker_id=name or worker_id(), done=wakeup.notify),
+                        wakeup=wakeup)
+    return Services(settings=settings, engine=engine, sessions=sessions, clock=clock,
+                    crypto=crypto, client=client, pipeline=pipeline,
+                    aibot=Aibot(sessions, dispatcher, wakeup, clock),
+                    aibot_crypto=settings.aibot_crypto(seconds(clock)))

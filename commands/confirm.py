@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from commands.context import Context, Reply, role_allows
 from commands.registry import router
+from commands.replies import Card
 from commands.router import ROLE_NAMES, CommandError, Param, as_replies
 from commands.sanitize import inert
 from store.hiring import PendingConfirmation
@@ -51,7 +52,8 @@ def ask(ctx: Context, action: str, payload: dict[str, Any], zh: str, en: str,
     text = ctx.t(f"{zh}\n回复「确认 {code}」执行（10 分钟内有效），或「取消操作」放弃。",
                  f"{en}\nReply “confirm {code}” within 10 minutes to go ahead, "
                  "or “abort” to drop it.")
-    return Reply(text, card=card(ctx, code, text))
+    buttons = card(ctx, code, text)
+    return Reply(text) if buttons is None else Card(text, card=buttons)
 
 
 def card(ctx: Context, code: str, text: str) -> dict[str, Any] | None:

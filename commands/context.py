@@ -1,16 +1,23 @@
-"""What a handler gets (Context) and what it returns (Reply): no Flask, HTTP or crypto here."""
+"""What a handler gets (Context) and what it returns (Reply and its kinds, commands.replies).
+
+No Flask, HTTP or crypto here.
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
+from commands.replies import Reply
+
 if TYPE_CHECKING:
     from config.settings import Settings
     from store.models import User
+
+__all__ = ["ROLES", "Context", "Reply", "role_allows"]
 
 ROLES = ("interviewer", "hr", "admin")  # each role may do everything the roles before it may
 
@@ -18,25 +25,6 @@ ROLES = ("interviewer", "hr", "admin")  # each role may do everything the roles 
 def role_allows(role: str, needed: str) -> bool:
     """True when `role` is at least `needed` in the interviewer < hr < admin order."""
     return ROLES.index(role) >= ROLES.index(needed) if role in ROLES else False
-
-
-@dataclass(frozen=True)
-class Reply:
-    """A message to send: to the sender unless `to` names another userid.
-
-    `private` marks content that must never be posted to a group chat (contact details,
-    feedback); `dedupe_key` makes a notification unique in the outbox.
-    """
-
-    text: str
-    to: str | None = None
-    markdown: bool = False
-    private: bool = False
-    dedupe_key: str | None = None
-    card: dict | None = None
-    # app: a one-to-one message; appchat: a post to the group chat `to`;
-    # appchat_create: create the group `to` (text is the JSON of name, owner, userlist).
-    channel: str = "app"
 
 
 @dataclass
@@ -50,7 +38,7 @@ class Context:
     lang: str = "zh"
     chat: str = "single"           # single | group
     source_key: str | None = None  # dedupe key of the inbound message, for the audit log
-    extra: dict = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)
 
     @property
     def tz(self) -> ZoneInfo:

@@ -7,7 +7,6 @@ whole company, at least two members), the asker is told why.
 """
 from __future__ import annotations
 
-import json
 import secrets
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -18,6 +17,7 @@ from commands.context import Context, Reply
 from commands.people import display
 from commands.registry import router
 from commands.render import when
+from commands.replies import GroupCreate, GroupPost
 from commands.router import CommandError, Param
 from store.hiring import LIVE
 
@@ -45,7 +45,7 @@ def post(v: repo.View, zh: str, en: str, key: str) -> list[Reply]:
     """A post about this interview to its group, if it has one (groups read Chinese first)."""
     if not v.iv.chat_id:
         return []
-    return [Reply(f"{zh}\n{en}", to=v.iv.chat_id, channel="appchat", dedupe_key=key[:160])]
+    return [GroupPost(f"{zh}\n{en}", to=v.iv.chat_id, dedupe_key=key[:160])]
 
 
 @router.command(
@@ -71,14 +71,12 @@ def group(ctx: Context, interview: int) -> list[Reply]:
     chat_id = f"iv{interview}x{secrets.token_hex(6)}"
     v.iv.chat_id = chat_id
     audit.record(ctx, "group_create", "interview", interview, after={"chat_id": chat_id})
-    spec: dict[str, Any] = {"name": group_name(v), "owner": members[0], "userlist": members,
-                            "chatid": chat_id, "requester": ctx.sender.wecom_userid,
-                            "interview": interview}
     names = "、".join(display(u) for u in _member_users(ctx, v))
     welcome = (f"这是 #{interview} {v.candidate.name} 的面试群。改期、取消和面试官变动会发到这里。",
                f"This is the group for interview #{interview}. Changes will be posted here.")
-    return [Reply(json.dumps(spec, ensure_ascii=False), to=chat_id, channel="appchat_create",
-                  dedupe_key=f"appchat:{chat_id}"),
+    return [GroupCreate(group_name(v), to=chat_id, owner=members[0], members=tuple(members),
+                        requester=ctx.sender.wecom_userid, interview=interview,
+                        dedupe_key=f"appchat:{chat_id}"),
             *post(v, *welcome, key=f"group-welcome:{chat_id}"),
             Reply(ctx.t(f"正在创建群聊「{group_name(v)}」，成员：{names}。之后的变动会同步到群里。",
                         f"Creating the group “{group_name(v)}” with {names}. "

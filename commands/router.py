@@ -132,7 +132,8 @@ class Router:
                 raise ValueError(f"alias {alias!r} must be lower-case and trimmed")
             if alias in taken:
                 raise ValueError(f"alias {alias!r} of {cmd.name} is taken by {taken[alias]}")
-        for p in (*cmd.params, *cmd.options):
+        fields: tuple[Param | Option, ...] = (*cmd.params, *cmd.options)
+        for p in fields:
             if p.kind not in self.kinds:
                 raise ValueError(f"unknown parameter kind {p.kind!r} in {cmd.name}")
         self.commands.append(cmd)

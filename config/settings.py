@@ -7,15 +7,18 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Mapping
+import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from crypto import WeComCrypto
+from crypto.cipher import valid_aes_key
+
 DEFAULT_API_BASE = "https://qyapi.weixin.qq.com"
 DEFAULT_SQLITE = "sqlite:///" + str(Path("instance") / "interview-bot.sqlite3")
 
-_AES_KEY = re.compile(r"[A-Za-z0-9]{43}")
 _TOKEN = re.compile(r"[A-Za-z0-9]{1,32}")
 _USERID = re.compile(r"[A-Za-z0-9_.@\-]{1,64}")
 MAX_CLAIM_LEASE = 180   # exclusive: WeCom's duplicate-check window used by message/send
@@ -30,7 +33,7 @@ class SettingsError(Exception):
 
 
 def _secret() -> str:
-    return field(default="", repr=False)  # type: ignore[return-value]
+    return field(default="", repr=False)
 
 
 @dataclass(frozen=True)
@@ -69,12 +72,12 @@ class Settings:
             out.append("WECOM_SECRET is missing (the app's Secret from the admin console)")
         if not _TOKEN.fullmatch(self.token):
             out.append("WECOM_TOKEN must be 1-32 letters or digits")
-        if not _AES_KEY.fullmatch(self.encoding_aes_key):
+        if not valid_aes_key(self.encoding_aes_key):
             out.append("WECOM_ENCODING_AES_KEY must be exactly 43 letters or digits "
                        "(run `interview-bot gen-aeskey` for a new one)")
         if self.aibot_token and not _TOKEN.fullmatch(self.aibot_token):
             out.append("WECOM_AIBOT_TOKEN must be 1-32 letters or digits")
-        if self.aibot_encoding_aes_key and not _AES_KEY.fullmatch(self.aibot_encoding_aes_key):
+        if self.aibot_encoding_aes_key and not valid_aes_key(self.aibot_encoding_aes_key):
             out.append("WECOM_AIBOT_ENCODING_AES_KEY must be exactly 43 letters or digits")
         if not re.match(r"https?://[^/\s]+", self.api_base):
             out.append("WECOM_API_BASE must be an http(s) URL")
@@ -127,8 +130,13 @@ class Settings:
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, *,
-                 dotenv: str | Path | None = ".env") -> Settings:
-        """Read settings from `environ` (default os.environ), with `.env` filling the gaps."""
+                 dotenv: str | Path | None = ".env", strict: bool = True) -> Settings:
+        """Read settings from `environ` (default os.environ), with `.env` filling the gaps.
+
+        Strict (the default) raises SettingsError listing every problem. `strict=False` is for
+        tools that need only the database and the admins before WeCom is configured: what
+        cannot be read keeps its default.
+        """
         env: dict[str, str] = {}
         if dotenv and Path(dotenv).is_file():
             from dotenv import dotenv_values
@@ -169,9 +177,21 @@ class Settings:
         )
         problems.extend(p for p in settings.problems() if p not in problems
                         and not any(p.startswith(q.split(" ")[0]) for q in problems))
-        if problems:
+        if problems and strict:
             raise SettingsError(problems)
         return settings
+
+    def app_crypto(self, clock: Callable[[], float] = time.time) -> WeComCrypto:
+        """The app callback's crypto (ReceiveId = CorpID); `clock` in Unix seconds."""
+        return WeComCrypto(self.token, self.encoding_aes_key, self.corp_id,
+                           max_skew=self.timestamp_window, clock=clock)
+
+    def aibot_crypto(self, clock: Callable[[], float] = time.time) -> WeComCrypto | None:
+        """The intelligent bot's crypto (ReceiveId is empty, protocol §8.1), if configured."""
+        if not (self.aibot_token and self.aibot_encoding_aes_key):
+            return None
+        return WeComCrypto(self.aibot_token, self.aibot_encoding_aes_key, "",
+                           max_skew=self.timestamp_window, clock=clock)
 
 
 def redact_url(url: str) -> str:

@@ -32,9 +32,14 @@ _KEY_CHARS = re.compile(r"[A-Za-z0-9]{43}")
 _MAX_MSG = 2**32 - 1  # msg_len is an unsigned 32-bit field
 
 
+def valid_aes_key(encoding_aes_key: str) -> bool:
+    """True when `encoding_aes_key` is an EncodingAESKey WeCom would accept."""
+    return isinstance(encoding_aes_key, str) and bool(_KEY_CHARS.fullmatch(encoding_aes_key))
+
+
 def aes_key(encoding_aes_key: str) -> bytes:
     """Derive the 32-byte AES key from a 43-character EncodingAESKey."""
-    if not isinstance(encoding_aes_key, str) or not _KEY_CHARS.fullmatch(encoding_aes_key):
+    if not valid_aes_key(encoding_aes_key):
         raise IllegalAesKey("EncodingAESKey must be 43 characters of [A-Za-z0-9]")
     # Lenient decode on purpose: official sample keys carry non-zero trailing bits (§3.1).
     key = base64.b64decode(encoding_aes_key + "=")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NoReturn
 from xml.parsers import expat
 
 from .errors import ParseError
@@ -29,7 +29,7 @@ def _parse(data: bytes, max_depth: int) -> Any:
     stack: list[tuple[dict[str, Any], list[str]]] = []   # open elements: children, text
     root: list[Any] = []
 
-    def refuse(*_: Any) -> None:
+    def refuse(*_: Any) -> NoReturn:
         raise _Refused
 
     def start(_name: str, _attrs: Any) -> None:

@@ -114,7 +114,6 @@ class Demo:
         self._wsgi = app
 
         worker = demo_worker(svc)
-        svc.dispatcher.after_commit.append(worker.wake)   # replies go out at once, not on the poll
         clock.listeners.append(worker.wake)         # reminders fire as soon as time moves
         self._spawn("demo-worker", lambda: worker.run(self._stop))
         self._spawn("demo-http", lambda: self.server.serve_forever(0.2))  # type: ignore[union-attr]

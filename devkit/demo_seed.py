@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.orm import sessionmaker
 
 from commands.router import Router
+from store.db import Sessions
 from store.models import InboundMessage, User
 
 log = logging.getLogger(__name__)
@@ -49,7 +49,7 @@ INTERVIEWS = (
 SCHEDULE_COMMAND = "schedule"
 
 
-def seed_users(sessions: sessionmaker, now: datetime) -> int:
+def seed_users(sessions: Sessions, now: datetime) -> int:
     """Create the sample members that do not exist yet; returns how many were created."""
     created = 0
     with sessions.begin() as s:
@@ -68,14 +68,14 @@ def can_schedule(router: Router) -> bool:
     return any(c.name == SCHEDULE_COMMAND for c in router.commands)
 
 
-def hr_has_spoken(sessions: sessionmaker) -> bool:
+def hr_has_spoken(sessions: Sessions) -> bool:
     """Whether the sample HR ever sent the bot anything (then interviews were seeded before)."""
     with sessions() as s:
         return s.scalar(select(InboundMessage.dedupe_key)
                         .where(InboundMessage.from_user == HR).limit(1)) is not None
 
 
-def seed_interviews(sessions: sessionmaker, router: Router,
+def seed_interviews(sessions: Sessions, router: Router,
                     send: Callable[[str, str], object]) -> int:
     """HR schedules this week's interviews by messaging the bot; returns messages sent.
 

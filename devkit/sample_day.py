@@ -64,7 +64,7 @@ def play() -> list[tuple[datetime, str, str]]:
     from bot.web.app import create_app
 
     client = create_app(services=svc).test_client()
-    worker = svc.make_worker(concurrency=1)
+    worker = svc.make_worker()
     script = sorted((datetime.fromisoformat(t).replace(tzinfo=TZ), u, m) for t, u, m in SCRIPT)
     log: list[tuple[datetime, str, str]] = []
     seen = 0

@@ -18,9 +18,8 @@ from typing import Any
 
 import httpx
 from sqlalchemy import select
-from sqlalchemy.orm import sessionmaker
 
-from bot.pipeline.worker import plain_text
+from bot.pipeline.sender import plain_text
 from bot.services import build
 from devkit import demo_seed
 from devkit.demo import (
@@ -37,7 +36,7 @@ from devkit.simulator.clock import OffsetClock
 from devkit.simulator.devcreds import load_or_create
 from devkit.simulator.fakelink import RemoteFake
 from devkit.simulator.wecom_side import CallbackRefused, WeComSide, client_poster
-from store.db import make_engine, make_sessionmaker, upgrade
+from store.db import Sessions, make_engine, make_sessionmaker, upgrade
 from store.models import OutboxMessage
 
 Out = Callable[[str], object]
@@ -92,7 +91,7 @@ def simulate(req: Request, *, instance: Path | None = None, out: Out = print,
         engine.dispose()
 
 
-def _has_members(sessions: sessionmaker) -> bool:
+def _has_members(sessions: Sessions) -> bool:
     from store.models import User
 
     with sessions() as s:
@@ -122,7 +121,7 @@ def _in_process(instance: Path, db_url: str, req: Request) -> tuple[str, list[di
         svc.close()
 
 
-def _via_demo(base: str, req: Request, sessions: sessionmaker,
+def _via_demo(base: str, req: Request, sessions: Sessions,
               wait: float) -> tuple[str, list[dict[str, Any]]]:
     body = {"user": req.user, "kind": "click", "key": req.text} if req.click \
         else {"user": req.user, "kind": "text", "text": req.text}
@@ -136,14 +135,14 @@ def _via_demo(base: str, req: Request, sessions: sessionmaker,
     return key, RemoteFake(base + FAKE_PREFIX).state()["delivered"]
 
 
-def _unfinished(sessions: sessionmaker, key: str) -> bool:
+def _unfinished(sessions: Sessions, key: str) -> bool:
     with sessions() as s:
         return s.scalar(select(OutboxMessage.id).where(
             OutboxMessage.source_key == key, OutboxMessage.status.in_(UNFINISHED))
             .limit(1)) is not None
 
 
-def _print_replies(sessions: sessionmaker, key: str, user: str,
+def _print_replies(sessions: Sessions, key: str, user: str,
                    delivered: list[dict[str, Any]], out: Out) -> None:
     with sessions() as s:
         rows = s.scalars(select(OutboxMessage).where(OutboxMessage.source_key == key)

@@ -8,7 +8,7 @@ from typing import Any
 from _common import INSTRUMENT, atheris, run
 
 with atheris.instrument_imports(include=INSTRUMENT):
-    from bot.pipeline.aibot import AibotError, dedupe_key, parse_aibot
+    from bot.wecom.aibot_messages import AibotError, dedupe_key, parse_aibot
     from crypto import ParseError
     from crypto.formats import extract_json_encrypt
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import DateTime, MetaData, create_engine, event
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import DeclarativeBase, sessionmaker
+from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
 NAMING = {
@@ -87,7 +87,11 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
                          connect_args={"connect_timeout": 2}, **kwargs)
 
 
-def make_sessionmaker(engine: Engine) -> sessionmaker:
+# The session factory every layer is handed.
+Sessions = sessionmaker[Session]
+
+
+def make_sessionmaker(engine: Engine) -> Sessions:
     """Sessions that keep loaded objects usable after commit."""
     return sessionmaker(engine, expire_on_commit=False)
 

@@ -5,8 +5,15 @@ from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, CursorResult
 from sqlalchemy.orm import Session
+
+
+def changed(session: Session, statement: Any) -> int:
+    """Run an UPDATE or DELETE; returns the number of rows it changed."""
+    result: CursorResult[Any] = session.execute(statement)  # type: ignore[assignment]
+    return result.rowcount
+
 
 _STATEMENTS: dict[tuple[Any, str, tuple[str, ...]], Any] = {}
 

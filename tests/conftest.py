@@ -162,16 +162,17 @@ class WeComSender:
 
 @pytest.fixture
 def wecom(app: Any, clock: Clock, services: Services) -> WeComSender:
-    from bot.pipeline.inbox import drain
+    from tests.support.pipeline import act_all
 
     crypto = WeComCrypto(TOKEN, AES_KEY, CORP_ID, clock=lambda: clock().timestamp())
-    return WeComSender(app.test_client(), clock, crypto, after=lambda: drain(services.dispatcher))
+    return WeComSender(app.test_client(), clock, crypto,
+                       after=lambda: act_all(services.pipeline))
 
 
 @pytest.fixture
 def deliver(services: Services) -> Any:
     """Run the worker until the outbox is drained (synchronously)."""
-    worker = services.make_worker(concurrency=4)
+    worker = services.make_worker()
 
     def run() -> None:
         worker.drain()

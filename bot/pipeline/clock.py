@@ -9,11 +9,12 @@ import logging
 from datetime import datetime
 
 from sqlalchemy import select, update
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from bot.pipeline import outbox
 from commands import reminders as due
 from commands.context import Reply
+from store.db import Sessions
 from store.models import OutboxMessage
 
 log = logging.getLogger(__name__)
@@ -22,7 +23,7 @@ log = logging.getLogger(__name__)
 class ReminderClock:
     """Called by the worker with the current time, every few seconds."""
 
-    def __init__(self, sessions: sessionmaker, timezone: str):
+    def __init__(self, sessions: Sessions, timezone: str):
         self.sessions, self.timezone = sessions, timezone
         self._agenda_sent: set[str] = set()   # keys already in the outbox: skip the insert
 
@@ -47,10 +48,9 @@ class ReminderClock:
 
     @staticmethod
     def _write(s: Session, replies: list[Reply], now: datetime) -> None:
-        for r in replies:
-            assert r.to and r.dedupe_key, "clock messages always have a recipient and a key"
-            outbox.enqueue(s, touser=r.to, content=r.text, now=now, dedupe_key=r.dedupe_key,
-                           msgtype="markdown" if r.markdown else "text")
+        assert all(r.to and r.dedupe_key for r in replies), \
+            "clock messages always have a recipient and a key"
+        outbox.deliver(s, replies, sender=None, source_key=None, now=now)
 
     @staticmethod
     def _void_stale(s: Session) -> None:
@@ -58,7 +58,7 @@ class ReminderClock:
         queued = s.execute(select(OutboxMessage.id, OutboxMessage.dedupe_key).where(
             OutboxMessage.status == "pending",
             OutboxMessage.dedupe_key.like("remind:%"))).all()
-        stale = due.void_stale(s, [(i, k) for i, k in queued])
+        stale = due.void_stale(s, [(i, k) for i, k in queued if k])
         if stale:
             s.execute(update(OutboxMessage).where(OutboxMessage.id.in_(stale))
                       .values(status="void", last_error="interview changed before sending"))

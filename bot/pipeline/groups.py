@@ -5,10 +5,10 @@ import json
 from datetime import datetime
 
 from sqlalchemy import update
-from sqlalchemy.orm import sessionmaker
 
 from bot.pipeline import outbox
 from bot.wecom.errors import ApiError
+from store.db import Sessions
 from store.hiring import Interview
 from store.models import OutboxMessage
 
@@ -22,7 +22,7 @@ HINTS = {
 }
 
 
-def group_refused(sessions: sessionmaker, row: OutboxMessage, exc: ApiError,
+def group_refused(sessions: Sessions, row: OutboxMessage, exc: ApiError,
                   now: datetime) -> None:
     """Forget the chat on the interview, drop its queued posts, and tell the requester why."""
     spec = json.loads(row.content)

@@ -1,11 +1,13 @@
-"""The inbox: an app callback is stored before its 200, and the workers act on it afterwards.
+"""The inbox: the take-in and act stages of an app callback.
 
-The callback does one thing that can be slow to scale, a durable write, and nothing else: one
-autocommit `INSERT … ON CONFLICT DO NOTHING` of the decrypted message into `inbound_messages`
-with status 'pending'. The row is the dedupe row too, so a WeCom retry is one conflicting
-insert. A worker then takes pending rows (FOR UPDATE SKIP LOCKED, the oldest first, one at a
-time per member so a member's commands run in the order they were sent) and runs each through
-`Dispatcher.run_taken`: member, rate limit, handler in a savepoint, outbox rows, status, one commit.
+Take in (`Inbox.accept`, in the callback): one autocommit `INSERT … ON CONFLICT DO NOTHING` of
+the parsed message into `inbound_messages` with status 'pending', and nothing else. The row is
+the dedupe row too, so a WeCom retry is one conflicting insert.
+
+Act (`act_on_pending`, in a worker): pending rows taken with FOR UPDATE SKIP LOCKED, the oldest
+first, one at a time per member so a member's commands run in the order they were sent, each
+through `Dispatcher.act` (member, rate limit, handler in a savepoint) and `outbox.deliver`,
+with the statuses, in one commit.
 
 Nothing acknowledged is lost (the row is committed before the 200), nothing is done twice (the
 row's status changes in the transaction that does the work), and a worker killed mid-batch
@@ -15,7 +17,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 import psycopg
@@ -23,8 +25,10 @@ from sqlalchemy import exists, func, select, tuple_, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import aliased
 
-from bot.pipeline.dispatch import DATABASE_DOWN
-from bot.wecom.messages import Inbound, InboundError, dedupe_key, parse_message
+from bot.pipeline import outbox
+from bot.pipeline.dispatch import DATABASE_DOWN, RATE_WINDOW, Dispatcher
+from bot.wecom.messages import Inbound, InboundError, dedupe_key, from_stored, stored_form
+from store.db import Sessions
 from store.models import InboundMessage, User
 from store.sql import insert_ignore
 
@@ -33,7 +37,6 @@ log = logging.getLogger(__name__)
 _SQL = ("INSERT INTO inbound_messages (dedupe_key, source, from_user, msg_type, event, status,"
         " payload, received_at) VALUES (%s, %s, %s, %s, %s, 'pending', %s, %s)"
         " ON CONFLICT (dedupe_key) DO NOTHING")
-RATE_WINDOW = timedelta(minutes=1)   # the per-member command limit counts this far back
 
 
 class InboxUnavailable(Exception):
@@ -51,10 +54,10 @@ class Inbox:
         self._raw = engine.dialect.name == "postgresql"
         self._local = threading.local()
 
-    def accept(self, msg: Inbound, payload: str, now: datetime, source: str = "app") -> bool:
+    def accept(self, msg: Inbound, now: datetime, source: str = "app") -> bool:
         """Store one message; True if it is new, False if WeCom sent it before."""
         params = (dedupe_key(msg, source), source, msg.from_user_name[:64], msg.msg_type[:32],
-                  getattr(msg, "event", None), payload, now)
+                  getattr(msg, "event", None), stored_form(msg), now)
         if not self._raw:
             row = dict(zip(("dedupe_key", "source", "from_user", "msg_type", "event", "payload",
                             "received_at"), params, strict=True), status="pending")
@@ -112,11 +115,11 @@ def pending(limit: int) -> Any:
         .with_for_update(skip_locked=True, of=m))
 
 
-def process_pending(bot: Any, limit: int = 32) -> int:
+def act_on_pending(sessions: Sessions, dispatcher: Dispatcher, limit: int = 32) -> int:
     """Act on up to `limit` pending messages in one transaction; returns how many."""
     trying: list[str] = []
     try:
-        return _batch(bot, limit, trying)
+        return _batch(sessions, dispatcher, limit, trying)
     except DATABASE_DOWN:
         raise
     except Exception:
@@ -125,13 +128,13 @@ def process_pending(bot: Any, limit: int = 32) -> int:
         # Not the handler (its errors are caught and answered with an apology) but the work
         # around it. Mark that one message failed so it cannot hold up everyone behind it.
         log.exception("acting on inbound message %s failed", trying[-1])
-        with bot.sessions.begin() as s:
+        with sessions.begin() as s:
             _set(s, [trying[-1]], status="failed", error="failed outside its handler; see the log")
         return 1
 
 
-def _batch(bot: Any, limit: int, trying: list[str]) -> int:
-    with bot.sessions.begin() as s:
+def _batch(sessions: Sessions, dispatcher: Dispatcher, limit: int, trying: list[str]) -> int:
+    with sessions.begin() as s:
         rows = s.execute(pending(limit)).all()
         if not rows:
             return 0
@@ -147,19 +150,20 @@ def _batch(bot: Any, limit: int, trying: list[str]) -> int:
         for row in rows:
             trying.append(row.dedupe_key)
             try:
-                msg = parse_message(row.payload or "")
-            except InboundError as exc:   # stored by an older version, or damaged by hand
+                msg = from_stored(row.payload or "")
+            except InboundError as exc:   # damaged by hand, or by a bug we want to hear of
                 _set(s, [row.dedupe_key], status="failed", error=f"unreadable payload: {exc}")
                 continue
             # In inbox order: a later message received in the same instant does not count.
             recent = sum(1 for w in window if w.from_user == row.from_user
                          and w.received_at > row.received_at - RATE_WINDOW
                          and (w.received_at, w.dedupe_key) <= (row.received_at, row.dedupe_key))
-            bot.run_taken(s, row.dedupe_key, msg, row.received_at, recent=recent, known=known)
-        # Whatever run_taken did not mark (throttled, failed, ignored) is done.
+            acted = dispatcher.act(s, row.dedupe_key, msg, row.received_at, recent=recent,
+                                   known=known)
+            outbox.deliver(s, acted.replies, now=row.received_at, source_key=row.dedupe_key,
+                           sender=acted.sender.wecom_userid if acted.sender else None)
+        # Whatever act did not mark (throttled, failed, ignored) is done.
         _set(s, [r.dedupe_key for r in rows], status="done")
-    for hook in bot.after_commit:
-        hook()
     return len(rows)
 
 
@@ -169,14 +173,6 @@ def _set(s: Any, keys: list[str], **values: Any) -> None:
         values["error"] = values["error"][:2000]
     s.execute(update(InboundMessage).where(InboundMessage.dedupe_key.in_(keys),
                                            InboundMessage.status == "pending").values(**values))
-
-
-def drain(bot: Any) -> int:
-    """Act on every pending message now (tests, `simulate`); returns how many."""
-    total = 0
-    while n := process_pending(bot):
-        total += n
-    return total
 
 
 def backlog(sessions: Any, now: datetime) -> dict[str, Any]:

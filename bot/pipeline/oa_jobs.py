@@ -14,7 +14,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, func, or_, select, update
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from bot.pipeline import outbox
 from bot.pipeline.oa_sync import Permanent, Sync
@@ -28,6 +28,7 @@ from commands.context import Context, Reply
 from commands.render import lang_of, when
 from commands.router import CommandError
 from config.settings import Settings
+from store.db import Sessions
 from store.models import User
 from store.wecom_oa import InterviewWeCom, WeComJob
 
@@ -44,7 +45,7 @@ ACCEPTED, DECLINED = {2, 3}, {4}
 class OaJobs:
     """Runs `wecom_jobs` rows; `step(now)` is one pass, called by the worker loop."""
 
-    def __init__(self, sessions: sessionmaker, client: WeComClient, settings: Settings,
+    def __init__(self, sessions: Sessions, client: WeComClient, settings: Settings,
                  clock: Callable[[], datetime], worker_id: str | None = None):
         self.sessions, self.client, self.settings, self.clock = sessions, client, settings, clock
         self.worker_id = worker_id or f"{socket.gethostname()}:{os.getpid()}:oa"[:64]
@@ -172,10 +173,10 @@ class OaJobs:
                          iid, exc.en)
                 return
             note = ctx.t("（来自企业微信日历）", " (from your WeCom calendar)")
-            write(s, [Reply(r.text + note, dedupe_key=r.dedupe_key or
-                            f"calrsvp:{iid}:{user.id}:{answer}:{now.isoformat()}")
-                      if r.to in (None, user.wecom_userid) else r for r in replies],
-                  user, ctx.source_key, now)
+            outbox.deliver(s, [Reply(r.text + note, dedupe_key=r.dedupe_key or
+                                     f"calrsvp:{iid}:{user.id}:{answer}:{now.isoformat()}")
+                               if r.to in (None, user.wecom_userid) else r for r in replies],
+                           sender=user.wecom_userid, source_key=ctx.source_key, now=now)
 
     def do_schedule_check(self, job: WeComJob) -> None:
         """An event of ours was changed or deleted outside the bot: tell HR what changed,
@@ -306,16 +307,6 @@ class OaJobs:
         with self.sessions.begin() as s:
             outbox.enqueue(s, touser=p["to"], content=text, now=self.clock(),
                            dedupe_key=f"custlink:{job.key}"[:160])
-
-
-def write(s: Session, replies: list[Reply], sender: User, source_key: str | None,
-          now: datetime) -> None:
-    """Put a handler's replies in the outbox, as the dispatcher does for a chat message."""
-    for r in replies:
-        if r.channel != "app":
-            continue   # group posts stay with the chat path
-        outbox.enqueue(s, touser=r.to or sender.wecom_userid, content=r.text, now=now,
-                       dedupe_key=r.dedupe_key, source_key=source_key)
 
 
 def _differences(mine: dict[str, Any], attendees: list[str],

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from bot.pipeline import outbox
 from bot.wecom import oa
@@ -27,6 +27,7 @@ from commands.people import display
 from commands.render import lang_of, when
 from commands.settings_store import org_setting
 from config.settings import Settings
+from store.db import Sessions
 from store.hiring import LIVE
 from store.models import User
 from store.sql import insert_ignore
@@ -65,7 +66,7 @@ def ts(dt: datetime) -> int:
 class Sync:
     """The three steps, run by bot.pipeline.oa_jobs for a `sync` job."""
 
-    def __init__(self, sessions: sessionmaker, client: WeComClient, settings: Settings,
+    def __init__(self, sessions: Sessions, client: WeComClient, settings: Settings,
                  clock: Callable[[], datetime]):
         self.sessions, self.client, self.settings, self.clock = sessions, client, settings, clock
         self.tz = ZoneInfo(settings.timezone)

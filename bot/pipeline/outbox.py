@@ -7,17 +7,22 @@ member may be claimed), which also makes the per-member rate limit exact across 
 from __future__ import annotations
 
 import json
+import logging
 import random
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import and_, case, func, or_, select, update
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
+from commands.replies import Card, CardUpdate, GroupCreate, GroupPost, Markdown, Reply
 from commands.sanitize import no_tags
+from store.db import Sessions
 from store.models import OutboxMessage
-from store.sql import insert_ignore
+from store.sql import changed, insert_ignore
+
+log = logging.getLogger(__name__)
 
 TEXT_LIMIT = 2048            # bytes, for text and markdown content (protocol §6.3)
 PER_MINUTE, PER_HOUR = 30, 1000  # per member from one app; WeCom drops the excess silently
@@ -81,7 +86,7 @@ def _insert(session: Session, row: dict[str, Any]) -> int:
     return 1
 
 
-def claim(sessions: sessionmaker, *, worker_id: str, now: datetime, limit: int,
+def claim(sessions: Sessions, *, worker_id: str, now: datetime, limit: int,
           lease: timedelta = LEASE) -> list[OutboxMessage]:
     """Claim up to `limit` due rows for this worker: FIFO per member, rate limits applied."""
     due = or_(and_(OutboxMessage.status == "pending", OutboxMessage.next_attempt_at <= now),
@@ -140,16 +145,15 @@ def _recent_sends(s: Session, users: Iterable[str],
     return {u: (int(m or 0), int(h)) for u, m, h in s.execute(q).all()}
 
 
-def _finish(sessions: sessionmaker, row_id: int, worker_id: str, **values: Any) -> bool:
+def _finish(sessions: Sessions, row_id: int, worker_id: str, **values: Any) -> bool:
     # Only the worker holding the claim may finish the row; a stolen lease loses the race.
     with sessions.begin() as s:
-        result = s.execute(update(OutboxMessage)
-                           .where(OutboxMessage.id == row_id, OutboxMessage.status == "sending",
-                                  OutboxMessage.claimed_by == worker_id).values(**values))
-        return result.rowcount == 1
+        return changed(s, update(OutboxMessage)
+                       .where(OutboxMessage.id == row_id, OutboxMessage.status == "sending",
+                              OutboxMessage.claimed_by == worker_id).values(**values)) == 1
 
 
-def mark_sent(sessions: sessionmaker, row: OutboxMessage, worker_id: str, now: datetime, *,
+def mark_sent(sessions: Sessions, row: OutboxMessage, worker_id: str, now: datetime, *,
               msgid: str | None, invaliduser: str | None) -> bool:
     """Record a successful send."""
     return _finish(sessions, row.id, worker_id, status="sent", sent_at=now, wecom_msgid=msgid,
@@ -161,7 +165,7 @@ def backoff(attempts: int, base: float = 2.0, cap: float = 600.0) -> timedelta:
     return timedelta(seconds=random.uniform(0.5, 1.0) * min(cap, base * 2 ** (attempts - 1)))
 
 
-def mark_retry(sessions: sessionmaker, row: OutboxMessage, worker_id: str, now: datetime,
+def mark_retry(sessions: Sessions, row: OutboxMessage, worker_id: str, now: datetime,
                error: str, *, min_delay: float = 0.0) -> bool:
     """Put a row back for another try later, or make it dead after MAX_ATTEMPTS."""
     if row.attempts >= MAX_ATTEMPTS:
@@ -171,21 +175,56 @@ def mark_retry(sessions: sessionmaker, row: OutboxMessage, worker_id: str, now: 
                    last_error=error[:2000], claimed_by=None)
 
 
-def mark_dead(sessions: sessionmaker, row: OutboxMessage, worker_id: str, error: str) -> bool:
+def mark_dead(sessions: Sessions, row: OutboxMessage, worker_id: str, error: str) -> bool:
     """Give up on a row; it stays visible to `interview-bot outbox list`."""
     return _finish(sessions, row.id, worker_id, status="dead", last_error=error[:2000])
 
 
-def retry_dead(sessions: sessionmaker, row_id: int | None, now: datetime) -> int:
+def retry_dead(sessions: Sessions, row_id: int | None, now: datetime) -> int:
     """Put dead rows (one, or all when row_id is None) back to pending. Returns rows changed."""
     with sessions.begin() as s:
         q = update(OutboxMessage).where(OutboxMessage.status == "dead")
         if row_id is not None:
             q = q.where(OutboxMessage.id == row_id)
-        return s.execute(q.values(status="pending", attempts=0, next_attempt_at=now,
-                                  claimed_by=None)).rowcount
+        return changed(s, q.values(status="pending", attempts=0, next_attempt_at=now,
+                                   claimed_by=None))
 
 
-def card_json(card: dict[str, Any]) -> str:
-    """Serialise a template card for the outbox."""
-    return json.dumps(card, ensure_ascii=False, separators=(",", ":"))
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def deliver(session: Session, replies: Iterable[Reply], *, sender: str | None,
+            source_key: str | None, now: datetime) -> int:
+    """Turn a handler's replies into outbox rows: one set of rules for every caller.
+
+    A reply goes to `to`, else to `sender`; private content never goes to a group chat,
+    whatever a handler asks for. Returns the rows written.
+    """
+    written = 0
+    for r in replies:
+        to = r.to or sender
+        if not to:
+            log.error("a reply without a recipient was dropped (from %s)", source_key)
+            continue
+        if r.private and isinstance(r, GroupPost | GroupCreate):
+            log.error("refused to post private content to group %s (from %s)", to, source_key)
+            continue
+        msgtype, channel, content = "text", "app", r.text
+        if isinstance(r, GroupCreate):
+            channel, content = "appchat_create", _json(
+                {"name": r.text, "owner": r.owner, "userlist": list(r.members), "chatid": to,
+                 "requester": r.requester, "interview": r.interview})
+        elif isinstance(r, GroupPost):
+            channel = "appchat"
+        elif isinstance(r, CardUpdate):
+            channel, content = "card_update", _json(
+                {"userids": [to], "response_code": r.response_code,
+                 "button": {"replace_name": r.text}})
+        elif isinstance(r, Card):
+            msgtype, content = "template_card", _json(dict(r.card))
+        elif isinstance(r, Markdown):
+            msgtype = "markdown"
+        written += enqueue(session, touser=to, content=content, msgtype=msgtype, now=now,
+                           channel=channel, dedupe_key=r.dedupe_key, source_key=source_key)
+    return written

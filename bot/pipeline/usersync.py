@@ -9,11 +9,10 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
-from sqlalchemy.orm import sessionmaker
-
 from bot.wecom.client import WeComClient
 from bot.wecom.errors import ApiError, WeComError
 from commands.people import directory_name, unsynced
+from store.db import Sessions
 
 log = logging.getLogger(__name__)
 PER_TICK = 10
@@ -22,7 +21,7 @@ PER_TICK = 10
 class NameSync:
     """Worker tick: fetch names for up to PER_TICK unsynced members."""
 
-    def __init__(self, sessions: sessionmaker, client: WeComClient):
+    def __init__(self, sessions: Sessions, client: WeComClient):
         self.sessions, self.client = sessions, client
 
     def __call__(self, now: datetime) -> None:

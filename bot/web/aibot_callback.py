@@ -7,17 +7,13 @@ import secrets
 
 from flask import Blueprint, Response, request
 
-from bot.pipeline.aibot import AibotError, parse_aibot
 from bot.pipeline.dispatch import DATABASE_DOWN
-from bot.web.callback import crypto_status, services
+from bot.web.respond import crypto_status, plain, services
+from bot.wecom.aibot_messages import AibotError, parse_aibot
 from crypto import CryptoError
 
 log = logging.getLogger(__name__)
 bp = Blueprint("aibot", __name__)
-
-
-def _text(status: int, body: str = "") -> Response:
-    return Response(body, status=status, mimetype="text/plain")
 
 
 @bp.get("/wecom/aibot")
@@ -25,16 +21,16 @@ def verify_url() -> Response:
     """The same URL check as the app's, with the intelligent bot's Token and key."""
     svc = services()
     if svc.aibot_crypto is None:
-        return _text(404, "intelligent bot not configured")
+        return plain(404, "intelligent bot not configured")
     a = request.args
     if not a.get("echostr"):
-        return _text(400, "missing echostr")
+        return plain(400, "missing echostr")
     try:
-        plain = svc.aibot_crypto.verify_url(a.get("msg_signature", ""), a.get("timestamp", ""),
+        echo = svc.aibot_crypto.verify_url(a.get("msg_signature", ""), a.get("timestamp", ""),
                                             a.get("nonce", ""), a.get("echostr", ""))
     except CryptoError as exc:
-        return _text(crypto_status(exc), "refused")
-    return _text(200, plain)
+        return plain(crypto_status(exc), "refused")
+    return plain(200, echo)
 
 
 @bp.post("/wecom/aibot")
@@ -42,7 +38,7 @@ def receive() -> Response:
     """A message or event: answer with an encrypted passive reply, or an empty 200."""
     svc = services()
     if svc.aibot_crypto is None:
-        return _text(404, "intelligent bot not configured")
+        return plain(404, "intelligent bot not configured")
     a = request.args
     nonce = a.get("nonce", "")
     try:
@@ -53,17 +49,17 @@ def receive() -> Response:
     except CryptoError as exc:
         status = crypto_status(exc)
         log.warning("aibot callback refused with %d: %s", status, type(exc).__name__)
-        return _text(status, "refused")
+        return plain(status, "refused")
     except AibotError as exc:
         log.warning("aibot callback refused with 400: %s", exc)
-        return _text(400, "bad request")
+        return plain(400, "bad request")
     try:
         reply = svc.aibot.process(msg, plaintext.decode("utf-8", "replace"))
     except DATABASE_DOWN:
         log.error("database unavailable; answering 503 so WeCom retries")
-        return _text(503, "try again")
+        return plain(503, "try again")
     if reply is None:
-        return _text(200)
+        return plain(200)
     sealed = svc.aibot_crypto.seal_json(json.dumps(reply, ensure_ascii=False),
                                         nonce or secrets.token_hex(8))
     return Response(sealed, status=200, mimetype="application/json")

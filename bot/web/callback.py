@@ -9,56 +9,37 @@ from __future__ import annotations
 
 import logging
 
-from flask import Blueprint, Response, current_app, request
+from flask import Blueprint, Response, request
 
 from bot.pipeline.dispatch import DATABASE_DOWN
 from bot.pipeline.inbox import InboxUnavailable
-from bot.services import Services
+from bot.web.respond import crypto_status, plain, services, signed_query
 from bot.wecom.messages import InboundError, parse_message
-from crypto import CryptoError, InvalidSignature, ReceiveIdMismatch
+from crypto import CryptoError
 
 log = logging.getLogger(__name__)
 bp = Blueprint("wecom", __name__)
 
 
-def services() -> Services:
-    """The Services of the current app."""
-    return current_app.extensions["wecom"]  # type: ignore[no-any-return]
-
-
-def _text(status: int, body: str = "") -> Response:
-    return Response(body, status=status, mimetype="text/plain")
-
-
-def crypto_status(exc: CryptoError) -> int:
-    """403 for anything that fails authentication, 400 for anything malformed."""
-    return 403 if isinstance(exc, InvalidSignature | ReceiveIdMismatch) else 400
-
-
-def _query() -> tuple[str, str, str]:
-    a = request.args
-    return a.get("msg_signature", ""), a.get("timestamp", ""), a.get("nonce", "")
-
-
 @bp.get("/wecom/callback")
 def verify_url() -> Response:
     """WeCom's URL check: answer the decrypted echostr, raw, within a second."""
-    signature, timestamp, nonce = _query()
+    signature, timestamp, nonce = signed_query()
     echostr = request.args.get("echostr", "")
     if not echostr:
-        return _text(400, "missing echostr")
+        return plain(400, "missing echostr")
     try:
-        plain = services().crypto.verify_url(signature, timestamp, nonce, echostr)
+        echo = services().crypto.verify_url(signature, timestamp, nonce, echostr)
     except CryptoError as exc:
         log.warning("URL verification refused: %s (code %s)", type(exc).__name__, exc.code)
-        return _text(crypto_status(exc), "forbidden" if crypto_status(exc) == 403 else "bad")
-    return _text(200, plain)
+        return plain(crypto_status(exc), "forbidden" if crypto_status(exc) == 403 else "bad")
+    return plain(200, echo)
 
 
 @bp.post("/wecom/callback")
 def receive() -> Response:
     """A message or event: verify, decrypt, store it once, answer an empty 200."""
-    signature, timestamp, nonce = _query()
+    signature, timestamp, nonce = signed_query()
     body = request.get_data(cache=False)   # over MAX_CONTENT_LENGTH: werkzeug answers 413
     svc = services()
     try:
@@ -68,18 +49,15 @@ def receive() -> Response:
         status = crypto_status(exc)
         log.warning("callback refused with %d: %s (code %s)", status, type(exc).__name__,
                     exc.code)
-        return _text(status, "forbidden" if status == 403 else "bad request")
+        return plain(status, "forbidden" if status == 403 else "bad request")
     except InboundError as exc:
         log.warning("callback refused with 400: undecodable message: %s", exc)
-        return _text(400, "bad request")
+        return plain(400, "bad request")
     try:
-        new = svc.inbox.accept(msg, plaintext.decode("utf-8", "replace"), svc.clock())
+        svc.pipeline.take_in(msg, svc.clock())
     except (InboxUnavailable, *DATABASE_DOWN):
         log.error("database unavailable; answering 503 so WeCom retries")
-        return _text(503, "try again")
-    if new:
-        for hook in svc.dispatcher.after_commit:   # in-process workers (demo) start at once
-            hook()
+        return plain(503, "try again")
     # The worker acts on it and replies through message/send; the callback only acknowledges.
-    return _text(200)
+    return plain(200)
 

@@ -8,7 +8,7 @@ from sqlalchemy import func, select, text
 from bot.pipeline.dispatch import DATABASE_DOWN
 from bot.pipeline.inbox import backlog
 from bot.pipeline.worker import WORKER_STALE_AFTER
-from bot.web.callback import services
+from bot.web.respond import services
 from store.db import migration_status
 from store.models import WorkerHeartbeat
 

@@ -1,1 +1,6 @@
-"""The WeCom server API: client, access_token store, errors."""
+"""WeCom's wire: callback XML and JSON as typed messages, the server API client with its
+shared access_token, and the API's errors.
+
+It may import `crypto` (safe XML), `store` (the shared token) and `config`; it knows nothing of
+commands, the pipeline or Flask.
+"""

@@ -215,7 +215,8 @@ def _event(common: dict[str, Any], d: dict[str, Any]) -> Event:
                                   user_id=_s(d, "UserID"), new_user_id=_s(d, "NewUserID"),
                                   name=_s(d, "Name"))
     if name == "batch_job_result":
-        job = d.get("BatchJob") if isinstance(d.get("BatchJob"), dict) else {}
+        batch = d.get("BatchJob")
+        job: dict[str, Any] = batch if isinstance(batch, dict) else {}
         return BatchJobResultEvent(**base, job_id=_s(job, "JobId"), job_type=_s(job, "JobType"),
                                    err_code=_int(job, "ErrCode"), err_msg=_s(job, "ErrMsg"))
     if name in OFFICE_EVENTS:
@@ -233,6 +234,11 @@ def parse_message(plaintext: bytes | str) -> Inbound:
         d = parse_xml(plaintext)
     except ParseError as exc:
         raise InboundError(str(exc)) from None
+    return message_from(d)
+
+
+def message_from(d: Any) -> Inbound:
+    """The typed message for the fields of a callback (parsed XML, or the stored JSON)."""
     if not isinstance(d, dict) or not _s(d, "MsgType"):
         raise InboundError("no MsgType in the message")
     agent = _s(d, "AgentID")
@@ -248,6 +254,21 @@ def parse_message(plaintext: bytes | str) -> Inbound:
     if msg_type in _MESSAGE_TYPES:
         return _MESSAGE_TYPES[msg_type](**common, msg_id=msg_id, **_MESSAGES[msg_type](d))
     return UnknownMessage(**common, msg_id=msg_id)
+
+
+def stored_form(msg: Inbound) -> str:
+    """The message as the inbox stores it: its fields as canonical JSON, parsed only once."""
+    return json.dumps(msg.raw, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def from_stored(payload: str) -> Inbound:
+    """The typed message back from the inbox, without parsing XML a second time."""
+    if payload.lstrip().startswith("<"):   # stored as XML by an earlier version
+        return parse_message(payload)
+    try:
+        return message_from(json.loads(payload))
+    except (ValueError, RecursionError):
+        raise InboundError("the stored message is not JSON") from None
 
 
 def cdata(value: str) -> str:
@@ -278,5 +299,4 @@ def dedupe_key(msg: Inbound, source: str = "app") -> str:
     """
     if isinstance(msg, Message) and msg.msg_id:
         return f"{source}:msg:{msg.msg_id}"
-    canonical = json.dumps(msg.raw, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return f"{source}:evt:" + hashlib.sha1(canonical.encode()).hexdigest()
+    return f"{source}:evt:" + hashlib.sha1(stored_form(msg).encode()).hexdigest()

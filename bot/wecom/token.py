@@ -12,9 +12,9 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from sqlalchemy import update
-from sqlalchemy.orm import sessionmaker
 
 from bot.wecom.errors import SLOW_DOWN, ApiError, TokenUnavailable, TransportError
+from store.db import Sessions
 from store.models import AccessToken
 from store.sql import insert_ignore
 
@@ -24,7 +24,7 @@ REFRESH_MARGIN = timedelta(minutes=5)   # refresh this long before WeCom's expir
 class TokenStore:
     """Hands out a valid access_token; `fetch` performs the actual gettoken call."""
 
-    def __init__(self, sessions: sessionmaker, app_key: str,
+    def __init__(self, sessions: Sessions, app_key: str,
                  fetch: Callable[[], tuple[str, int]], clock: Callable[[], datetime]):
         self.sessions, self.app_key, self.fetch, self.clock = sessions, app_key, fetch, clock
         self._cache: tuple[str, datetime] | None = None
@@ -49,9 +49,10 @@ class TokenStore:
                           ("app_key",))
             row = s.get(AccessToken, self.app_key, with_for_update=True, populate_existing=True)
             assert row is not None
-            if self._fresh(row.access_token, row.expires_at, now):
-                self._cache = (row.access_token or "", row.expires_at)  # type: ignore[assignment]
-                return self._cache[0]
+            if row.access_token and row.expires_at and \
+                    self._fresh(row.access_token, row.expires_at, now):
+                self._cache = (row.access_token, row.expires_at)
+                return row.access_token
             if row.fail_until and row.fail_until > now:
                 raise TokenUnavailable(f"gettoken failed recently: {row.last_error}",
                                        (row.fail_until - now).total_seconds())

@@ -8,15 +8,15 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import sessionmaker
 
-from bot.wecom.messages import Event, InboundError, TemplateCardEvent, TextMessage, parse_message
+from bot.wecom.messages import Event, InboundError, TemplateCardEvent, TextMessage, from_stored
+from store.db import Sessions
 from store.models import InboundMessage, User
 
 HIDDEN_EVENTS = {"enter_agent", "subscribe"}   # WeCom shows nothing in the chat for these
 
 
-def sent_by(sessions: sessionmaker, userid: str, since: datetime) -> list[dict[str, Any]]:
+def sent_by(sessions: Sessions, userid: str, since: datetime) -> list[dict[str, Any]]:
     """What `userid` sent to the app since `since`, read back from the bot's inbound table."""
     with sessions() as s:
         rows = s.scalars(select(InboundMessage)
@@ -34,7 +34,7 @@ def sent_by(sessions: sessionmaker, userid: str, since: datetime) -> list[dict[s
 
 def _inbound_entry(row: InboundMessage) -> dict[str, Any] | None:
     try:
-        msg = parse_message(row.payload or "")
+        msg = from_stored(row.payload or "")
     except InboundError:
         return None
     entry: dict[str, Any] = {"from": "user", "at": row.received_at.timestamp(),
@@ -70,7 +70,7 @@ def delivered_to(state: dict[str, Any], userid: str) -> list[dict[str, Any]]:
     return out
 
 
-def conversation(sessions: sessionmaker, state: dict[str, Any], userid: str,
+def conversation(sessions: Sessions, state: dict[str, Any], userid: str,
                  since: datetime) -> list[dict[str, Any]]:
     """Both sides, oldest first (a member's message sorts before a reply of the same instant)."""
     merged = sent_by(sessions, userid, since) + delivered_to(state, userid)
@@ -78,7 +78,7 @@ def conversation(sessions: sessionmaker, state: dict[str, Any], userid: str,
     return merged
 
 
-def members(sessions: sessionmaker, state: dict[str, Any]) -> list[dict[str, Any]]:
+def members(sessions: Sessions, state: dict[str, Any]) -> list[dict[str, Any]]:
     """Every member the bot knows, with how many messages the fake delivered to each."""
     received = Counter(m["touser"].lower() for m in state.get("delivered", []))
     with sessions() as s:

@@ -10,9 +10,9 @@ from datetime import datetime
 
 import httpx
 
+from bot.services import seconds
 from bot.wecom.messages import callback_xml, dedupe_key, parse_message
 from config.settings import Settings
-from crypto import WeComCrypto
 
 # post(query, body) -> HTTP status of /wecom/callback
 PostFn = Callable[[dict[str, str], bytes], int]
@@ -59,8 +59,7 @@ class WeComSide:
 
     def __init__(self, settings: Settings, clock: Callable[[], datetime], post: PostFn):
         self.settings, self.clock, self._post = settings, clock, post
-        self.crypto = WeComCrypto(settings.token, settings.encoding_aes_key, settings.corp_id,
-                                  clock=lambda: clock().timestamp())
+        self.crypto = settings.app_crypto(seconds(clock))
 
     def xml(self, user: str, msg_type: str, fields: dict[str, str]) -> str:
         """The decrypted XML WeCom would send for one message or event."""
@@ -140,9 +139,7 @@ class AibotSide:
 
     def __init__(self, settings: Settings, clock: Callable[[], datetime], post: AibotPostFn):
         self.settings, self.clock, self._post = settings, clock, post
-        self.crypto = WeComCrypto(settings.aibot_token, settings.aibot_encoding_aes_key, "",
-                                  clock=lambda: clock().timestamp()) \
-            if settings.aibot_token and settings.aibot_encoding_aes_key else None
+        self.crypto = settings.aibot_crypto(seconds(clock))
         self._lock = threading.Lock()
         self._history: list[dict[str, object]] = []
 

@@ -7,9 +7,10 @@ from dataclasses import replace
 import pytest
 from sqlalchemy import select
 
-from bot.pipeline.aibot import Aibot, parse_aibot
+from bot.pipeline.aibot import Aibot
 from bot.services import build
 from bot.web.app import create_app
+from bot.wecom.aibot_messages import parse_aibot
 from commands.context import Reply
 from commands.router import Router
 from crypto import WeComCrypto
@@ -103,7 +104,8 @@ def test_private_content_goes_one_to_one_and_the_group_is_told(ai, aisvc):
     def contact(ctx):
         return [Reply("张三 13800138000", private=True), Reply("notice", to="wangwu")]
 
-    aisvc.aibot = Aibot(replace(aisvc.dispatcher, router=router))
+    aisvc.aibot = Aibot(aisvc.sessions, replace(aisvc.dispatcher, router=router),
+                        aisvc.pipeline.wakeup, aisvc.clock)
     _, reply = ai(message("@bot contact", msgid="g3", chattype="group", user="wangfang"))
     assert "13800138000" not in json.dumps(reply, ensure_ascii=False)
     assert "private" in reply["stream"]["content"]
@@ -133,7 +135,8 @@ def test_long_answers_continue_through_response_url(ai, aisvc):
     def long(ctx):
         return "\n".join(f"第{i}行 " + "面试" * 50 for i in range(200))   # ~60 KB
 
-    aisvc.aibot = Aibot(replace(aisvc.dispatcher, router=router))
+    aisvc.aibot = Aibot(aisvc.sessions, replace(aisvc.dispatcher, router=router),
+                        aisvc.pipeline.wakeup, aisvc.clock)
     _, reply = ai(message("long", msgid="L1"))
     assert len(reply["stream"]["content"].encode()) <= 20480
     tail = [r for r in rows(aisvc, OutboxMessage) if r.channel == "response_url"]

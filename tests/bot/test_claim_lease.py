@@ -29,7 +29,7 @@ def test_the_worker_uses_the_configured_lease(services, settings, fake_wecom, cl
     svc = build(replace(settings, claim_lease_seconds=5), transport=fake_wecom.transport(),
                 clock=clock, engine=services.engine)
     worker = svc.make_worker()
-    assert worker.lease == timedelta(seconds=5)
+    assert worker.pipeline.sender.config.lease == timedelta(seconds=5)
     with svc.sessions.begin() as s:
         outbox.enqueue(s, touser="lisi", content="x", now=clock())
     outbox.claim(svc.sessions, worker_id="dead-worker", now=clock(), limit=10)

@@ -9,7 +9,6 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 
-from bot.pipeline.dispatch import Dispatcher
 from bot.services import build
 from bot.web.app import create_app
 from bot.wecom.messages import callback_xml, parse_message
@@ -17,6 +16,7 @@ from commands.registry import load
 from commands.router import Router
 from store.db import make_engine
 from store.models import InboundMessage, OutboxMessage, User
+from tests.support.pipeline import sibling, with_router
 from tests.support.proxy import TcpProxy
 from tests.support.rows import rows
 
@@ -26,7 +26,7 @@ def text_xml(user: str, content: str, msg_id: int) -> str:
                         1764036000)
 
 
-def test_same_message_four_times_at_once_has_one_effect(services):
+def test_same_message_four_times_at_once_has_one_effect(services, fake_wecom):
     router = Router()
     effects = []
 
@@ -35,24 +35,27 @@ def test_same_message_four_times_at_once_has_one_effect(services):
         effects.append(1)
         ctx.session.add(User(wecom_userid="made-by-slow", name="x", role="interviewer",
                              created_at=ctx.now))
-        time.sleep(0.3)   # the first delivery is still running when the retries arrive
+        time.sleep(0.3)   # the first worker is still acting when the others look
         return "done"
 
-    bot = replace(services.dispatcher, router=router)
-    xml = text_xml("wangwu", "slow", 9001)
+    msg = parse_message(text_xml("wangwu", "slow", 9001))
     barrier = threading.Barrier(4)
-    outcomes = []
+    taken, acted = [], []
 
-    def deliver():
-        barrier.wait()
-        outcomes.append(bot.process(parse_message(xml), xml))
+    def callback_then_worker():
+        pipeline = with_router(sibling(services, fake_wecom), router)
+        barrier.wait()   # four deliveries of one message, each to its own web process…
+        taken.append(pipeline.take_in(msg, services.clock()))
+        barrier.wait()   # …then four workers at once
+        acted.append(pipeline.act())
 
-    threads = [threading.Thread(target=deliver) for _ in range(4)]
+    threads = [threading.Thread(target=callback_then_worker) for _ in range(4)]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
-    assert sorted(outcomes) == ["duplicate"] * 3 + ["new"]
+    assert sorted(taken) == [False] * 3 + [True]
+    assert sorted(acted) == [0, 0, 0, 1]
     assert len(effects) == 1
     assert len(rows(services, User, wecom_userid="made-by-slow")) == 1
     assert [r.content for r in rows(services, OutboxMessage)] == ["done"]
@@ -88,9 +91,9 @@ def test_failing_handler_is_rolled_back_and_the_user_gets_an_apology(services, c
         ctx.session.flush()
         raise RuntimeError("handler bug")
 
-    bot = replace(services.dispatcher, router=router)
-    xml = text_xml("qianqi", "boom", 9003)
-    assert bot.process(parse_message(xml), xml) == "failed"
+    pipeline = with_router(services, router)
+    msg = parse_message(text_xml("qianqi", "boom", 9003))
+    assert pipeline.take_in(msg, services.clock()) and pipeline.act() == 1
     assert rows(services, User, wecom_userid="half-written") == []
     [inbound] = rows(services, InboundMessage)
     assert inbound.status == "failed" and "handler bug" in inbound.error
@@ -98,7 +101,7 @@ def test_failing_handler_is_rolled_back_and_the_user_gets_an_apology(services, c
     assert apology.touser == "qianqi" and "Sorry" in apology.content
     assert "handler bug" in caplog.text
     # a retry of the failed message does not run the handler again
-    assert bot.process(parse_message(xml), xml) == "duplicate"
+    assert not pipeline.take_in(msg, services.clock()) and pipeline.act() == 0
 
 
 def test_database_down_gives_503_and_recovers_without_restart(settings, clock, fake_wecom, db):
@@ -186,12 +189,6 @@ def test_unknown_command_suggests_and_points_to_help(wecom, services):
 def test_help_aliases(services, text):
     router = load()
     assert router.match(text)[0].name == "help"
-
-
-def test_processing_is_counted_once_per_message(services):
-    with services.sessions() as s:
-        assert s.scalar(select(func.count()).select_from(InboundMessage)) == 0
-    assert isinstance(services.dispatcher, Dispatcher)
 
 
 def test_a_flooding_user_is_slowed_down_politely(wecom, services, clock):

@@ -3,8 +3,10 @@ from __future__ import annotations
 
 from sqlalchemy import select, text
 
-from bot.pipeline.inbox import backlog, drain, pending, process_pending
+from bot.pipeline import outbox
+from bot.pipeline.inbox import backlog, pending
 from store.models import InboundMessage, OutboxMessage
+from tests.support.pipeline import act_all
 from tests.support.rows import rows
 
 
@@ -38,7 +40,7 @@ def test_a_message_is_handled_at_the_time_it_was_received(wecom, services, clock
     received = clock()
     wecom.text("zhangsan", "帮助", msg_id=103)
     clock.advance(hours=30)   # the worker was down for a day
-    assert drain(services.dispatcher) == 1
+    assert act_all(services.pipeline) == 1
     [reply] = rows(services, OutboxMessage)
     assert reply.created_at == received
 
@@ -56,7 +58,7 @@ def test_a_member_s_messages_run_in_order_one_at_a_time(wecom, services, db):
         with services.sessions.begin() as b:
             other = [r.dedupe_key for r in b.execute(pending(10)).all()]
         assert other == ["app:msg:203"]
-    assert drain(services.dispatcher) == 3
+    assert act_all(services.pipeline) == 3
     with services.sessions() as s:
         replies = s.execute(select(OutboxMessage.source_key).where(
             OutboxMessage.touser == "zhangsan").order_by(OutboxMessage.id)).scalars().all()
@@ -69,7 +71,7 @@ def test_the_flood_limit_counts_the_minute_before_each_message(wecom, services, 
     limit = services.settings.user_rate_limit
     for i in range(limit + 2):
         wecom.text("wangwu", "帮助", msg_id=300 + i)
-    drain(services.dispatcher)
+    act_all(services.pipeline)
     statuses = [r.status for r in sorted(rows(services, InboundMessage),
                                          key=lambda r: r.dedupe_key)]
     assert statuses == ["done"] * limit + ["throttled"] * 2
@@ -80,16 +82,16 @@ def test_a_message_that_breaks_outside_its_handler_does_not_block_the_rest(
     wecom.after = None
     wecom.text("zhangsan", "帮助", msg_id=401)
     wecom.text("lisi", "帮助", msg_id=402)
-    real = services.dispatcher.write_replies
+    real = outbox.deliver
 
-    def broken(s, replies, sender, key, now):
-        if key == "app:msg:401":
+    def broken(s, replies, *, sender, source_key, now):
+        if source_key == "app:msg:401":
             raise RuntimeError("a bug around the handler")
-        return real(s, replies, sender, key, now)
+        return real(s, replies, sender=sender, source_key=source_key, now=now)
 
-    monkeypatch.setattr(services.dispatcher, "write_replies", broken)
-    assert process_pending(services.dispatcher) == 1   # the batch failed: that one is marked
-    drain(services.dispatcher)
+    monkeypatch.setattr(outbox, "deliver", broken)
+    assert services.pipeline.act() == 1   # the batch failed: that one is marked
+    act_all(services.pipeline)
     status = {r.dedupe_key: r.status for r in rows(services, InboundMessage)}
     assert status == {"app:msg:401": "failed", "app:msg:402": "done"}
     assert [r.touser for r in rows(services, OutboxMessage)] == ["lisi"]
@@ -100,7 +102,7 @@ def test_an_unreadable_stored_payload_is_marked_failed(wecom, services):
     wecom.text("zhangsan", "帮助", msg_id=501)
     with services.sessions.begin() as s:
         s.execute(text("UPDATE inbound_messages SET payload = '<xml><broken'"))
-    drain(services.dispatcher)
+    act_all(services.pipeline)
     [row] = rows(services, InboundMessage)
     assert row.status == "failed" and "unreadable" in row.error
 
@@ -123,7 +125,7 @@ def test_healthz_shows_the_backlog(wecom, app, services, clock):
     clock.advance(seconds=42)
     body = app.test_client().get("/healthz").get_json()
     assert body["inbox"] == {"pending": 1, "oldest_age_seconds": 42.0}
-    drain(services.dispatcher)
+    act_all(services.pipeline)
     body = app.test_client().get("/healthz").get_json()
     assert body["inbox"]["pending"] == 0
 
@@ -141,7 +143,7 @@ def test_a_batch_looks_members_and_rate_limits_up_once(wecom, services, db):
     wecom.after = None
     for i in range(20):
         wecom.text(f"member{i}", "帮助", msg_id=800 + i)
-    drain(services.dispatcher)   # first contact: the members are created
+    act_all(services.pipeline)   # first contact: the members are created
     for i in range(20):
         wecom.text(f"member{i}", "帮助", msg_id=900 + i)
     statements = []
@@ -151,7 +153,7 @@ def test_a_batch_looks_members_and_rate_limits_up_once(wecom, services, db):
 
     event.listen(db, "before_cursor_execute", count)
     try:
-        assert process_pending(services.dispatcher) == 20
+        assert services.pipeline.act() == 20
     finally:
         event.remove(db, "before_cursor_execute", count)
     # Per message: SAVEPOINT, RELEASE and the reply's INSERT; per batch a handful more.
@@ -176,7 +178,7 @@ def test_any_database_refusal_is_a_503_not_a_500(wecom, services, db):
 
 
 def test_a_worker_that_dies_mid_batch_leaves_its_messages_to_the_next(wecom, services, db):
-    from bot.wecom.messages import parse_message
+    from bot.wecom.messages import from_stored
     from store.models import User
 
     wecom.after = None
@@ -187,14 +189,16 @@ def test_a_worker_that_dies_mid_batch_leaves_its_messages_to_the_next(wecom, ser
     taken = dying.execute(pending(10)).all()
     assert len(taken) == 3
     for row in taken[:2]:   # it has done part of the work, uncommitted…
-        services.dispatcher.run_taken(dying, row.dedupe_key, parse_message(row.payload),
-                               row.received_at, recent=1, known={})
+        acted = services.dispatcher.act(dying, row.dedupe_key, from_stored(row.payload),
+                                        row.received_at, recent=1, known={})
+        outbox.deliver(dying, acted.replies, sender=acted.sender.wecom_userid,
+                       source_key=row.dedupe_key, now=row.received_at)
     pid = dying.execute(text("SELECT pg_backend_pid()")).scalar()
     with db.connect() as conn:   # …when the process is killed: its connection drops
         conn.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
         conn.commit()
     dying.invalidate()
-    assert drain(services.dispatcher) == 3   # another worker takes all three, once each
+    assert act_all(services.pipeline) == 3   # another worker takes all three, once each
     assert [r.status for r in rows(services, InboundMessage)] == ["done"] * 3
     assert sorted(r.source_key for r in rows(services, OutboxMessage)) == \
         ["app:msg:1100", "app:msg:1101", "app:msg:1102"]
@@ -214,5 +218,5 @@ def test_a_failure_before_any_message_is_raised_not_spun_on(wecom, services, mon
 
     monkeypatch.setattr(bot.pipeline.inbox, "pending", broken)
     with pytest.raises(RuntimeError):   # the worker's step logs it and pauses a second
-        drain(services.dispatcher)
+        act_all(services.pipeline)
     assert rows(services, InboundMessage)[0].status == "pending"

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import threading
 
-from bot.wecom.client import WeComClient
+from bot.wecom.client import GetToken, api_http
 from bot.wecom.token import TokenStore
 from store.db import make_sessionmaker
 from tests.conftest import CORP_ID, SECRET
@@ -13,9 +13,9 @@ def stores(services, fake_wecom, clock, n):
     """n independent token stores, as n processes would have, sharing the database."""
     out = []
     for _ in range(n):
-        client = WeComClient(api_base="https://qyapi.weixin.qq.com", corp_id=CORP_ID,
-                             secret=SECRET, transport=fake_wecom.transport())
-        out.append(TokenStore(make_sessionmaker(services.engine), "app", client.gettoken, clock))
+        http = api_http("https://qyapi.weixin.qq.com", fake_wecom.transport())
+        out.append(TokenStore(make_sessionmaker(services.engine), "app",
+                              GetToken(http, CORP_ID, SECRET), clock))
     return out
 
 
@@ -56,3 +56,30 @@ def test_invalidate_only_drops_the_named_token(services, fake_wecom, clock):
     assert new != old
     a.invalidate(old)                   # a late 42001 about the old token changes nothing
     assert a.get() == new and fake_wecom.gettoken_calls == 2
+
+
+def test_a_token_wecom_expired_early_is_refreshed_once_and_the_call_resent(services,
+                                                                           fake_wecom):
+    client = services.client
+    client.send_message({"touser": "lisi", "msgtype": "text", "agentid": 1000002,
+                         "text": {"content": "one"}})
+    fake_wecom.expire_tokens()        # WeCom dropped it before the expiry it announced
+    client.send_message({"touser": "lisi", "msgtype": "text", "agentid": 1000002,
+                         "text": {"content": "two"}})
+    assert fake_wecom.messages_to("lisi") == ["one", "two"]
+    assert fake_wecom.gettoken_calls == 2
+
+
+def test_a_second_refusal_of_a_fresh_token_is_an_error_not_a_loop(services, fake_wecom):
+    from bot.wecom.errors import ApiError
+
+    fake_wecom.fail_next("message/send", errcode=42001)
+    fake_wecom.fail_next("message/send", errcode=42001)
+    try:
+        services.client.send_message({"touser": "lisi", "msgtype": "text",
+                                      "agentid": 1000002, "text": {"content": "x"}})
+    except ApiError as exc:
+        assert exc.errcode == 42001
+    else:
+        raise AssertionError("a token refused twice must surface")
+    assert fake_wecom.gettoken_calls == 2 and fake_wecom.messages_to("lisi") == []

@@ -2,15 +2,19 @@
 from __future__ import annotations
 
 import threading
+from dataclasses import replace
 
 import pytest
 from sqlalchemy.exc import OperationalError
 
 from bot.pipeline import outbox
+from bot.pipeline.flow import Wakeup
+from bot.pipeline.worker import FAILED_STEP_PAUSE
+from tests.support.pipeline import sibling
 
 
 def test_a_failed_claim_gives_its_send_slots_back(services, fake_wecom, clock, monkeypatch):
-    worker = services.make_worker(concurrency=4)
+    worker = sibling(services, fake_wecom, concurrency=4).make_worker()
     real_claim = outbox.claim
 
     def database_down(*args, **kwargs):
@@ -27,20 +31,38 @@ def test_a_failed_claim_gives_its_send_slots_back(services, fake_wecom, clock, m
     assert fake_wecom.messages_to("lisi") == ["after the outage"]
 
 
-def test_the_run_loop_pauses_after_a_failed_step(services, monkeypatch):
-    worker = services.make_worker(concurrency=1)
-    calls = []
+class RecordingWakeup(Wakeup):
+    """Records how long the loop asked to wait, and stops it after `rounds` waits."""
+
+    def __init__(self, stop: threading.Event, rounds: int):
+        super().__init__()
+        self.stop, self.rounds, self.waits = stop, rounds, []
+
+    def wait(self, timeout: float) -> bool:
+        self.waits.append(timeout)
+        if len(self.waits) >= self.rounds:
+            self.stop.set()
+        return False
+
+
+def test_the_run_loop_pauses_after_a_failed_step(services, fake_wecom, monkeypatch):
+    stop = threading.Event()
+    svc = sibling(services, fake_wecom, concurrency=1)
+    svc.pipeline = replace(svc.pipeline, wakeup=RecordingWakeup(stop, rounds=3))
+    worker = svc.make_worker(poll_interval=0.05)
 
     def failing_step(pool=None):
-        calls.append(1)
         raise OperationalError("SELECT", {}, Exception("connection refused"))
 
     monkeypatch.setattr(worker, "step", failing_step)
+    worker.run(stop)
+    # After each failure the loop waits the long pause, not the 50 ms poll.
+    assert svc.pipeline.wakeup.waits == [FAILED_STEP_PAUSE] * 3
+
+
+def test_the_run_loop_polls_briefly_when_idle(services, fake_wecom):
     stop = threading.Event()
-    thread = threading.Thread(target=worker.run, args=(stop,))
-    thread.start()
-    stop.wait(0.5)
-    stop.set()
-    worker.wake()
-    thread.join(5)
-    assert 1 <= len(calls) <= 2      # not one step every 50 ms
+    svc = sibling(services, fake_wecom, concurrency=1)
+    svc.pipeline = replace(svc.pipeline, wakeup=RecordingWakeup(stop, rounds=2))
+    svc.make_worker(poll_interval=0.05).run(stop)
+    assert svc.pipeline.wakeup.waits == [0.05, 0.05]

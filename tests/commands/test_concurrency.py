@@ -14,10 +14,11 @@ import time
 import pytest
 from sqlalchemy import func, select, text
 
-from bot.wecom.messages import callback_xml, parse_message
+from bot.pipeline import outbox
+from bot.wecom.messages import callback_xml, dedupe_key, parse_message, stored_form
 from commands import interviews_repo
 from store.hiring import Interview
-from store.models import OutboxMessage
+from store.models import InboundMessage, OutboxMessage
 from tests.commands.conftest import HR
 
 
@@ -71,9 +72,17 @@ def test_two_hr_scheduling_the_same_interviewer_at_once_cannot_both_win(
     outcomes: list[str] = []
 
     def send(user: str, content: str, msg_id: int) -> None:
-        xml = text_xml(user, content, msg_id)
+        msg = parse_message(text_xml(user, content, msg_id))
+        key = dedupe_key(msg)
+        with services.sessions.begin() as s:   # the callback's row, as take_in writes it
+            s.add(InboundMessage(dedupe_key=key, source="app", from_user=user,
+                                 msg_type="text", status="pending", payload=stored_form(msg),
+                                 received_at=services.clock()))
         barrier.wait()
-        outcomes.append(services.dispatcher.process(parse_message(xml), xml))
+        with services.sessions.begin() as s:   # two workers act on them at the same moment
+            acted = services.dispatcher.act(s, key, msg, services.clock())
+            outbox.deliver(s, acted.replies, sender=user, source_key=key, now=services.clock())
+        outcomes.append(acted.outcome)
 
     threads = [threading.Thread(target=send, args=m) for m in messages]
     for t in threads:

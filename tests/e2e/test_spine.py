@@ -11,6 +11,7 @@ from bot.wecom.messages import callback_xml
 from config.settings import Settings
 from crypto import WeComCrypto
 from tests.conftest import AES_KEY, AGENT_ID, CORP_ID, SECRET, TOKEN
+from tests.support.wait import until
 
 CRYPTO = WeComCrypto(TOKEN, AES_KEY, CORP_ID)
 
@@ -42,7 +43,19 @@ def test_help_in_chinese_and_english_is_delivered(server, worker, fake_server):
     assert fake.messages_to("lisi")[0].startswith("Commands you can use")
 
 
-def test_retries_arriving_together_give_one_reply(server, worker, fake_server):
+def settled(pg_url: str) -> bool:
+    """Nothing left to do: no message waits in the inbox, no reply in the outbox."""
+    import psycopg
+
+    with psycopg.connect(pg_url.replace("+psycopg", "")) as conn:
+        [(waiting,)] = conn.execute(
+            "SELECT (SELECT count(*) FROM inbound_messages WHERE status = 'pending')"
+            " + (SELECT count(*) FROM outbox WHERE status IN ('pending', 'sending'))"
+        ).fetchall()
+    return waiting == 0
+
+
+def test_retries_arriving_together_give_one_reply(server, worker, fake_server, pg_url):
     fake, _ = fake_server
     body, query = CRYPTO.seal_callback(text_xml("wangwu", "帮助", 8_000_003), nonce="3",
                                        agent_id=str(AGENT_ID))
@@ -61,7 +74,9 @@ def test_retries_arriving_together_give_one_reply(server, worker, fake_server):
         t.join()
     assert statuses == [200] * 4
     assert fake.wait_for(lambda: len(fake.messages_to("wangwu")) >= 1, 15)
-    time.sleep(1.0)   # give a wrongly doubled reply the time to show up
+    # A doubled reply would be a second outbox row or a second inbox row still being acted
+    # on: wait until the worker has nothing left, then count.
+    assert until(lambda: settled(pg_url))
     assert len(fake.messages_to("wangwu")) == 1
 
 
@@ -84,12 +99,9 @@ def test_bad_input_over_http(server):
 
 
 def test_healthz_reports_database_migrations_and_worker(server, worker):
-    deadline = time.monotonic() + 15
-    while time.monotonic() < deadline:
-        health = httpx.get(server + "/healthz").json()
-        if health["worker"]["ok"]:
-            break
-        time.sleep(0.2)
+    # The worker's first heartbeat is its first act: wait for it, then read the whole report.
+    assert until(lambda: httpx.get(server + "/healthz").json()["worker"]["ok"])
+    health = httpx.get(server + "/healthz").json()
     assert health["database"] == "ok" and health["migrations"] == "current"
     assert health["worker"]["ok"] is True
 

@@ -9,12 +9,12 @@ import json
 from dataclasses import replace
 
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from bot.services import build
 from bot.web.app import create_app
-from crypto import WeComCrypto
+from crypto import EncryptError, GenReturnError, WeComCrypto
 from tests.conftest import AES_KEY, CORP_ID, TOKEN
 from tests.fuzz.strategies import aibot_json, callback_xml
 from tests.fuzz.support import HOSTILE_XML, fuzz, within
@@ -61,8 +61,10 @@ def test_signed_and_encrypted_random_app_callbacks(web, plain, nonce):
     client, app_crypto, _ = web
     try:
         body, query = app_crypto.seal_callback(plain, nonce=nonce, agent_id="1000002")
-    except Exception:   # a nonce that cannot sit in CDATA: no such request can be built
-        return
+    except (EncryptError, GenReturnError):
+        # Bytes that are not UTF-8, or a nonce no CDATA section can hold: WeCom never sends
+        # such a request, so there is nothing to test.
+        assume(False)
     resp = client.post("/wecom/callback", query_string=query, data=body)
     assert resp.status_code in {200, 400}, plain
 

@@ -53,7 +53,7 @@ def test_every_reply_once_and_one_gettoken_per_expiry(services, settings, fake_w
     late = LateAnswers(fake_wecom.transport())
     target = InProcess(fake_wecom, late)
     processes = [build(settings, transport=late, clock=clock, engine=db) for _ in range(2)]
-    workers = [p.make_worker(concurrency=4) for p in processes]
+    workers = [p.make_worker() for p in processes]
     url = settings.database_url.replace("+psycopg", "")
     n, faults, expiries, keys = 120, list(FAULTS), 1, set()
 

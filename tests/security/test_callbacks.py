@@ -7,11 +7,11 @@ from dataclasses import replace
 import pytest
 from sqlalchemy import event, func, inspect, select
 
-from bot.pipeline.inbox import drain
 from bot.services import build
 from bot.web.app import create_app
 from crypto import WeComCrypto
 from store.models import InboundMessage, OutboxMessage, User
+from tests.support.pipeline import act_all
 
 AIBOT_TOKEN, AIBOT_KEY = "secAibotToken1", "kWxPEV2UEDyxWpmPdKC3F4dgPDmOvfKX1HGnEUDS1aR"
 
@@ -39,7 +39,7 @@ def test_a_replay_days_later_is_refused_and_changes_nothing(wecom, services, clo
     captured = sealed(wecom, "lisi", "help", 5_000_002)
     clock.advance(minutes=6)                                 # never delivered, then replayed
     assert post(wecom.client, *captured) == 403
-    drain(services.dispatcher)   # what the worker does next
+    act_all(services.pipeline)   # what the worker does next
     assert count(services, InboundMessage) == 1 and count(services, OutboxMessage) == 1
 
 
@@ -48,7 +48,7 @@ def test_a_replay_inside_the_window_is_deduplicated(wecom, services, clock):
     for _ in range(3):
         assert post(wecom.client, body, query) == 200
         clock.advance(seconds=60)
-    drain(services.dispatcher)   # what the worker does next
+    act_all(services.pipeline)   # what the worker does next
     assert count(services, InboundMessage) == 1 and count(services, OutboxMessage) == 1
 
 
@@ -62,8 +62,8 @@ def both(settings, db, fake_wecom, clock):
                  (db.pool, "checkout", lambda *a: uses.append("connection"))]
     for target, name, fn in listeners:
         event.listen(target, name, fn)
-    accept = svc.inbox.accept   # its own psycopg connection: SQLAlchemy's events miss it
-    svc.inbox.accept = lambda *a, **k: (uses.append("inbox"), accept(*a, **k))[1]
+    accept = svc.pipeline.inbox.accept   # its own psycopg connection: SQLAlchemy's events miss it
+    svc.pipeline.inbox.accept = lambda *a, **k: (uses.append("inbox"), accept(*a, **k))[1]
     yield create_app(services=svc).test_client(), svc, uses
     for target, name, fn in listeners:
         event.remove(target, name, fn)

@@ -68,5 +68,5 @@ def page(sim_app: Any) -> Any:
 
 @pytest.fixture
 def drain(dev_services: Services) -> Any:
-    worker = dev_services.make_worker(concurrency=2)
+    worker = dev_services.make_worker()
     return worker.drain

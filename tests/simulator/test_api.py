@@ -2,6 +2,7 @@
 -> fake WeCom API -> the page's view of the conversation."""
 from __future__ import annotations
 
+import json
 import re
 from datetime import timedelta
 
@@ -9,6 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.pipeline import outbox
+from commands.replies import Card
 from devkit.fakewecom import FakeWeCom
 from devkit.simulator import SimulatorRefused, install
 from devkit.simulator.clock import OffsetClock
@@ -54,8 +56,9 @@ def test_the_callback_really_was_signed_and_encrypted(page, sim, dev_services):
     with dev_services.sessions() as s:
         row = s.scalars(select(InboundMessage)).one()
     # The bot stored the decrypted payload: it passed signature check and decryption.
-    assert "<Content><![CDATA[help]]></Content>" in row.payload
-    assert f"<ToUserName><![CDATA[{dev_services.settings.corp_id}]]>" in row.payload
+    stored = json.loads(row.payload)   # the fields of the decrypted XML, parsed once
+    assert stored["Content"] == "help"
+    assert stored["ToUserName"] == dev_services.settings.corp_id
 
 
 def test_a_menu_press_is_a_click_event_whose_key_is_the_command(page, drain, dev_fake):
@@ -78,8 +81,8 @@ def test_a_card_button_is_a_template_card_event(page, drain, dev_fake, dev_servi
             "main_title": {"title": "面试邀请"},
             "button_list": [{"text": "帮助", "style": 1, "key": "help"}]}
     with dev_services.sessions.begin() as s:
-        outbox.enqueue(s, touser="lisi", content=outbox.card_json(card),
-                       msgtype="template_card", now=clock())
+        outbox.deliver(s, [Card("x", to="lisi", card=card)], sender=None, source_key=None,
+                       now=clock())
     drain()
     shown = state(page, "lisi")["messages"][0]
     assert shown["card"]["task_id"] == "task-1" and shown["response_code"]
@@ -91,7 +94,7 @@ def test_a_card_button_is_a_template_card_event(page, drain, dev_fake, dev_servi
     assert dev_fake.messages_to("lisi")[-1].startswith("Commands you can use")
     with dev_services.sessions() as s:
         row = s.scalars(select(InboundMessage).where(InboundMessage.event.is_not(None))).one()
-    assert "<ResponseCode><![CDATA[" + shown["response_code"] in row.payload
+    assert json.loads(row.payload)["ResponseCode"] == shown["response_code"]
     assert state(page, "lisi")["messages"][1]["kind"] == "button"
 
 
@@ -99,8 +102,8 @@ def test_a_card_updated_by_the_bot_shows_its_outcome(sim, dev_fake, dev_services
     card = {"card_type": "button_interaction", "task_id": "t2", "main_title": {"title": "x"},
             "button_list": [{"text": "接受", "key": "accept 1"}]}
     with dev_services.sessions.begin() as s:
-        outbox.enqueue(s, touser="lisi", content=outbox.card_json(card),
-                       msgtype="template_card", now=clock())
+        outbox.deliver(s, [Card("x", to="lisi", card=card)], sender=None, source_key=None,
+                       now=clock())
     drain()
     code = dev_fake.delivered[0].response_code
     dev_services.client.call("POST", "message/update_template_card", body={
@@ -171,7 +174,7 @@ def test_the_demo_clock_moves_forward_for_the_bot_and_the_worker(db, dev_setting
     assert resp.status_code == 200
     assert resp.get_json()["clock"]["offset_seconds"] == 86400
     assert woken == [clock() + timedelta(days=1)]           # the worker sees the moved time
-    assert svc.dispatcher.clock() == clock() + timedelta(days=1)   # and so does the bot
+    assert svc.clock() == clock() + timedelta(days=1)   # and so does the bot
     assert page.post("/simulator/api/clock", json={"step": "-1d"}).status_code == 400
     svc.client.close()
 

@@ -1,0 +1,70 @@
+"""The pipeline: one object with one entry per stage of a message's way through the bot.
+
+    take_in  (the callback)  verified, parsed message -> one pending inbox row, committed
+    act      (a worker)      pending rows -> command handlers -> outbox rows, one transaction
+    deliver  (a worker)      due outbox rows -> message/send, with retries and rate limits
+
+Built once per process by bot.services.build; the web process uses take_in, workers the rest.
+"""
+from __future__ import annotations
+
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from bot.pipeline.dispatch import Dispatcher
+from bot.pipeline.inbox import Inbox, act_on_pending
+from bot.pipeline.sender import Sender
+from bot.wecom.messages import Inbound
+from store.db import Sessions
+
+ACT_BATCH = 32   # inbox rows acted on per transaction
+
+
+@dataclass
+class Wakeup:
+    """Wakes this process's worker when work was committed here (the demo runs both)."""
+
+    _event: threading.Event = field(default_factory=threading.Event)
+
+    def notify(self) -> None:
+        """There may be work: stop waiting."""
+        self._event.set()
+
+    def wait(self, timeout: float) -> bool:
+        """Wait up to `timeout` seconds for a notify; True if one came."""
+        woke = self._event.wait(timeout)
+        self._event.clear()
+        return woke
+
+
+@dataclass
+class Pipeline:
+    """take_in, act, deliver: each stage's one entry point."""
+
+    sessions: Sessions
+    inbox: Inbox
+    dispatcher: Dispatcher
+    sender: Sender
+    wakeup: Wakeup
+
+    @property
+    def worker_id(self) -> str:
+        """Who holds this process's claims (outbox rows, heartbeat)."""
+        return self.sender.worker_id
+
+    def take_in(self, msg: Inbound, now: datetime) -> bool:
+        """Store one callback durably; True if new, False if WeCom sent it before."""
+        new = self.inbox.accept(msg, now)
+        if new:
+            self.wakeup.notify()
+        return new
+
+    def act(self, limit: int = ACT_BATCH) -> int:
+        """Act on up to `limit` stored messages; returns how many."""
+        return act_on_pending(self.sessions, self.dispatcher, limit)
+
+    def deliver(self, pool: ThreadPoolExecutor | None = None) -> int:
+        """Send what is due in the outbox; returns how many rows were claimed."""
+        return self.sender.step(pool)

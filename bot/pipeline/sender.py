@@ -1,0 +1,147 @@
+"""The deliver stage: outbox rows claimed and sent through message/send (and its siblings).
+
+Any number of workers may run on any number of machines: claims use FOR UPDATE SKIP LOCKED,
+and every row is finished only by the worker that holds its claim.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import re
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from bot.pipeline import outbox
+from bot.pipeline.groups import group_refused
+from bot.wecom.client import WeComClient
+from bot.wecom.errors import SLOW_DOWN, ApiError, TokenUnavailable, TransportError
+from commands.sanitize import no_tags
+from store.db import Sessions
+from store.models import OutboxMessage
+
+log = logging.getLogger(__name__)
+
+
+
+def plain_text(markdown: str) -> str:
+    """Markdown as WeCom renders it, reduced to plain text (for the text fallback)."""
+    text = re.sub(r"</?font[^>]*>", "", markdown)
+    text = re.sub(r"^#{1,6}\s*", "", text, flags=re.M)
+    text = re.sub(r"^>\s?", "", text, flags=re.M)
+    text = re.sub(r"\[([^\]]*)\]\(([^)]*)\)", r"\1 (\2)", text)
+    return text.replace("**", "").replace("`", "")
+
+
+def build_request(row: OutboxMessage, agent_id: int, markdown: bool) -> tuple[str, dict[str, Any]]:
+    """The API path and JSON body that deliver one outbox row."""
+    msgtype, content = row.msgtype, row.content
+    if row.channel == "appchat_create":
+        spec = json.loads(content)
+        return "appchat/create", {k: spec[k] for k in ("name", "owner", "userlist", "chatid")}
+    if row.channel == "card_update":
+        return "message/update_template_card", {**json.loads(content), "agentid": agent_id}
+    if msgtype == "markdown" and not markdown:
+        # Text is made inert when it is queued (bot.pipeline.outbox); this fallback text is made here.
+        msgtype = "text"
+        content = no_tags(plain_text(content)).encode()[:outbox.TEXT_LIMIT].decode("utf-8", "ignore")
+    payload: dict[str, Any]
+    if msgtype == "template_card":
+        payload = {"template_card": json.loads(content)}
+    else:
+        payload = {msgtype: {"content": content}}
+    if row.channel == "response_url":
+        return row.url or "", {"msgtype": "markdown", "markdown": {"content": content}}
+    if row.channel == "appchat":
+        return "appchat/send", {"chatid": row.touser, "msgtype": msgtype, **payload, "safe": 0}
+    return "message/send", {"touser": row.touser, "msgtype": msgtype, "agentid": agent_id,
+                            **payload, "safe": 0,
+                            "enable_duplicate_check": 0 if row.repeats_recent else 1,
+                            "duplicate_check_interval": outbox.DUPLICATE_CHECK_INTERVAL}
+
+
+@dataclass(frozen=True)
+class SenderConfig:
+    """How a process sends: the app, the markdown switch, concurrency and the claim lease."""
+
+    agent_id: int
+    markdown: bool = True
+    concurrency: int = 8
+    lease: timedelta = outbox.LEASE   # a claimed row held longer belongs to a dead worker
+
+
+class Sender:
+    """Claims due outbox rows and delivers them through the WeCom API, a few at a time."""
+
+    def __init__(self, sessions: Sessions, client: WeComClient, config: SenderConfig, *,
+                 clock: Callable[[], datetime], worker_id: str, done: Callable[[], None]):
+        self.sessions, self.client, self.config, self.clock = sessions, client, config, clock
+        self.worker_id = worker_id
+        self._done = done   # called after every send: the worker looks for more work
+        self._slots = threading.Semaphore(config.concurrency)
+
+    def step(self, pool: ThreadPoolExecutor | None = None) -> int:
+        """Claim as many rows as there are free slots and send them; returns how many."""
+        free = 0
+        while free < self.config.concurrency and self._slots.acquire(blocking=False):
+            free += 1
+        rows: list[OutboxMessage] = []
+        try:
+            if free:
+                rows = outbox.claim(self.sessions, worker_id=self.worker_id, now=self.clock(),
+                                    limit=free, lease=self.config.lease)
+        finally:   # a failed claim (database down) must give its slots back, or none are left
+            for _ in range(free - len(rows)):
+                self._slots.release()
+        for row in rows:
+            if pool is None:
+                self._send_and_release(row)
+            else:
+                pool.submit(self._send_and_release, row)
+        return len(rows)
+
+    def _send_and_release(self, row: OutboxMessage) -> None:
+        try:
+            self.send(row)
+        except Exception:
+            log.exception("sending outbox row %s failed unexpectedly", row.id)
+        finally:
+            self._slots.release()
+            self._done()
+
+    def send(self, row: OutboxMessage) -> None:
+        """Deliver one claimed row and record the outcome."""
+        path, body = build_request(row, self.config.agent_id, self.config.markdown)
+        try:
+            if row.channel == "response_url":   # one-shot URL, no access_token
+                result = self.client.post_url(path, body)
+            else:
+                result = self.client.call("POST", path, body=body)
+        except ApiError as exc:
+            error = f"errcode {exc.errcode}: {exc.errmsg}"
+            if exc.retryable:
+                delay = 60.0 if exc.errcode in SLOW_DOWN else 0.0
+                outbox.mark_retry(self.sessions, row, self.worker_id, self.clock(), error,
+                                  min_delay=delay)
+            else:
+                log.warning("outbox row %s dead: %s", row.id, error)
+                if outbox.mark_dead(self.sessions, row, self.worker_id, error) \
+                        and row.channel == "appchat_create":
+                    group_refused(self.sessions, row, exc, self.clock())
+            return
+        except TokenUnavailable as exc:
+            outbox.mark_retry(self.sessions, row, self.worker_id, self.clock(), str(exc),
+                              min_delay=exc.retry_after)
+            return
+        except TransportError as exc:
+            outbox.mark_retry(self.sessions, row, self.worker_id, self.clock(), str(exc))
+            return
+        invalid = "|".join(x for x in (result.get("invaliduser"), result.get("unlicenseduser"))
+                           if x)
+        if invalid:
+            log.warning("outbox row %s: WeCom reports invalid/unlicensed user %s", row.id, invalid)
+        outbox.mark_sent(self.sessions, row, self.worker_id, self.clock(),
+                         msgid=result.get("msgid"), invaliduser=invalid)
