@@ -109,7 +109,8 @@ def link(ctx: Context, interview: int) -> str:
     v = _live(ctx, interview)
     row: Any = ctx.session.get(InterviewWeCom, interview)
     if row is None or not (row.meetingid or row.meeting_pending):
-        raise CommandError(f"#{interview} 没有企业微信视频会议（安排时用「形式:视频」，并开启「设置 全局 会议 开」）。",
+        raise CommandError(f"#{interview} 没有企业微信视频会议"
+                           "（安排时用「形式:视频」，并开启「设置 全局 会议 开」）。",
                            f"#{interview} has no WeCom video meeting (schedule with “mode:video” "
                            "and switch on “settings org meetings on”).")
     calendar_jobs.enqueue(ctx.session, key=f"customer_link:{interview}:"

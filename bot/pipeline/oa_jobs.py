@@ -198,7 +198,8 @@ class OaJobs:
             lang = lang_of(v.creator)
             if gone:
                 row.schedule_id = None
-                text = (f"#{v.iv.id} 的企业微信日程在机器人之外被删除了。面试仍按机器人的记录进行，日程已重新创建。",
+                text = (f"#{v.iv.id} 的企业微信日程在机器人之外被删除了。"
+                        "面试仍按机器人的记录进行，日程已重新创建。",
                         f"#{v.iv.id}'s WeCom calendar event was deleted outside the bot. The "
                         "interview stands as the bot records it; the event has been re-created.")
             else:
@@ -238,7 +239,8 @@ class OaJobs:
                 if v.iv.meeting_url == row.meeting_link:
                     v.iv.meeting_url = None
                 row.meetingid, row.meeting_link = None, None
-                text = (f"#{v.iv.id} 的企业微信会议在机器人之外被取消了。面试仍按记录进行，已重新创建会议并会发送新链接。",
+                text = (f"#{v.iv.id} 的企业微信会议在机器人之外被取消了。"
+                        "面试仍按记录进行，已重新创建会议并会发送新链接。",
                         f"#{v.iv.id}'s WeCom meeting was cancelled outside the bot. The "
                         "interview stands; a new meeting is being made and its link sent.")
             else:
