@@ -11,11 +11,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from commands.context import Context, Reply
 from commands.interviews_repo import View
-from commands.settings_store import org_setting
+from commands.settings_store import ORG_DEFAULTS
+from store.hiring import OrgSetting
 from store.sql import insert_ignore
 from store.wecom_oa import InterviewWeCom, WeComJob
 
@@ -42,12 +44,17 @@ def link_row(session: Session, iid: int, now: datetime) -> InterviewWeCom:
     return row
 
 
+SWITCHES = ("calendar", "calendar_id", "meetings", "rooms")
+
+
 def features(session: Session) -> dict[str, bool]:
-    """Which WeCom features the organisation has switched on."""
-    return {"calendar": bool(org_setting(session, "calendar")
-                             and org_setting(session, "calendar_id")),
-            "meetings": bool(org_setting(session, "meetings")),
-            "rooms": bool(org_setting(session, "rooms"))}
+    """Which WeCom features the organisation has switched on (one query: every interview
+    change asks, most often to learn that all are off)."""
+    stored = dict(session.execute(select(OrgSetting.key, OrgSetting.value)
+                                  .where(OrgSetting.key.in_(SWITCHES))).all())
+    on = {k: stored.get(k, ORG_DEFAULTS[k]) for k in SWITCHES}
+    return {"calendar": bool(on["calendar"] and on["calendar_id"]),
+            "meetings": bool(on["meetings"]), "rooms": bool(on["rooms"])}
 
 
 def _has_wecom_side(row: InterviewWeCom | None) -> bool:
