@@ -279,6 +279,7 @@ class FakeWeCom:
                         any(a["userid"].lower() == userid.lower() for a in e["attendees"]):
                     mine = next(a for a in e["attendees"] if a["userid"].lower() == userid.lower())
                     out.append({"kind": "event", "summary": e["summary"],
+                                "schedule_id": e["schedule_id"],
                                 "start": e["start_time"], "end": e["end_time"],
                                 "description": e["description"],
                                 "response_status": mine["response_status"]})

@@ -22,6 +22,9 @@ class FakeLink(Protocol):
     def calendar(self, userid: str, start: int, end: int) -> list[dict[str, Any]]:
         """A member's WeCom events and meetings overlapping [start, end)."""
 
+    def respond(self, userid: str, schedule_id: str, status: int) -> list[tuple[str, Any]]:
+        """A member answers an event in their calendar; returns the callbacks to send."""
+
 
 class LocalFake:
     """A FakeWeCom in this process."""
@@ -37,6 +40,12 @@ class LocalFake:
 
     def calendar(self, userid: str, start: int, end: int) -> list[dict[str, Any]]:
         return self.fake.calendar_of(userid, start, end)
+
+    def respond(self, userid: str, schedule_id: str, status: int) -> list[tuple[str, Any]]:
+        if schedule_id not in self.fake.schedules:
+            raise ValueError(f"no event {schedule_id!r}")
+        self.fake.respond(schedule_id, userid, status)
+        return self.fake.take_callbacks()
 
 
 class RemoteFake:
@@ -59,3 +68,11 @@ class RemoteFake:
                                                         "end": end}, timeout=self.timeout)
         resp.raise_for_status()
         return list(resp.json()["items"])
+
+    def respond(self, userid: str, schedule_id: str, status: int) -> list[tuple[str, Any]]:
+        resp = httpx.post(self.base + "respond", json={"user": userid, "schedule_id": schedule_id,
+                                                       "status": status}, timeout=self.timeout)
+        if resp.status_code == 400:
+            raise ValueError(resp.json().get("errmsg", "refused"))
+        resp.raise_for_status()
+        return [(u, f) for u, f in resp.json()["callbacks"]]

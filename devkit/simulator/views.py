@@ -106,6 +106,17 @@ def send() -> ResponseReturnValue:
             key = side.click(userid, str(body.get("key", "")))
         elif kind == "enter":
             key = side.enter(userid)
+        elif kind == "rsvp":   # an answer given in the WeCom calendar, not in the chat
+            status = body.get("status")
+            if status not in (2, 4):
+                return _error(400, "status: 2 (accept) or 4 (decline)")
+            try:
+                answered = sim().link.respond(userid, str(body.get("schedule_id", "")), status)
+            except ValueError as exc:
+                return _error(400, str(exc))
+            key = ""
+            for user, fields in answered:
+                key = side.send_xml(side.xml(user, "event", fields))
         elif kind == "button":
             key = side.card_button(userid, str(body.get("key", "")),
                                    task_id=str(body.get("task_id", "")),

@@ -286,3 +286,28 @@ def test_the_calendar_shows_a_members_events_and_meeting_links(page, dev_fake, d
     assert items[0]["answer"].startswith("拒绝") and "meeting.tencent.com" in items[1]["link"]
     assert page.get("/simulator/api/calendar", query_string={"user": "lisi", "day": "x"}
                     ).status_code == 400
+
+
+def test_declining_in_the_simulated_calendar_tells_hr(page, dev_fake, dev_services, drain, clock):
+    from bot.admin import calendar_setup
+
+    for userid, name, role in (("wangfang", "王芳", "hr"), ("lisi", "李四", "interviewer")):
+        assert page.post("/simulator/api/users", json={"userid": userid, "name": name,
+                                                       "role": role}).status_code == 200
+    assert calendar_setup(dev_services.sessions, dev_services.client,
+                          agent_id=dev_services.settings.agent_id, organizer="wangfang",
+                          name="面试", now=clock(), out=lambda _: None) == 0
+    send(page, user="wangfang", kind="text", text="安排 张三 明天下午3点 面试官 李四")
+    drain()
+    day = (clock() + timedelta(days=1)).astimezone(dev_services.settings.tz).date().isoformat()
+    (item,) = page.get("/simulator/api/calendar",
+                       query_string={"user": "lisi", "day": day}).get_json()["items"]
+    assert item["answer"].startswith("未回复")
+    assert send(page, user="lisi", kind="rsvp", schedule_id="nope", status=4).status_code == 400
+    assert send(page, user="lisi", kind="rsvp", schedule_id=item["schedule_id"],
+                status=4).status_code == 200
+    drain()
+    assert any("拒绝了 #1" in m for m in dev_fake.messages_to("wangfang"))
+    (item,) = page.get("/simulator/api/calendar",
+                       query_string={"user": "lisi", "day": day}).get_json()["items"]
+    assert item["answer"].startswith("拒绝")

@@ -237,8 +237,11 @@ function renderCalendar(cal) {
     const link = i.link ? `<a href="${escapeHtml(i.link)}" target="_blank" rel="noopener">${escapeHtml(i.link)}</a>` : "";
     const answer = i.answer ? `<span class="cal-answer">${escapeHtml(i.answer)}</span>` : "";
     const kind = i.kind === "meeting" ? "会议 meeting" : "日程 event";
+    const buttons = i.schedule_id ?
+      `<div class="cal-rsvp"><button data-sid="${escapeHtml(i.schedule_id)}" data-status="2">接受 accept</button>` +
+      `<button data-sid="${escapeHtml(i.schedule_id)}" data-status="4">拒绝 decline</button></div>` : "";
     return `<li class="cal-item"><div><b>${escapeHtml(i.start)}–${escapeHtml(i.end)}</b> ${escapeHtml(i.summary)}</div>` +
-      `<div class="hint">${kind} ${answer}</div>${link}</li>`;
+      `<div class="hint">${kind} ${answer}</div>${link}${buttons}</li>`;
   }).join("");
 }
 
@@ -365,3 +368,10 @@ for (const b of document.querySelectorAll(".clock-step")) {
 poll();
 setInterval(poll, POLL_MS);
 el("calendar-day").addEventListener("change", () => { lastCalendar = ""; poll(); });
+// Answering an event in the calendar: WeCom sends respond_schedule (without the answer).
+el("calendar").addEventListener("click", (e) => {
+  const b = e.target.closest("button[data-sid]");
+  if (!b) return;
+  lastCalendar = "";
+  act({kind: "rsvp", schedule_id: b.dataset.sid, status: Number(b.dataset.status)});
+});
