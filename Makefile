@@ -9,7 +9,7 @@ BROWSER_FILES := /usr/bin/chromium /usr/bin/chromedriver /usr/share/fonts/truety
                  /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: demo test install browser nginx screenshot bench reliability fuzz clean
+.PHONY: demo test lint install browser nginx screenshot bench reliability fuzz clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -40,7 +40,19 @@ browser: nginx
 			chromium chromium-driver fonts-wqy-microhei fonts-noto-color-emoji >/dev/null; \
 	fi
 
-test: $(STAMP) browser
+# Type-checked in `make test` (strict where pyproject.toml says): the crypto, the settings, the
+# data layer, WeCom's wire and client, the web app, the router and the reply types, and the
+# pipeline. Not yet: the command handlers and the WeCom office jobs (see the open issue).
+TYPED := crypto config store bot/wecom bot/web bot/services.py \
+         commands/router.py commands/replies.py commands/context.py \
+         $(addprefix bot/pipeline/,flow.py wakeup.py worker.py sender.py inbox.py dispatch.py \
+                                   outbox.py clock.py aibot.py groups.py usersync.py)
+
+lint: $(STAMP)
+	$(PY) -m ruff check .
+	$(PY) -m mypy --follow-imports=silent $(TYPED)
+
+test: $(STAMP) browser lint
 	$(PY) -m pytest -q
 
 # Re-take docs/simulator.png (the browser test only writes it when it is missing).

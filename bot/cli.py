@@ -103,6 +103,25 @@ def check_config(args: argparse.Namespace) -> int:
     return admin.check_config(print)
 
 
+@_cmd("calendar")
+def calendar_cmd(args: argparse.Namespace) -> int:
+    """`calendar setup`: create the interview calendar once and switch calendar events on."""
+    from bot.admin import calendar_setup
+    from bot.services import build, utcnow
+
+    settings = _valid_settings()
+    organizer = args.organizer or (settings.admins[0] if settings.admins else None)
+    if not organizer:
+        print("FAIL give --organizer USERID (or set BOT_ADMINS): WeCom needs an organizer")
+        return 1
+    services = build(settings)
+    try:
+        return calendar_setup(services.sessions, services.client, agent_id=settings.agent_id,
+                              organizer=organizer, name=args.name, now=utcnow(), out=print)
+    finally:
+        services.close()
+
+
 @_cmd("gen-aeskey")
 def gen_aeskey(args: argparse.Namespace) -> int:
     """Print a new random EncodingAESKey (and a Token) for the WeCom console."""
@@ -201,6 +220,10 @@ def parser() -> argparse.ArgumentParser:
     dbp.add_argument("action", choices=["upgrade"])
     sub.add_parser("check-config", help="check settings, database and gettoken")
     sub.add_parser("gen-aeskey", help="print a new EncodingAESKey and Token")
+    cal = sub.add_parser("calendar", help="calendar setup: create the interview calendar once")
+    cal.add_argument("action", choices=["setup"])
+    cal.add_argument("--organizer", help="the calendar's organizer userid (default: first admin)")
+    cal.add_argument("--name", default="面试 Interviews", help="the calendar's title")
     v = sub.add_parser("verify-url", help="check a callback URL the way WeCom does")
     v.add_argument("url")
     t = sub.add_parser("parse-time", help="show how a time phrase is understood")

@@ -16,6 +16,7 @@ from bot.pipeline.clock import ReminderClock
 from bot.pipeline.dispatch import Dispatcher
 from bot.pipeline.flow import Pipeline
 from bot.pipeline.inbox import Inbox
+from bot.pipeline.oa_jobs import OaJobs
 from bot.pipeline.sender import Sender, SenderConfig
 from bot.pipeline.usersync import NameSync
 from bot.pipeline.wakeup import ListenWakeup, Wakeup
@@ -60,8 +61,12 @@ class Services:
         """
         ticks = (ReminderClock(self.sessions, self.settings.timezone),
                  NameSync(self.sessions, self.client))
+        # Calendar events, meetings and rooms (wecom_jobs), after the act stage that queues them.
+        office = OaJobs(self.sessions, self.client, self.settings, self.clock,
+                        worker_id=self.pipeline.worker_id)
         return Worker(self.pipeline, ticks, sessions=self.sessions, clock=self.clock,
-                      poll_interval=poll_interval or self.pipeline.wakeup.poll)
+                      poll_interval=poll_interval or self.pipeline.wakeup.poll,
+                      steps=(office.step,))
 
     def close(self) -> None:
         """Release connections."""

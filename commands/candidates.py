@@ -121,6 +121,7 @@ def add_candidate(ctx: Context, name: str, position: str | None = None, phone: s
     c = create_candidate(ctx.session, name, by=ctx.sender.id, now=ctx.now, position=pos,
                          phone=phone, email=email, resume_url=resume, source=source)
     audit.record(ctx, "create", "candidate", c.id, after=snapshot(c))
-    return [Reply(ctx.t(f"已创建候选人 {c.name}（{cid(c)}）。安排面试：「安排 {cid(c)} 明天下午3点 面试官 …」",
+    return [Reply(ctx.t(f"已创建候选人 {c.name}（{cid(c)}）。"
+                        f"安排面试：「安排 {cid(c)} 明天下午3点 面试官 …」",
                         f"Created candidate {c.name} ({cid(c)}). To schedule: "
                         f"“schedule {cid(c)} tomorrow 3pm with …”."))]

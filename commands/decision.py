@@ -83,7 +83,8 @@ def decide(ctx: Context, interview: int, verdict: str, note: str | None = None) 
     entry = audit.record(ctx, "decide", "interview", interview, before=before,
                          after=repo.snapshot(v), reason=note)
     label = VERDICT[verdict]
-    lines = [ctx.t(f"已记录 #{interview} {v.candidate.name}（{round_text(v.iv.round, v.iv.round_label, 'zh')}）的决定：{label[0]}",
+    lines = [ctx.t(f"已记录 #{interview} {v.candidate.name}"
+                   f"（{round_text(v.iv.round, v.iv.round_label, 'zh')}）的决定：{label[0]}",
                    f"Recorded the decision on #{interview} {v.candidate.name} "
                    f"({round_text(v.iv.round, v.iv.round_label, 'en')}): {label[1]}")
              + (ctx.t(f"（原为{VERDICT[was][0]}）", f" (was {VERDICT[was][1]})") if was else "")

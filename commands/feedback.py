@@ -72,7 +72,8 @@ def feedback(ctx: Context, interview: int, rec: str | None = None, score: int | 
                          after={"author": ctx.sender.wecom_userid, "recommendation": rec,
                                 "score": score, "notes": notes})
     label = pick(ctx.lang, REC[rec])
-    return [Reply(ctx.t(f"已提交 #{interview} 的评价（{label}，{score}/5）。HR 作出决定前可用「修改评价 #{interview} …」修改。",
+    return [Reply(ctx.t(f"已提交 #{interview} 的评价（{label}，{score}/5）。"
+                        f"HR 作出决定前可用「修改评价 #{interview} …」修改。",
                         f"Feedback on #{interview} submitted ({label}, {score}/5). Until HR "
                         f"decides you can change it with “amend feedback #{interview} …”."),
                   private=True),

@@ -78,7 +78,8 @@ def interviews(ctx: Context, day: date | None = None, status: str | None = None,
     params=(Param("day", kind="day", required=False),
             Param("people", kind="people", label=("人", "people"))),
     summary=("查看几个人某天的共同空闲时段", "when several people are all free on a day"),
-    usage=("空闲 人… [日期]", "free <people> [day]"), example=("空闲 李四 王五 明天", "free @lisi @wangwu tomorrow"))
+    usage=("空闲 人… [日期]", "free <people> [day]"),
+    example=("空闲 李四 王五 明天", "free @lisi @wangwu tomorrow"))
 def free(ctx: Context, people: list[User], day: date | None = None) -> str:
     """Common free windows of these people within their work calendar on a day (default today)."""
     day = day or ctx.now.astimezone(ctx.tz).date()

@@ -6,7 +6,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from commands import audit, group, notify, states
+from commands import audit, calendar_jobs, group, notify, states
 from commands import interviews_repo as repo
 from commands.confirm import ask, confirmable, drop_pending
 from commands.context import Context, Reply
@@ -86,7 +86,8 @@ def _cancel(ctx: Context, payload: dict[str, Any], choice: int | None) -> list[R
                                                         "Interviewers have been told."))]
     for _, u in told:
         out += notify.cancelled(ctx, v, u, reason, entry.id)
-    return out + group.announce(ctx, v, "面试已取消", "cancelled", entry.id)
+    return out + group.announce(ctx, v, "面试已取消", "cancelled", entry.id) + \
+        calendar_jobs.after_change(ctx, v, "cancel")
 
 
 @router.command(

@@ -49,12 +49,14 @@ def rescheduled(ctx: Context, v: View, user: User, old: tuple[datetime, datetime
     """Tell an interviewer the time changed, old -> new, and ask them to confirm again."""
     tz = zone_of(user, ctx)
     why_zh, why_en = (f"（原因：{reason}）", f" (reason: {reason})") if reason else ("", "")
+    link_zh, link_en = (f"\n链接：{v.iv.meeting_url}", f"\nLink: {v.iv.meeting_url}") \
+        if v.iv.meeting_url else ("", "")
     return _to(ctx, user, f"rescheduled:{v.iv.id}:{user.id}:{audit_id}",
                f"#{v.iv.id} {v.candidate.name} 已改期{why_zh}：\n{when(*old, tz, 'zh')}\n→ "
-               f"{when(v.iv.start_at, v.iv.end_at, tz, 'zh')}\n请回复「接受 #{v.iv.id}」重新确认，"
+               f"{when(v.iv.start_at, v.iv.end_at, tz, 'zh')}{link_zh}\n请回复「接受 #{v.iv.id}」重新确认，"
                f"或「拒绝 #{v.iv.id} 原因」。",
                f"#{v.iv.id} {v.candidate.name} was rescheduled{why_en}:\n{when(*old, tz, 'en')}\n→ "
-               f"{when(v.iv.start_at, v.iv.end_at, tz, 'en')}\nPlease reply “accept #{v.iv.id}” "
+               f"{when(v.iv.start_at, v.iv.end_at, tz, 'en')}{link_en}\nPlease reply “accept #{v.iv.id}” "
                f"again, or “decline #{v.iv.id} <reason>”.")
 
 
@@ -92,7 +94,8 @@ def declined(ctx: Context, v: View, reason: str, audit_id: int) -> list[Reply]:
               f"⚠ Everyone on #{v.iv.id} has declined: nobody is left to interview.\n")
              if empty else ("", ""))
     return _to(ctx, v.creator, f"declined:{v.iv.id}:{ctx.sender.id}:{audit_id}",
-               f"{alarm[0]}{who} 拒绝了 #{v.iv.id}（{v.candidate.name}，{when(v.iv.start_at, v.iv.end_at, tz, 'zh')}）："
+               f"{alarm[0]}{who} 拒绝了 #{v.iv.id}"
+               f"（{v.candidate.name}，{when(v.iv.start_at, v.iv.end_at, tz, 'zh')}）："
                f"「{reason}」。可回复「加面试官 #{v.iv.id} 姓名」换人"
                + (f"，或「改期 #{v.iv.id} 新时间」、「取消 #{v.iv.id}」。" if empty else "。"),
                f"{alarm[1]}{who} declined #{v.iv.id} ({v.candidate.name}, "
@@ -113,7 +116,7 @@ def feedback_in(ctx: Context, v: View, fb: object, audit_id: int,
                 amended: bool = False) -> list[Reply]:
     """Tell the interview's HR that feedback arrived or changed (private: it has the verdict)."""
     who = display(ctx.sender)
-    rec, score = getattr(fb, "recommendation"), getattr(fb, "score")
+    rec, score = fb.recommendation, fb.score
     did = ("修改了", "amended") if amended else ("提交了", "submitted")
     key = f"feedback:{v.iv.id}:{ctx.sender.id}" + (f":{audit_id}" if amended else "")
     return _to(ctx, v.creator, key,
@@ -136,7 +139,8 @@ def answer_please(ctx: Context, v: View, user: User, audit_id: int) -> list[Repl
     """Ask an interviewer who has not answered to accept or decline."""
     zh, en = _brief(ctx, v, user)
     return _to(ctx, user, f"answer:{v.iv.id}:{user.id}:{audit_id}",
-               f"{display(ctx.sender)} 请你确认是否参加：\n{zh}\n回复「接受 #{v.iv.id}」或「拒绝 #{v.iv.id} 原因」。",
+               f"{display(ctx.sender)} 请你确认是否参加：\n{zh}\n"
+               f"回复「接受 #{v.iv.id}」或「拒绝 #{v.iv.id} 原因」。",
                f"{display(ctx.sender)} asks whether you will interview:\n{en}\n"
                f"Reply “accept #{v.iv.id}” or “decline #{v.iv.id} <reason>”.")
 

@@ -6,7 +6,7 @@ from typing import Any
 from sqlalchemy import select
 
 import commands.kinds  # noqa: F401  (registers the parameter kinds used below)
-from commands import audit, group, notify, states
+from commands import audit, calendar_jobs, group, notify, states
 from commands import interviews_repo as repo
 from commands.confirm import ask, confirmable
 from commands.conflicts import clash_lines
@@ -87,7 +87,7 @@ def add_interviewer(ctx: Context, interview: int, people: list[User]) -> Any:
     for u in added:
         out += notify.assigned(ctx, v, u, entry.id)
     return out + group.announce(ctx, v, f"新增面试官 {names}", f"{names} joined the panel",
-                                entry.id)
+                                entry.id) + calendar_jobs.after_change(ctx, v, "panel")
 
 
 @router.command(
@@ -141,4 +141,4 @@ def _remove(ctx: Context, payload: dict[str, Any], choice: int | None) -> list[R
                         f"Removed {display(person)} from #{iid}; they have been told.")),
             *notify.removed(ctx, v, person, entry.id),
             *group.announce(ctx, v, f"{display(person)} 不再参加", f"{display(person)} left the panel",
-                            entry.id)]
+                            entry.id), *calendar_jobs.after_change(ctx, v, "panel")]

@@ -15,7 +15,7 @@ COMMAND_MODULES = (
     "commands.schedule", "commands.reschedule", "commands.panel", "commands.lifecycle",
     "commands.decision",
     "commands.hr_views", "commands.admin", "commands.audit", "commands.settings_cmd",
-    "commands.confirm", "commands.group",
+    "commands.confirm", "commands.group", "commands.office",
 )
 
 

@@ -30,6 +30,7 @@ from sqlalchemy.orm import Session
 from commands.context import Reply
 from commands.interviews_repo import View, view
 from commands.render import headline, lang_of, mode_text, pick, when
+from commands.replies import Card
 from commands.settings_store import org_settings, user_setting
 from store.hiring import ATTENDING, LIVE, AuditLog, Interview, Panelist
 from store.models import User
@@ -178,9 +179,30 @@ def hr_warnings(s: Session, now: datetime, org: Org) -> list[Reply]:
             continue
         hr = v.creator
         lang = lang_of(hr)
-        out.append(Reply(_warning(v, waiting, kind, now, hr, org, lang), to=hr.wecom_userid,
-                         dedupe_key=f"hrwarn:{iid}:{kind}:{hr.id}:s{v.iv.sequence}"))
+        text = _warning(v, waiting, kind, now, hr, org, lang)
+        key = f"hrwarn:{iid}:{kind}:{hr.id}:s{v.iv.sequence}"
+        if kind == "start":
+            out.append(Reply(text, to=hr.wecom_userid, dedupe_key=key))
+        else:   # one tap each: nudge them, or start adding someone / moving it (asked next)
+            out.append(Card(text, to=hr.wecom_userid, dedupe_key=key,
+                            card=_actions_card(iid, text, key, lang)))
     return out
+
+
+def _actions_card(iid: int, text: str, key: str, lang: str) -> dict[str, object]:
+    """The warning as a button card: 催确认 runs at once; 加面试官 / 改期 ask for the name or
+    the time in the next message (a stored question, commands.conversation)."""
+    zh = lang == "zh"
+    buttons = [("提醒确认" if zh else "Nudge", f"催确认 #{iid}" if zh else f"nudge #{iid}"),
+               ("加面试官" if zh else "Add someone",
+                f"加面试官 #{iid}" if zh else f"add interviewer #{iid}"),
+               ("改期" if zh else "Reschedule", f"改期 #{iid}" if zh else f"reschedule #{iid}")]
+    return {"card_type": "button_interaction",
+            "main_title": {"title": "面试官未确认" if zh else "Interviewers have not answered"},
+            "sub_title_text": text[:500],
+            "task_id": key.replace(":", "_")[:128],
+            "button_list": [{"text": label, "style": 1 if i == 0 else 2, "key": cmd}
+                            for i, (label, cmd) in enumerate(buttons)]}
 
 
 def _warning(v: View, waiting: list[User], kind: str, now: datetime, hr: User, org: Org,

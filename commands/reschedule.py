@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import commands.kinds  # noqa: F401  (registers the parameter kinds used below)
-from commands import audit, group, notify, states
+from commands import audit, calendar_jobs, group, notify, states
 from commands import interviews_repo as repo
 from commands.confirm import ask, confirmable
 from commands.conflicts import chosen_slot, refuse
@@ -112,7 +112,8 @@ def move(ctx: Context, iid: int, start: datetime, end: datetime | None, reason: 
         f"{names} have been asked to confirm again."))]
     for _, u in asked:
         out += notify.rescheduled(ctx, v, u, old, reason, entry.id)
-    return out + group.announce(ctx, v, "已改期，新时间", "rescheduled, new time", entry.id)
+    return out + group.announce(ctx, v, "已改期，新时间", "rescheduled, new time", entry.id) + \
+        calendar_jobs.after_change(ctx, v, "reschedule")
 
 
 def _status(status: str, lang: str) -> str:

@@ -24,7 +24,7 @@ ROLE_NAMES = {"interviewer": ("面试官", "interviewer"), "hr": ("HR", "HR"),
               "admin": ("管理员", "admin")}
 
 
-class Ask(tuple):
+class Ask(tuple[str, str]):
     """A problem (zh, en) that is also a question: the sender's next message may answer it.
 
     `part` is the piece of the command asked about, inside `matched` (the phrase it sits in);
@@ -303,7 +303,8 @@ class Router:
 
         if len(text) > MESSAGE_LIMIT:
             ctx.lang = detect(text[:200])
-            return [Reply(ctx.t(f"消息太长了（{len(text)} 字，最多 {MESSAGE_LIMIT} 字），没有处理。请缩短后再发。",
+            return [Reply(ctx.t(f"消息太长了（{len(text)} 字，最多 {MESSAGE_LIMIT} 字），"
+                                "没有处理。请缩短后再发。",
                                 f"That message is too long ({len(text)} characters, "
                                 f"{MESSAGE_LIMIT} at most); nothing was done. Please shorten "
                                 "it."))]
@@ -440,7 +441,8 @@ class Router:
         fixed = self.correct(ctx, normalise(text))
         if fixed is not None:
             line = inert(fixed, 200)
-            return ctx.t(f"没看懂「{shown}」。你是不是想发：\n{line}\n（我什么也没做；是的话请发送上面这句。）",
+            return ctx.t(f"没看懂「{shown}」。你是不是想发：\n{line}\n"
+                         "（我什么也没做；是的话请发送上面这句。）",
                          f"I didn't understand “{shown}”. Did you mean:\n{line}\n"
                          "(Nothing was done; send that line if so.)")
         return ctx.t(f"没看懂「{shown}」。输入「帮助」查看命令。",

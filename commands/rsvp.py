@@ -7,7 +7,7 @@ confirmed interview goes back to scheduled, since "confirmed" means everyone has
 """
 from __future__ import annotations
 
-from commands import audit, notify, states
+from commands import audit, calendar_jobs, notify, states
 from commands import interviews_repo as repo
 from commands.context import Context, Reply
 from commands.panel import settle_status
@@ -53,7 +53,7 @@ def accept(ctx: Context, interview: int) -> list[Reply]:
     out = [Reply(ctx.t(f"已确认参加 #{interview}（{at}）。", f"You're on for #{interview} ({at})."))]
     if v.iv.status == "confirmed" and was != "confirmed":
         out += notify.all_accepted(ctx, v, entry.id)
-    return out
+    return out + calendar_jobs.after_change(ctx, v, "rsvp")
 
 
 @router.command(
@@ -81,4 +81,5 @@ def decline(ctx: Context, interview: int, reason: str) -> list[Reply]:
     return [Reply(ctx.t(f"已拒绝 #{interview}。HR {hr} 已收到通知，会另行安排。",
                         f"Declined #{interview}. HR {hr} has been told and will find a "
                         "replacement.")),
-            *notify.declined(ctx, v, reason, entry.id)]
+            *notify.declined(ctx, v, reason, entry.id),
+            *calendar_jobs.after_change(ctx, v, "rsvp")]

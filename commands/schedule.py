@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 import commands.kinds  # noqa: F401  (registers the parameter kinds used below)
-from commands import audit, notify, people, workcal
+from commands import audit, calendar_jobs, notify, people, workcal
 from commands import interviews_repo as repo
 from commands.candidates_repo import CandidateRef, cid, create_candidate, position_named
 from commands.confirm import ask, confirmable
@@ -47,6 +47,7 @@ class Spec:
     link: str | None = None
     location: str | None = None
     notes: str | None = None
+    room: str | None = None          # a WeCom meeting room name, or 自动 / auto
     off_hours_ok: bool = False        # HR confirmed a time outside the work calendar
 
 
@@ -62,7 +63,8 @@ class Spec:
              Option("position", ("position", "岗位", "职位"), "text", limit=128),
              Option("link", ("link", "链接"), "text"),
              Option("location", ("location", "地点"), "text"),
-             Option("notes", ("notes", "备注"), "text")),
+             Option("notes", ("notes", "备注"), "text"),
+             Option("room", ("room", "会议室"), "text")),
     summary=("安排面试并通知面试官", "schedule an interview and tell its interviewers"),
     usage=("安排 候选人 时间 面试官 人… [时长:分钟] [轮次:二面] [形式:视频] [岗位:…] [链接:…] [地点:…]",
            "schedule <candidate> <time> with <people> [dur:min] [round:2] [mode:video] "
@@ -73,7 +75,7 @@ def schedule(ctx: Context, when: tuple[datetime, datetime | None], interviewers:
              candidate: CandidateRef, duration: int | None = None,
              round: tuple[int | None, str | None] | None = None, mode: str | None = None,
              position: str | None = None, link: str | None = None, location: str | None = None,
-             notes: str | None = None) -> Any:
+             notes: str | None = None, room: str | None = None) -> Any:
     """Create an interview (or refuse a clash with three free slots)."""
     start, end = when
     if end is None or duration:
@@ -85,7 +87,7 @@ def schedule(ctx: Context, when: tuple[datetime, datetime | None], interviewers:
     spec = Spec(candidate.candidate.id if candidate.candidate else None, candidate.name,
                 start.isoformat(), end.isoformat(), [u.wecom_userid for u in interviewers],
                 round[0] if round else None, round[1] if round else None, mode, position,
-                link, location, notes)
+                link, location, notes, room)
     return create(ctx, spec, known=[u for u in interviewers if u.id is not None],
                   new=[u for u in interviewers if u.id is None])
 
@@ -189,7 +191,7 @@ def create(ctx: Context, spec: Spec, *, known: list[User], new: list[User]) -> A
     out: list[Reply] = [Reply(_echo(ctx, v, spec.candidate_id is None, cand))]
     for u in panel:
         out += notify.assigned(ctx, v, u, entry.id)
-    return out
+    return out + calendar_jobs.after_change(ctx, v, "create", room=spec.room)
 
 
 def _echo(ctx: Context, v: repo.View, new_candidate: bool, cand: Any) -> str:

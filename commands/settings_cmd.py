@@ -98,6 +98,11 @@ def _count(text: str) -> int:
     return n
 
 
+def _on_off(text: str) -> bool:
+    return {"on": True, "开": True, "开启": True, "off": False, "关": False,
+            "关闭": False}[text.strip().lower()]
+
+
 # key: (aliases, parser, example)
 ORG_KEYS: dict[str, tuple[tuple[str, ...], Parser, str]] = {
     "work_hours": (("workhours", "work-hours", "工作时间"), _range(False), "09:00-19:00"),
@@ -111,6 +116,9 @@ ORG_KEYS: dict[str, tuple[tuple[str, ...], Parser, str]] = {
     "language": (("lang", "语言"), _language, "中文"),
     "work_days": (("workdays", "work-days", "工作日"), _days, "1-5"),
     "lunch": (("午休",), _range(True), "12:00-13:30"),
+    "calendar": (("日历", "日程"), _on_off, "开"),
+    "meetings": (("会议", "视频会议"), _on_off, "开"),
+    "rooms": (("会议室",), _on_off, "开"),
 }
 USER_KEYS = {"reminders": "remind_offsets_min", "提醒": "remind_offsets_min",
              "timezone": "timezone", "tz": "timezone", "时区": "timezone",
@@ -217,7 +225,7 @@ def _org(ctx: Context, rest: str) -> str:
         raise usage_error("settings", [(f"全局设置项：{keys}", f"organisation keys: {keys}")])
     try:
         value = ORG_KEYS[key][1](words[1])
-    except (ValueError, TypeError):
+    except (ValueError, TypeError, KeyError):
         ex = ORG_KEYS[key][2]
         raise usage_error("settings", [(f"「{inert(words[1])}」不是 {key} 的有效值（例如 {ex}）",
                                         f"“{inert(words[1])}” is not a valid {key} (e.g. {ex})")]) \
@@ -226,8 +234,14 @@ def _org(ctx: Context, rest: str) -> str:
         value = ORG_DEFAULTS[key]
     before = set_org_setting(ctx.session, key, value, by=ctx.sender, now=ctx.now)
     audit.record(ctx, "setting", "setting", key, before={key: before}, after={key: value})
-    return ctx.t(f"全局设置已更新：{key} = {_fmt(value)}（原为 {_fmt(before)}）。",
+    done = ctx.t(f"全局设置已更新：{key} = {_fmt(value)}（原为 {_fmt(before)}）。",
                  f"Organisation setting updated: {key} = {_fmt(value)} (was {_fmt(before)}).")
+    if key == "calendar" and value and not org_settings(ctx.session)["calendar_id"]:
+        # Switched on but nowhere to write: say so rather than appear to work.
+        done += ctx.t("\n注意：还没有面试日历，请管理员在服务器上运行「interview-bot calendar setup」。",
+                      "\nNote: there is no interview calendar yet; an admin must run "
+                      "`interview-bot calendar setup` on the server.")
+    return done
 
 
 def _show(ctx: Context) -> str:

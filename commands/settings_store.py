@@ -34,6 +34,10 @@ ORG_DEFAULTS: dict[str, Any] = {
     "language": "zh",                   # what is pushed to people who have not chosen (zh | en)
     "work_days": [1, 2, 3, 4, 5],       # ISO weekdays (1 = Monday); public holidays are off too
     "lunch": "12:00-13:30",             # no interviews suggested in between; "off" for none
+    "calendar": False,                  # put interviews on the WeCom interview calendar (日程)
+    "calendar_id": None,                # that calendar's cal_id (`interview-bot calendar setup`)
+    "meetings": False,                  # 形式:视频 makes a WeCom meeting (会议)
+    "rooms": False,                     # 形式:现场 books a WeCom meeting room (会议室)
 }
 # Keys a user may override for themselves; the rest are organisation-wide only.
 USER_KEYS = ("remind_offsets_min", "digest_enabled", "work_hours", "work_days", "lunch")

@@ -101,7 +101,8 @@ def today(ctx: Context) -> str:
         lines = [ctx.t(f"今天（{head}）你没有面试。", f"You have no interviews today ({head}).")]
     if later:
         first = later[0].start_at.astimezone(ctx.tz)
-        lines.append(ctx.t(f"明天 {len(later)} 场，第一场 #{later[0].id} {first:%H:%M} {later[0].candidate}。",
+        lines.append(ctx.t(f"明天 {len(later)} 场，"
+                           f"第一场 #{later[0].id} {first:%H:%M} {later[0].candidate}。",
                            f"Tomorrow: {len(later)}, first #{later[0].id} at {first:%H:%M} "
                            f"with {later[0].candidate}."))
     return "\n".join(lines)

@@ -44,7 +44,7 @@ max_requests_jitter = 1000
 preload_app = True
 
 
-def post_fork(server, worker):  # noqa: ARG001 (gunicorn's hook signature)
+def post_fork(server: object, worker: object) -> None:  # noqa: ARG001 (gunicorn's hook)
     """A forked worker starts with its own empty connection pool (SQLAlchemy's advice)."""
     from wsgi import app
 

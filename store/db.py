@@ -125,7 +125,7 @@ def _bounded(gen: Generator[Any, Any, Any], end: float) -> Generator[Any, Any, A
         return done.value
 
 
-class BoundedConnection(psycopg.Connection):  # type: ignore[type-arg]
+class BoundedConnection(psycopg.Connection[Any]):
     """A psycopg connection whose every wait for the server ends after `answer_within` s.
 
     The server's statement_timeout cannot help when the server (or the path to it) is the

@@ -20,8 +20,8 @@ from bot.pipeline import outbox
 from bot.pipeline.dispatch import Dispatcher
 from bot.pipeline.wakeup import Wakeup
 from bot.wecom.aibot_messages import AibotMessage, dedupe_key
-from commands.replies import CardUpdate, GroupCreate, GroupPost, Markdown, Reply
 from commands.lang import detect
+from commands.replies import CardUpdate, GroupCreate, GroupPost, Markdown, Reply
 from commands.sanitize import no_markdown
 from store.db import Sessions
 from store.models import InboundMessage, User

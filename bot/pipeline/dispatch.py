@@ -17,8 +17,16 @@ from sqlalchemy import exc as sa_exc
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
+from bot.pipeline import oa_jobs
 from bot.wecom.aibot_messages import AibotMessage
-from bot.wecom.messages import Event, Inbound, Message, TemplateCardEvent, TextMessage
+from bot.wecom.messages import (
+    Event,
+    Inbound,
+    Message,
+    OfficeEvent,
+    TemplateCardEvent,
+    TextMessage,
+)
 from commands.context import Context, Reply
 from commands.help import welcome
 from commands.lang import detect
@@ -105,6 +113,11 @@ class Dispatcher:
         members already loaded; the inbox looks both up once for a whole batch.
         """
         from_user, text = sender_of(msg), text_of(msg)
+        if isinstance(msg, OfficeEvent):   # a calendar or meeting change: a job reads WeCom
+            if oa_jobs.enqueue_from_event(s, msg, key, now):
+                return Acted("new", None)
+            mark(s, key, status="ignored")
+            return Acted("ignored", None)
         sender = None if from_user in ("", "sys") else \
             ensure_user(s, from_user, self.settings, now, known)
         if sender is None:

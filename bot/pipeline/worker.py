@@ -25,6 +25,8 @@ MIN_WAIT = 0.05           # seconds: the shortest idle sleep
 
 # A tick runs every HEARTBEAT_EVERY with the current time (reminders, name sync).
 Tick = Callable[[datetime], None]
+# A step runs on every pass with the current time and returns the work it did.
+Step = Callable[[datetime], int]
 
 
 class Worker:
@@ -32,8 +34,9 @@ class Worker:
 
     def __init__(self, pipeline: Pipeline, ticks: Sequence[Tick], *,
                  sessions: Sessions, clock: Callable[[], datetime],
-                 poll_interval: float = 0.05):
+                 poll_interval: float = 0.05, steps: Sequence[Step] = ()):
         self.pipeline, self.ticks = pipeline, tuple(ticks)
+        self.steps = tuple(steps)   # other durable queues (WeCom office jobs), after act
         self.sessions, self.clock, self.poll_interval = sessions, clock, poll_interval
         self.worker_id = pipeline.worker_id
         self._last_beat: datetime | None = None
@@ -78,7 +81,9 @@ class Worker:
             self._beat(now)
             for tick in self.ticks:
                 tick(now)
-        return self.pipeline.act() + self.pipeline.deliver(pool)
+        acted = self.pipeline.act()
+        acted += sum(step(now) for step in self.steps)
+        return acted + self.pipeline.deliver(pool)
 
     def drain(self, max_steps: int = 1000) -> None:
         """Act on the inbox and send everything due now, synchronously (tests, `simulate`)."""

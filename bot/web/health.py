@@ -33,7 +33,8 @@ def healthz() -> ResponseReturnValue:
         with svc.sessions() as s:
             beat = s.scalar(select(func.max(WorkerHeartbeat.beat_at)))
         # Messages taken in and not yet acted on: grows when the workers are down or behind.
-        out["inbox"] = backlog(svc.sessions, svc.clock(), svc.settings.inbox_max_age_seconds)
+        inbox = backlog(svc.sessions, svc.clock(), svc.settings.inbox_max_age_seconds)
+        out["inbox"] = inbox
     except DATABASE_DOWN:
         return jsonify(status="unavailable", database="unreachable"), 503
     if beat is None:
@@ -45,5 +46,5 @@ def healthz() -> ResponseReturnValue:
                          "last_heartbeat": beat.isoformat(),
                          "age_seconds": round(age, 1)}
     # Workers being down is shown, not failed on; a member waiting too long is a failure.
-    ok = out["migrations"] == "current" and out["inbox"]["ok"]
+    ok = out["migrations"] == "current" and bool(inbox["ok"])
     return jsonify(status="ok" if ok else "unavailable", **out), 200 if ok else 503

@@ -117,6 +117,21 @@ class BatchJobResultEvent(Event):
 
 
 @dataclass(frozen=True)
+class OfficeEvent(Event):
+    """A calendar event or meeting changed in WeCom: modify_schedule, delete_schedule,
+    respond_schedule (CalId, ScheduleId) or meeting_change (ChangeType, MeetingId)."""
+
+    cal_id: str = ""
+    schedule_id: str = ""
+    change_type: str = ""
+    meeting_id: str = ""
+
+
+OFFICE_EVENTS = frozenset({"modify_schedule", "delete_schedule", "respond_schedule",
+                           "meeting_change"})
+
+
+@dataclass(frozen=True)
 class LocationEvent(Event):
     latitude: float = 0.0
     longitude: float = 0.0
@@ -204,6 +219,9 @@ def _event(common: dict[str, Any], d: dict[str, Any]) -> Event:
         job: dict[str, Any] = batch if isinstance(batch, dict) else {}
         return BatchJobResultEvent(**base, job_id=_s(job, "JobId"), job_type=_s(job, "JobType"),
                                    err_code=_int(job, "ErrCode"), err_msg=_s(job, "ErrMsg"))
+    if name in OFFICE_EVENTS:
+        return OfficeEvent(**base, cal_id=_short(d, "CalId"), schedule_id=_short(d, "ScheduleId"),
+                           change_type=_short(d, "ChangeType"), meeting_id=_short(d, "MeetingId"))
     if name == "LOCATION":
         return LocationEvent(**base, latitude=_float(d, "Latitude"),
                              longitude=_float(d, "Longitude"), precision=_float(d, "Precision"))

@@ -124,7 +124,8 @@ class _Ctx:
         if h is None:
             years = holidays.known_years()
             raise _Invalid(f"the dates of “{t}” after {years.stop - 1} are not known yet; "
-                           "please give the date", f"还没有 {years.stop - 1} 年以后「{t}」的日期，请直接写日期")
+                           "please give the date",
+                           f"还没有 {years.stop - 1} 年以后「{t}」的日期，请直接写日期")
         self.provisional = self.provisional or h.provisional
         return h.day
 

@@ -70,10 +70,30 @@ def _users(fake: FakeWeCom, req: ApiRequest) -> dict[str, Any]:
     return ok_payload()
 
 
+def _calendar(fake: FakeWeCom, req: ApiRequest) -> dict[str, Any]:
+    data = req.json()
+    user, start, end = data.get("user"), data.get("start"), data.get("end")
+    if not isinstance(user, str) or not _int_or_none(start) or not _int_or_none(end) \
+            or start is None or end is None:
+        raise ApiError(40058, "user (string), start and end (unix seconds) are required")
+    return ok_payload(items=fake.calendar_of(user, start, end))
+
+
+def _respond(fake: FakeWeCom, req: ApiRequest) -> dict[str, Any]:
+    data = req.json()
+    sid, user, status = data.get("schedule_id"), data.get("user"), data.get("status")
+    if sid not in fake.schedules or not isinstance(user, str) or status not in (1, 2, 4):
+        raise ApiError(40058, "schedule_id (an event), user and status (1, 2 or 4) are required")
+    fake.respond(sid, user, status)
+    return ok_payload(callbacks=[[u, f] for u, f in fake.take_callbacks()])
+
+
 CONTROL_ROUTES: dict[str, tuple[str, Callable[[FakeWeCom, ApiRequest], dict[str, Any]]]] = {
     "state": ("GET", _state),
     "fail": ("POST", _fail),
     "expire_tokens": ("POST", _expire_tokens),
     "reset": ("POST", _reset),
     "users": ("POST", _users),
+    "calendar": ("POST", _calendar),
+    "respond": ("POST", _respond),
 }

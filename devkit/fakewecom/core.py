@@ -11,6 +11,7 @@ from typing import Any, NamedTuple
 import httpx
 
 from . import appchat, control, messages
+from . import oa as office
 from .adapters import FakeWeComServer, make_transport, make_wsgi_app
 from .errors import ApiError, InjectedHTTPStatus, InjectedTimeout, error_payload
 from .records import ApiRequest, Delivered, Fault, FaultQueue, GroupMessage, RecordedRequest
@@ -38,6 +39,7 @@ ROUTES: dict[str, Route] = {
     "appchat/update": Route("POST", appchat.update),
     "appchat/get": Route("GET", appchat.get),
     "appchat/send": Route("POST", appchat.send),
+    **{api: Route("POST", handler) for api, handler in office.ROUTES.items()},
 }
 
 
@@ -100,7 +102,10 @@ class FakeWeCom:
                 raise ApiError(43001 if route.method == "GET" else 43002)
             if route.needs_token:
                 self._state.check_token(query.get("access_token"))
-            return 200, route.handler(self._state, request)
+            answer = route.handler(self._state, request)
+            if fault is None and self._faults.take_lost(api_name(path)):
+                raise InjectedTimeout()   # done, but the answer never reaches the caller
+            return 200, answer
         except ApiError as exc:
             return 200, exc.payload()
 
@@ -129,8 +134,16 @@ class FakeWeCom:
         errcode: int | None = None,
         status: int | None = None,
         timeout: bool = False,
+        lose_answer: bool = False,
     ) -> None:
-        """Make the next `times` requests to an api fail (errcode -1 if no kind is given)."""
+        """Make the next `times` requests to an api fail (errcode -1 if no kind is given).
+
+        lose_answer: the request takes effect, then times out (the caller never sees it).
+        """
+        if lose_answer:
+            with self._lock:
+                self._faults.add_lost(api_name(path), times)
+            return
         if sum((errcode is not None, status is not None, bool(timeout))) > 1:
             raise ValueError("give only one of errcode, status or timeout")
         if times < 1:
@@ -158,6 +171,127 @@ class FakeWeCom:
         """Add members (userid -> name) to the directory."""
         with self._lock:
             self._state.directory.add(users)
+
+    # --- the office side (calendars, meetings, rooms) -----------------------
+
+    def add_room(self, room_id: int, name: str, capacity: int = 8) -> None:
+        """Add a meeting room."""
+        with self._lock:
+            office.oa(self._state).rooms[room_id] = {
+                "meetingroom_id": room_id, "name": name, "capacity": capacity,
+                "city": "", "building": "", "floor": "", "equipment": []}
+
+    def deny(self, *api_prefixes: str) -> None:
+        """Refuse these APIs with 48002 (the app is not enabled for them)."""
+        with self._lock:
+            office.oa(self._state).denied.update(api_prefixes)
+
+    def allow(self, *api_prefixes: str) -> None:
+        """Undo deny()."""
+        with self._lock:
+            office.oa(self._state).denied.difference_update(api_prefixes)
+
+    def hide_users(self, *userids: str) -> None:
+        """Put members outside the app's visible range."""
+        with self._lock:
+            office.oa(self._state).invisible.update(u.lower() for u in userids)
+
+    def respond(self, schedule_id: str, userid: str, status: int) -> None:
+        """A member answers an event in their calendar (2 accept, 1 tentative, 4 decline);
+        queues the respond_schedule callback WeCom sends (without the status)."""
+        with self._changed:
+            office_state = office.oa(self._state)
+            event = office_state.schedules[schedule_id]
+            for a in event["attendees"]:
+                if a["userid"].lower() == userid.lower():
+                    a["response_status"] = status
+            office_state.callbacks.append((userid, {
+                "Event": "respond_schedule", "CalId": event["cal_id"],
+                "ScheduleId": schedule_id}))
+            self._changed.notify_all()
+
+    def edit_schedule(self, schedule_id: str, by: str, **fields: Any) -> None:
+        """Someone changes (or with deleted=True deletes) an event outside the bot."""
+        with self._changed:
+            office_state = office.oa(self._state)
+            event = office_state.schedules[schedule_id]
+            deleted = fields.pop("deleted", False)
+            event.update(fields)
+            if deleted:
+                event["status"] = 1
+            office_state.callbacks.append((by, {
+                "Event": "delete_schedule" if deleted else "modify_schedule",
+                "CalId": event["cal_id"], "ScheduleId": schedule_id}))
+            self._changed.notify_all()
+
+    def take_callbacks(self) -> list[tuple[str, dict[str, str]]]:
+        """The callbacks the fake wants delivered (from userid, event fields), once each."""
+        with self._lock:
+            office_state = office.oa(self._state)
+            out, office_state.callbacks = office_state.callbacks, []
+            return out
+
+    def deliver_callbacks(self, url: str, crypto: Any, agent_id: int | str) -> int:
+        """POST the queued callbacks to the app's callback URL, sealed as WeCom seals them
+        (crypto: a crypto.WeComCrypto of the app). Returns how many were accepted."""
+        from bot.wecom.messages import callback_xml
+
+        accepted = 0
+        for user, fields in self.take_callbacks():
+            xml = callback_xml(self.config.corp_id, agent_id, user, "event", fields,
+                               int(self.config.clock()))
+            nonce = self._state.next_id("nonce").replace("-", "")
+            body, query = crypto.seal_callback(xml, nonce=nonce, agent_id=str(agent_id))
+            accepted += httpx.post(url, params=query, content=body, timeout=10).status_code == 200
+        return accepted
+
+    @property
+    def schedules(self) -> dict[str, dict[str, Any]]:
+        """Every event made through oa/schedule/add (deleted ones have status 1)."""
+        with self._lock:
+            return {k: office._public(v) for k, v in office.oa(self._state).schedules.items()}
+
+    @property
+    def meetings(self) -> dict[str, dict[str, Any]]:
+        """Every meeting made through meeting/create (cancelled ones have status 5)."""
+        with self._lock:
+            return {k: dict(v) for k, v in office.oa(self._state).meetings.items()}
+
+    @property
+    def bookings(self) -> dict[str, dict[str, Any]]:
+        """Every room booking (cancelled ones have status 1)."""
+        with self._lock:
+            return {k: dict(v) for k, v in office.oa(self._state).bookings.items()}
+
+    @property
+    def short_urls(self) -> list[dict[str, Any]]:
+        """Join links made by meeting/create_customer_short_url."""
+        with self._lock:
+            return list(office.oa(self._state).short_urls)
+
+    def calendar_of(self, userid: str, start: int, end: int) -> list[dict[str, Any]]:
+        """A member's events and meetings that overlap [start, end), for the simulator."""
+        with self._lock:
+            office_state = office.oa(self._state)
+            out = []
+            for e in office_state.schedules.values():
+                if e["status"] == 0 and e["start_time"] < end and e["end_time"] > start and \
+                        any(a["userid"].lower() == userid.lower() for a in e["attendees"]):
+                    mine = next(a for a in e["attendees"] if a["userid"].lower() == userid.lower())
+                    out.append({"kind": "event", "summary": e["summary"],
+                                "schedule_id": e["schedule_id"],
+                                "start": e["start_time"], "end": e["end_time"],
+                                "description": e["description"],
+                                "response_status": mine["response_status"]})
+            for m in office_state.meetings.values():
+                if m["status"] != 5 and m["meeting_start"] < end and \
+                        m["meeting_start"] + m["meeting_duration"] > start and \
+                        userid.lower() in {u.lower() for u in [m["admin_userid"], *m["invitees"]]}:
+                    out.append({"kind": "meeting", "summary": m["title"],
+                                "start": m["meeting_start"],
+                                "end": m["meeting_start"] + m["meeting_duration"],
+                                "link": m["meeting_link"]})
+            return sorted(out, key=lambda x: x["start"])
 
     # --- inspection ----------------------------------------------------------
 

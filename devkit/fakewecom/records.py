@@ -106,6 +106,18 @@ class FaultQueue:
     """Faults per api name, consumed in the order they were added."""
 
     _queues: dict[str, deque[Fault]] = field(default_factory=dict)
+    _lost: dict[str, int] = field(default_factory=dict)   # answers to drop after the effect
+
+    def add_lost(self, api: str, times: int) -> None:
+        """The next `times` calls to an api take effect but their answer is lost."""
+        self._lost[api] = self._lost.get(api, 0) + times
+
+    def take_lost(self, api: str) -> bool:
+        """Consume one lost answer for an api, if any."""
+        if self._lost.get(api, 0) <= 0:
+            return False
+        self._lost[api] -= 1
+        return True
 
     def add(self, api: str, fault: Fault) -> None:
         """Queue a fault for an api."""
@@ -125,3 +137,4 @@ class FaultQueue:
     def clear(self) -> None:
         """Drop every pending fault."""
         self._queues.clear()
+        self._lost.clear()

@@ -19,6 +19,12 @@ class FakeLink(Protocol):
     def add_users(self, users: Mapping[str, str]) -> None:
         """Tell the fake's directory about members (userid -> name)."""
 
+    def calendar(self, userid: str, start: int, end: int) -> list[dict[str, Any]]:
+        """A member's WeCom events and meetings overlapping [start, end)."""
+
+    def respond(self, userid: str, schedule_id: str, status: int) -> list[tuple[str, Any]]:
+        """A member answers an event in their calendar; returns the callbacks to send."""
+
 
 class LocalFake:
     """A FakeWeCom in this process."""
@@ -31,6 +37,15 @@ class LocalFake:
 
     def add_users(self, users: Mapping[str, str]) -> None:
         self.fake.add_users(users)
+
+    def calendar(self, userid: str, start: int, end: int) -> list[dict[str, Any]]:
+        return self.fake.calendar_of(userid, start, end)
+
+    def respond(self, userid: str, schedule_id: str, status: int) -> list[tuple[str, Any]]:
+        if schedule_id not in self.fake.schedules:
+            raise ValueError(f"no event {schedule_id!r}")
+        self.fake.respond(schedule_id, userid, status)
+        return self.fake.take_callbacks()
 
 
 class RemoteFake:
@@ -47,3 +62,17 @@ class RemoteFake:
 
     def add_users(self, users: Mapping[str, str]) -> None:
         httpx.post(self.base + "users", json=dict(users), timeout=self.timeout).raise_for_status()
+
+    def calendar(self, userid: str, start: int, end: int) -> list[dict[str, Any]]:
+        resp = httpx.post(self.base + "calendar", json={"user": userid, "start": start,
+                                                        "end": end}, timeout=self.timeout)
+        resp.raise_for_status()
+        return list(resp.json()["items"])
+
+    def respond(self, userid: str, schedule_id: str, status: int) -> list[tuple[str, Any]]:
+        resp = httpx.post(self.base + "respond", json={"user": userid, "schedule_id": schedule_id,
+                                                       "status": status}, timeout=self.timeout)
+        if resp.status_code == 400:
+            raise ValueError(resp.json().get("errmsg", "refused"))
+        resp.raise_for_status()
+        return [(u, f) for u, f in resp.json()["callbacks"]]

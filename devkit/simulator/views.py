@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from flask import Blueprint, current_app, jsonify, request
@@ -57,6 +58,35 @@ def state() -> ResponseReturnValue:
                    messages=chat, roles=list(ROLES))
 
 
+@bp.get("/api/calendar")
+def calendar() -> ResponseReturnValue:
+    """A member's WeCom calendar for one day (?user=&day=YYYY-MM-DD, default today): the
+    events and meetings the bot made, with the member's answer and the meeting links."""
+    s = sim()
+    userid = request.args.get("user", "").strip()
+    if not _USERID.fullmatch(userid):
+        return _error(400, "user: a WeCom userid")
+    tz = s.services.settings.tz
+    try:
+        day = date.fromisoformat(request.args["day"]) if request.args.get("day") else \
+            s.services.clock().astimezone(tz).date()
+    except ValueError:
+        return _error(400, "day: YYYY-MM-DD")
+    start = datetime.combine(day, time(0), tzinfo=tz)
+    items = s.link.calendar(userid, int(start.timestamp()),
+                            int((start + timedelta(days=1)).timestamp()))
+    for item in items:
+        item["start"] = datetime.fromtimestamp(item["start"], tz).strftime("%H:%M")
+        item["end"] = datetime.fromtimestamp(item["end"], tz).strftime("%H:%M")
+        item["answer"] = RSVP_TEXT.get(item.pop("response_status", None), "")
+    return jsonify(user=userid, day=day.isoformat(), items=items)
+
+
+# attendees[].response_status as WeCom reports it, for the page.
+RSVP_TEXT = {0: "未回复 no answer", 1: "待定 tentative", 2: "接受 accepted", 3: "接受 accepted",
+             4: "拒绝 declined"}
+
+
 @bp.post("/api/send")
 def send() -> ResponseReturnValue:
     """One member's message, menu press, card button or app opening, sent as WeCom would."""
@@ -76,6 +106,17 @@ def send() -> ResponseReturnValue:
             key = side.click(userid, str(body.get("key", "")))
         elif kind == "enter":
             key = side.enter(userid)
+        elif kind == "rsvp":   # an answer given in the WeCom calendar, not in the chat
+            status = body.get("status")
+            if status not in (2, 4):
+                return _error(400, "status: 2 (accept) or 4 (decline)")
+            try:
+                answered = sim().link.respond(userid, str(body.get("schedule_id", "")), status)
+            except ValueError as exc:
+                return _error(400, str(exc))
+            key = ""
+            for user, fields in answered:
+                key = side.send_xml(side.xml(user, "event", fields))
         elif kind == "button":
             key = side.card_button(userid, str(body.get("key", "")),
                                    task_id=str(body.get("task_id", "")),

@@ -20,7 +20,7 @@ def test_schedule_echoes_the_exact_time_and_notifies_each_interviewer(desk):
     assert "2026-11-26 (周四) 15:00–16:00 CST" in mine[0].text
     notices = {r.to: r for r in replies if r.to}
     assert set(notices) == {LISI, WANGWU}
-    for userid, r in notices.items():
+    for r in notices.values():
         assert "2026-11-26 (周四) 15:00–16:00 CST" in r.text and "接受 #1" in r.text
         assert r.dedupe_key.startswith("assigned:1:")
     assert len({r.dedupe_key for r in notices.values()}) == 2

@@ -2,6 +2,7 @@
 message; amendments, absence, the decision and the next round; HR warnings; languages."""
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
@@ -187,6 +188,9 @@ def test_hr_is_warned_24h_and_2h_before_and_at_the_start_once_each(desk):
     [day] = outbox(desk, "hrwarn:")
     assert day.touser == HR and "王五 还没有确认参加" in day.content and "李四" not in day.content
     assert "催确认 #1" in day.content and "加面试官 #1" in day.content and "改期 #1" in day.content
+    card = json.loads(day.content)             # one tap each, not commands to retype
+    assert day.msgtype == "template_card" and card["card_type"] == "button_interaction"
+    assert [b["key"] for b in card["button_list"]] == ["催确认 #1", "加面试官 #1", "改期 #1"]
     at(desk, 2026, 11, 26, 13, 0)
     tick(desk)
     assert [r.dedupe_key.split(":")[2] for r in outbox(desk, "hrwarn:")] == ["24h", "2h"]
@@ -236,3 +240,11 @@ def test_the_org_default_language_applies_to_people_who_have_not_chosen(desk):
     desk.ask(HR, PLAN)
     [assigned] = [r for r in desk.notices(LISI) if r.dedupe_key.startswith("assigned:")]
     assert "has put you on an interview" in assigned.text
+
+
+def test_the_warnings_add_someone_button_asks_for_the_name_and_one_answer_adds_them(desk):
+    desk.ask(HR, PLAN)
+    asked = desk.ask(HR, "加面试官 #1")        # what the card's button sends
+    assert "直接回复" in asked and desk.count(Panelist) == 2
+    done = desk.ask(HR, "赵六")
+    assert "赵六" in done and "加入 #1" in done and desk.count(Panelist) == 3

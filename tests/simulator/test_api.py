@@ -263,3 +263,51 @@ def test_with_defaults_it_posts_to_its_own_server_and_reads_a_remote_fake(db, de
         thread.join(5)
         fake_server.stop()
         svc.client.close()   # the engine is the shared test fixture's
+
+
+def test_the_calendar_shows_a_members_events_and_meeting_links(page, dev_fake, dev_services,
+                                                               clock):
+    from bot.wecom import oa
+
+    client = dev_services.client
+    dev_fake.add_users({"lisi": "李四", "boss": "王芳"})
+    start = int(clock().timestamp()) + 3600
+    cal = oa.calendar_add(client, organizer="boss", summary="面试", agentid=1)
+    sid = oa.schedule_add(client, {"cal_id": cal, "start_time": start, "end_time": start + 3600,
+                                   "summary": "面试 · 张三 · 一面",
+                                   "attendees": [{"userid": "lisi"}]}, 1)
+    oa.meeting_create(client, {"admin_userid": "boss", "title": "面试 张三", "meeting_start": start,
+                               "meeting_duration": 3600, "invitees": {"userid": ["lisi"]}})
+    dev_fake.respond(sid, "lisi", 4)
+    resp = page.get("/simulator/api/calendar", query_string={"user": "lisi"})
+    assert resp.status_code == 200
+    items = resp.get_json()["items"]
+    assert [i["kind"] for i in items] == ["event", "meeting"]
+    assert items[0]["answer"].startswith("拒绝") and "meeting.tencent.com" in items[1]["link"]
+    assert page.get("/simulator/api/calendar", query_string={"user": "lisi", "day": "x"}
+                    ).status_code == 400
+
+
+def test_declining_in_the_simulated_calendar_tells_hr(page, dev_fake, dev_services, drain, clock):
+    from bot.admin import calendar_setup
+
+    for userid, name, role in (("wangfang", "王芳", "hr"), ("lisi", "李四", "interviewer")):
+        assert page.post("/simulator/api/users", json={"userid": userid, "name": name,
+                                                       "role": role}).status_code == 200
+    assert calendar_setup(dev_services.sessions, dev_services.client,
+                          agent_id=dev_services.settings.agent_id, organizer="wangfang",
+                          name="面试", now=clock(), out=lambda _: None) == 0
+    send(page, user="wangfang", kind="text", text="安排 张三 明天下午3点 面试官 李四")
+    drain()
+    day = (clock() + timedelta(days=1)).astimezone(dev_services.settings.tz).date().isoformat()
+    (item,) = page.get("/simulator/api/calendar",
+                       query_string={"user": "lisi", "day": day}).get_json()["items"]
+    assert item["answer"].startswith("未回复")
+    assert send(page, user="lisi", kind="rsvp", schedule_id="nope", status=4).status_code == 400
+    assert send(page, user="lisi", kind="rsvp", schedule_id=item["schedule_id"],
+                status=4).status_code == 200
+    drain()
+    assert any("拒绝了 #1" in m for m in dev_fake.messages_to("wangfang"))
+    (item,) = page.get("/simulator/api/calendar",
+                       query_string={"user": "lisi", "day": day}).get_json()["items"]
+    assert item["answer"].startswith("拒绝")

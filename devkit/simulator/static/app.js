@@ -224,6 +224,27 @@ function renderGroup(g) {
   if (g.messages.length) box.scrollTop = box.scrollHeight;
 }
 
+// The chosen member's WeCom calendar for a day: events and meetings the bot made there.
+let lastCalendar = "";
+function renderCalendar(cal) {
+  const key = JSON.stringify(cal);
+  if (key === lastCalendar) return;
+  lastCalendar = key;
+  if (!el("calendar-day").value) el("calendar-day").value = cal.day;
+  const box = el("calendar");
+  if (!cal.items.length) { box.innerHTML = `<li class="hint">无日程 · nothing on ${escapeHtml(cal.day)}</li>`; return; }
+  box.innerHTML = cal.items.map((i) => {
+    const link = i.link ? `<a href="${escapeHtml(i.link)}" target="_blank" rel="noopener">${escapeHtml(i.link)}</a>` : "";
+    const answer = i.answer ? `<span class="cal-answer">${escapeHtml(i.answer)}</span>` : "";
+    const kind = i.kind === "meeting" ? "会议 meeting" : "日程 event";
+    const buttons = i.schedule_id ?
+      `<div class="cal-rsvp"><button data-sid="${escapeHtml(i.schedule_id)}" data-status="2">接受 accept</button>` +
+      `<button data-sid="${escapeHtml(i.schedule_id)}" data-status="4">拒绝 decline</button></div>` : "";
+    return `<li class="cal-item"><div><b>${escapeHtml(i.start)}–${escapeHtml(i.end)}</b> ${escapeHtml(i.summary)}</div>` +
+      `<div class="hint">${kind} ${answer}</div>${link}${buttons}</li>`;
+  }).join("");
+}
+
 async function poll() {
   if (busy) return;
   busy = true;
@@ -245,6 +266,8 @@ async function poll() {
     renderMembers(s.users);
     if (view === "group") renderGroup(await api("group"));
     else renderMessages(s.messages);
+    if (current) renderCalendar(await api("calendar?user=" + encodeURIComponent(current) +
+      (el("calendar-day").value ? "&day=" + el("calendar-day").value : "")));
   } catch (e) {
     toast("无法连接模拟器 · " + e.message);
   } finally {
@@ -344,3 +367,11 @@ for (const b of document.querySelectorAll(".clock-step")) {
 }
 poll();
 setInterval(poll, POLL_MS);
+el("calendar-day").addEventListener("change", () => { lastCalendar = ""; poll(); });
+// Answering an event in the calendar: WeCom sends respond_schedule (without the answer).
+el("calendar").addEventListener("click", (e) => {
+  const b = e.target.closest("button[data-sid]");
+  if (!b) return;
+  lastCalendar = "";
+  act({kind: "rsvp", schedule_id: b.dataset.sid, status: Number(b.dataset.status)});
+});
