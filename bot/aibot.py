@@ -24,6 +24,7 @@ from bot.inbound import MAX_ID
 from bot.models import InboundMessage, User
 from commands.context import Context, Reply
 from commands.help import welcome
+from commands.lang import detect
 from commands.quote import no_markdown
 
 STREAM_LIMIT = 20480   # bytes of stream/markdown content (protocol §8.5)
@@ -168,7 +169,8 @@ class Aibot:
         """Split replies: the asker's public ones become the passive reply, the rest the app's
         outbox; private content in a group goes one-to-one instead."""
         mine: list[str] = []
-        lang = sender.lang if sender and sender.lang else "zh"
+        # The note answers this message, so it is in this message's language (as replies are).
+        lang = detect(msg.text) if msg.text else (sender.lang if sender and sender.lang else "zh")
         for r in replies:
             to_asker = r.to is None or (sender is not None and r.to == sender.wecom_userid)
             if to_asker and r.private and msg.chattype == "group":
