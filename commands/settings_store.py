@@ -34,9 +34,12 @@ ORG_DEFAULTS: dict[str, Any] = {
     "language": "zh",                   # what is pushed to people who have not chosen (zh | en)
     "work_days": [1, 2, 3, 4, 5],       # ISO weekdays (1 = Monday); public holidays are off too
     "lunch": "12:00-13:30",             # no interviews suggested in between; "off" for none
+    "interview_hours": None,            # {"days": [...], "hours": "HH:MM-HH:MM"}; None = any
+    "interview_caps": None,             # {"day": n, "week": n}; None = no cap (commands.availability)
 }
 # Keys a user may override for themselves; the rest are organisation-wide only.
-USER_KEYS = ("remind_offsets_min", "digest_enabled", "work_hours", "work_days", "lunch")
+USER_KEYS = ("remind_offsets_min", "digest_enabled", "work_hours", "work_days", "lunch",
+             "interview_hours", "interview_caps")
 USER_DEFAULTS: dict[str, Any] = {"digest_enabled": True}
 
 
