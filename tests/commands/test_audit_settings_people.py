@@ -78,7 +78,8 @@ def test_org_settings_have_the_agreed_defaults_and_can_be_set(desk):
         "remind_offsets_min": [60, 15], "digest_time": "09:00", "feedback_first_after_min": 60,
         "feedback_every_min": 1440, "feedback_max": 10, "quiet_hours": "22:00-08:00",
         "work_hours": "09:00-19:00", "completed_grace_min": 15, "language": "zh",
-        "work_days": [1, 2, 3, 4, 5], "lunch": "12:00-13:30"}
+        "work_days": [1, 2, 3, 4, 5], "lunch": "12:00-13:30",
+        "interview_hours": None, "interview_caps": None}
     with desk.sessions.begin() as s:
         assert org_settings(s) == ORG_DEFAULTS
         assert set_org_setting(s, "remind_offsets_min", [30], by=None, now=NOW) == [60, 15]
