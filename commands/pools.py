@@ -2,11 +2,14 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
+from datetime import datetime
+from typing import Any
 
 from sqlalchemy import delete, select
 
-import commands.kinds  # noqa: F401  (registers the parameter kinds)
-from commands import audit, people
+from commands import audit, people, picking
+from commands.conflicts import work_hours
 from commands.context import Context, Reply
 from commands.registry import router
 from commands.router import CommandError, Param
@@ -148,3 +151,84 @@ def pool(ctx: Context, text: str | None = None) -> Reply:
         return Reply(_show(ctx, _existing(ctx, name)))
     # 面试官池 后端 李四 张伟: people straight after the name means add.
     return _add(ctx, name, " ".join(words[1:]))
+
+
+class Panel(list):
+    """The interviewers named for a new interview, plus pools to pick from: [(name, n)]."""
+
+    pools: list[tuple[str, int]]
+
+    def __init__(self, users: list[User], pools: list[tuple[str, int]]):
+        super().__init__(users)
+        self.pools = pools
+
+
+# `后端池×2`, `backend x2`, `backend pool ×2`, or a bare `后端池` (one person).
+_REF = re.compile(r"(?:^|(?<=[\s,，、]))(?P<name>[\w\-]+?)\s*(?P<suffix>池|pool)?\s*"
+                  r"(?:[×xX*]\s*(?P<n>\d{1,2}))?(?=$|[\s,，、])", re.IGNORECASE)
+
+
+def extract(ctx: Context, text: str) -> tuple[list[tuple[str, int]], str]:
+    """Pool references in a panel text and the text left for people; CommandError when a
+    reference is plainly a pool (池/pool/×) but no such pool exists."""
+    refs: list[tuple[str, int]] = []
+    rest = text
+    for m in _REF.finditer(text):
+        if not m.group("suffix") and not m.group("n"):
+            continue   # a plain word is a person
+        pool = find(ctx, m.group("name"))
+        explicit = m.group("suffix") or "×" in m.group(0) or "*" in m.group(0)
+        if pool is None:
+            if explicit:
+                raise _no_pool(m.group("name"))
+            continue   # "alex2"-like: leave it to people resolution
+        n = int(m.group("n") or 1)
+        if not 1 <= n <= people.MAX_PEOPLE:
+            raise CommandError(f"从池中选 1–{people.MAX_PEOPLE} 人", f"pick 1–{people.MAX_PEOPLE} "
+                               "people from a pool")
+        if any(name == pool.name for name, _ in refs):
+            raise CommandError(f"「{pool.name}」池写了两次", f"pool “{pool.name}” named twice")
+        refs.append((pool.name, n))
+        rest = rest.replace(m.group(0), " ", 1)
+    return refs, rest.strip(" ,，、")
+
+
+def _no_pool(name: str) -> CommandError:
+    return CommandError(f"没有名为「{inert(fold(name)[:40])}」的面试官池。发「面试官池」看全部。",
+                        f"There is no pool “{inert(fold(name)[:40])}”. Send “pool” to list them.")
+
+
+def fill(ctx: Context, interviewers: list[User], start: datetime, end: datetime,
+         candidate_id: int | None) -> tuple[list[User], list[picking.Pick]]:
+    """The named interviewers plus those picked from each pool named; CommandError (nothing
+    written) when a pool cannot supply enough free people."""
+    refs = getattr(interviewers, "pools", [])
+    if not refs:
+        return list(interviewers), []
+    _, tz = work_hours(ctx)
+    panel = list(interviewers)
+    picks = []
+    for name, n in refs:
+        pool = find(ctx, name)
+        if pool is None:
+            raise _no_pool(name)
+        p = picking.pick(ctx.session, pool.name, members(ctx, pool), n, start, end, tz,
+                         candidate_id=candidate_id,
+                         skip={u.id for u in panel if u.id is not None})
+        if len(p.chosen) < n:
+            raise CommandError(*picking.shortfall(p, n))
+        panel += p.chosen
+        picks.append(p)
+    return panel, picks
+
+
+def explained(ctx: Context, picks: list[picking.Pick], result: Any) -> Any:
+    """Put the one-line reason for each pick at the top of the scheduling reply."""
+    if not picks:
+        return result
+    lines = "\n".join(picking.explain(p, ctx.lang) for p in picks)
+    if isinstance(result, list) and result:
+        return [replace(result[0], text=f"{lines}\n{result[0].text}"), *result[1:]]
+    if isinstance(result, Reply):
+        return replace(result, text=f"{lines}\n{result.text}")
+    return result
