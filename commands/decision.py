@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import commands.kinds  # noqa: F401  (registers the parameter kinds used below)
-from commands import audit, notify, states
+from commands import audit, notify, pools, states
 from commands import interviews_repo as repo
 from commands.context import Context, Reply
 from commands.people import display
@@ -136,8 +136,10 @@ def next_round(ctx: Context, interview: int, when: tuple[datetime, datetime | No
     if end is None or duration:
         end = start + timedelta(minutes=duration or DEFAULT_MINUTES)
     too_long(end - start)
+    interviewers, picks = pools.fill(ctx, interviewers, start, end, v.candidate.id)
     spec = Spec(v.candidate.id, v.candidate.name, start.isoformat(), end.isoformat(),
                 [u.wecom_userid for u in interviewers], v.iv.round + 1, None, mode,
                 v.position.title if v.position else None, link, location, notes)
-    return create(ctx, spec, known=[u for u in interviewers if u.id is not None],
-                  new=[u for u in interviewers if u.id is None])
+    return pools.explained(ctx, picks, create(
+        ctx, spec, known=[u for u in interviewers if u.id is not None],
+        new=[u for u in interviewers if u.id is None]))

@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any
 
 import commands.value_kinds  # noqa: F401  (registers the option-value kinds)
-from commands import people
+from commands import people, pools
 from commands.candidates_repo import find_candidate
 from commands.context import Context
 from commands.privacy import candidate_viewer
@@ -137,7 +137,16 @@ def people_kind(ctx: Context, text: str) -> Parsed:
 def panel_kind(ctx: Context, text: str) -> Parsed:
     """The interviewers of a new interview: after with / 面试官, or the @mentions."""
     found, before = people.split_panel(text)
-    return _people_result(ctx, found, before)
+    if found is None:
+        return _people_result(ctx, found, before)
+    try:   # pools named among the interviewers (后端池×2, backend x2) are picked later
+        refs, found = pools.extract(ctx, found)
+    except CommandError as exc:
+        return None, before, _error(exc)
+    if not refs:
+        return _people_result(ctx, found, before)
+    named, rest, error = _people_result(ctx, found or None, before)
+    return (None if error else pools.Panel(named or [], refs)), rest, error
 
 
 @router.kind("candidate")

@@ -15,7 +15,8 @@ COMMAND_MODULES = (
     "commands.schedule", "commands.reschedule", "commands.panel", "commands.lifecycle",
     "commands.decision",
     "commands.hr_views", "commands.admin", "commands.audit", "commands.settings_cmd",
-    "commands.confirm", "commands.group", "commands.office",
+    "commands.confirm", "commands.group", "commands.office", "commands.pools",
+    "commands.load_report",
 )
 
 
@@ -27,7 +28,7 @@ HELP_ORDER = (
     "schedule", "reschedule", "cancel", "add interviewer", "remove interviewer", "noshow",
     "done", "absent", "decide", "next round", "interviews", "free", "pending feedback", "nudge",
     "add candidate", "name",
-    "group", "role", "audit",
+    "group", "role", "audit", "pool", "load",
 )
 
 

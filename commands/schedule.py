@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 import commands.kinds  # noqa: F401  (registers the parameter kinds used below)
-from commands import audit, calendar_jobs, notify, people, workcal
+from commands import audit, calendar_jobs, notify, people, pools, workcal
 from commands import interviews_repo as repo
 from commands.candidates_repo import CandidateRef, cid, create_candidate, position_named
 from commands.confirm import ask, confirmable
@@ -84,12 +84,15 @@ def schedule(ctx: Context, when: tuple[datetime, datetime | None], interviewers:
     if location and len(location) > 256:
         raise usage_error("schedule", [("地点太长（最多 256 字）",
                                         "the location is too long (256 at most)")])
-    spec = Spec(candidate.candidate.id if candidate.candidate else None, candidate.name,
+    cand_id = candidate.candidate.id if candidate.candidate else None
+    interviewers, picks = pools.fill(ctx, interviewers, start, end, cand_id)   # 后端池×2
+    spec = Spec(cand_id, candidate.name,
                 start.isoformat(), end.isoformat(), [u.wecom_userid for u in interviewers],
                 round[0] if round else None, round[1] if round else None, mode, position,
                 link, location, notes, room)
-    return create(ctx, spec, known=[u for u in interviewers if u.id is not None],
-                  new=[u for u in interviewers if u.id is None])
+    return pools.explained(ctx, picks, create(
+        ctx, spec, known=[u for u in interviewers if u.id is not None],
+        new=[u for u in interviewers if u.id is None]))
 
 
 @confirmable("schedule_slot", role="hr")

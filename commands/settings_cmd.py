@@ -8,6 +8,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from commands import audit
+from commands.availability import describe_caps, describe_hours, parse_caps, parse_hours
 from commands.context import Context, role_allows
 from commands.people import name_taken
 from commands.registry import router
@@ -119,15 +120,22 @@ ORG_KEYS: dict[str, tuple[tuple[str, ...], Parser, str]] = {
     "calendar": (("日历", "日程"), _on_off, "开"),
     "meetings": (("会议", "视频会议"), _on_off, "开"),
     "rooms": (("会议室",), _on_off, "开"),
+    "interview_hours": (("面试时段", "interviewhours", "interview-hours"), parse_hours,
+                        "周二 周四 14:00-18:00"),
+    "interview_caps": (("上限", "caps", "cap"), parse_caps, "每天2 每周6"),
 }
 USER_KEYS = {"reminders": "remind_offsets_min", "提醒": "remind_offsets_min",
              "timezone": "timezone", "tz": "timezone", "时区": "timezone",
              "digest": "digest_enabled", "日报": "digest_enabled", "name": "name", "姓名": "name",
              "language": "lang", "lang": "lang", "语言": "lang",
              "workhours": "work_hours", "工作时间": "work_hours",
-             "workdays": "work_days", "工作日": "work_days", "lunch": "lunch", "午休": "lunch"}
+             "workdays": "work_days", "工作日": "work_days", "lunch": "lunch", "午休": "lunch",
+             "面试时段": "interview_hours", "interviewhours": "interview_hours",
+             "interview-hours": "interview_hours",
+             "上限": "interview_caps", "caps": "interview_caps", "cap": "interview_caps"}
 _USER_PARSERS: dict[str, Parser] = {"work_hours": _range(False), "work_days": _days,
-                                    "lunch": _range(True)}
+                                    "lunch": _range(True), "interview_hours": parse_hours,
+                                    "interview_caps": parse_caps}
 _DEFAULT_WORDS = ("default", "默认")
 
 
@@ -255,7 +263,11 @@ def _show(ctx: Context) -> str:
              ctx.t("• 语言（通知）：", "• language (notices): ") + lang_of(u),
              ctx.t("• 工作日：", "• work days: ") + _fmt(user_setting(s, u.id, "work_days")),
              ctx.t("• 工作时间：", "• work hours: ") + _fmt(user_setting(s, u.id, "work_hours")),
-             ctx.t("• 午休：", "• lunch: ") + _fmt(user_setting(s, u.id, "lunch"))]
+             ctx.t("• 午休：", "• lunch: ") + _fmt(user_setting(s, u.id, "lunch")),
+             ctx.t("• 面试时段：", "• interview hours: ") +
+             describe_hours(user_setting(s, u.id, "interview_hours") or {}),
+             ctx.t("• 上限：", "• caps: ") +
+             describe_caps(user_setting(s, u.id, "interview_caps") or {})]
     if role_allows(u.role, "admin"):
         lines.append(ctx.t("全局设置：「设置 全局」", "Organisation settings: “settings org”"))
     return "\n".join(lines)
@@ -266,4 +278,6 @@ def _fmt(value: Any) -> str:
         return "on" if value else "off"
     if isinstance(value, list):
         return ",".join(str(v) for v in value)
+    if isinstance(value, dict):
+        return describe_caps(value) if "week" in value else describe_hours(value)
     return str(value)

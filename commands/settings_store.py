@@ -38,9 +38,12 @@ ORG_DEFAULTS: dict[str, Any] = {
     "calendar_id": None,                # that calendar's cal_id (`interview-bot calendar setup`)
     "meetings": False,                  # 形式:视频 makes a WeCom meeting (会议)
     "rooms": False,                     # 形式:现场 books a WeCom meeting room (会议室)
+    "interview_hours": None,            # {"days": [...], "hours": "HH:MM-HH:MM"}; None = any
+    "interview_caps": None,             # {"day": n, "week": n}; None = no cap (commands.availability)
 }
 # Keys a user may override for themselves; the rest are organisation-wide only.
-USER_KEYS = ("remind_offsets_min", "digest_enabled", "work_hours", "work_days", "lunch")
+USER_KEYS = ("remind_offsets_min", "digest_enabled", "work_hours", "work_days", "lunch",
+             "interview_hours", "interview_caps")
 USER_DEFAULTS: dict[str, Any] = {"digest_enabled": True}
 
 

@@ -263,3 +263,26 @@ class UserSetting(Base):
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     value: Mapped[Any] = mapped_column(JSONType)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class InterviewerPool(Base):
+    """A named group of interviewers HR schedule from (面试官池), e.g. "backend"."""
+
+    __tablename__ = "interviewer_pools"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    # Stored folded to lower case so "Backend" and "backend" are one pool.
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    created_by: Mapped[int | None] = mapped_column(RefId, ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class PoolMember(Base):
+    """One interviewer in one pool."""
+
+    __tablename__ = "pool_members"
+
+    pool_id: Mapped[int] = mapped_column(RefId, ForeignKey("interviewer_pools.id",
+                                                           ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(RefId, ForeignKey("users.id"), primary_key=True)
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -18,7 +18,7 @@ EXPECTED_ROLE = {
     "schedule": "hr", "reschedule": "hr", "cancel": "hr", "add interviewer": "hr",
     "remove interviewer": "hr", "noshow": "hr", "done": "hr", "interviews": "hr", "free": "hr",
     "pending feedback": "hr", "nudge": "hr", "add candidate": "hr", "name": "hr", "group": "hr",
-    "absent": "hr", "decide": "hr", "next round": "hr",
+    "absent": "hr", "decide": "hr", "next round": "hr", "pool": "hr", "load": "interviewer",
     "rooms": "hr", "book room": "hr", "link": "hr",
     "role": "admin", "audit": "admin",
 }
