@@ -23,7 +23,7 @@ _ADD = ("add", "添加", "加入", "加")
 _REMOVE = ("remove", "rm", "删除", "移除", "去掉")
 _LIST = ("list", "ls", "列表", "全部")
 # A pool name: letters, digits, CJK, - and _; never a person-like token such as "@lisi".
-_NAME = re.compile(r"[\w\-]{1,%d}" % NAME_LIMIT)
+_NAME = re.compile(rf"[\w\-]{{1,{NAME_LIMIT}}}")
 _POOL_SUFFIX = re.compile(r"(池|pool)$", re.IGNORECASE)
 
 
