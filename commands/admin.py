@@ -23,22 +23,23 @@ from store.models import User
     summary=("设置某人的角色（需确认）", "set someone's role (confirmed first)"),
     usage=("角色 人 管理员|HR|面试官", "role <person> admin|hr|interviewer"),
     example=("角色 李四 HR", "role @lisi hr"))
-def role(ctx: Context, role: str, person: User) -> Reply:
+def role(ctx: Context, role: str, person: User) -> list[Reply]:
     """Ask to confirm giving `person` the role."""
     if person.id is not None and person.role == role:
-        return Reply(ctx.t(f"{people.display(person)} 已经是{ROLE_NAMES[role][0]}。",
-                           f"{people.display(person)} is already {ROLE_NAMES[role][1]}."))
+        return [Reply(ctx.t(f"{people.display(person)} 已经是{ROLE_NAMES[role][0]}。",
+                            f"{people.display(person)} is already {ROLE_NAMES[role][1]}."))]
     _last_admin_guard(ctx, person, role)
     zh, en = ROLE_NAMES[role]
-    return ask(ctx, "role", {"userid": person.wecom_userid, "role": role},
-               f"将 {people.display(person)}（@{person.wecom_userid}）的角色设为 {zh}？",
-               f"Make {people.display(person)} (@{person.wecom_userid}) {en}?")
+    return [ask(ctx, "role", {"userid": person.wecom_userid, "role": role},
+                f"将 {people.display(person)}（@{person.wecom_userid}）的角色设为 {zh}？",
+                f"Make {people.display(person)} (@{person.wecom_userid}) {en}?")]
 
 
 def _last_admin_guard(ctx: Context, person: User, role: str) -> None:
     if person.role != "admin" or role == "admin" or person.id is None:
         return
-    admins = ctx.session.scalar(select(func.count()).select_from(User).where(User.role == "admin"))
+    admins = ctx.session.scalar(
+        select(func.count()).select_from(User).where(User.role == "admin")) or 0
     if admins <= 1:
         raise CommandError("这是最后一位管理员，不能降级。请先任命另一位管理员。",
                            "That is the last admin; appoint another admin first.")
@@ -66,7 +67,7 @@ def _set_role(ctx: Context, payload: dict[str, Any], choice: int | None) -> list
     summary=("设置成员的显示名（用于按姓名找人）", "set a member's display name (used to find them by name)"),
     usage=("姓名 @账号 显示名", "name @account <display name>"),
     example=("姓名 @lisi 李四", "name @lisi Li Si"))
-def name(ctx: Context, person: User, display: str) -> str:
+def name(ctx: Context, person: User, display: str) -> list[Reply]:
     """Give a member a display name (marks it as real, so directory sync keeps it in step)."""
     [person] = people.persist(ctx, [person])
     other = people.name_taken(ctx.session, person, display)
@@ -79,5 +80,5 @@ def name(ctx: Context, person: User, display: str) -> str:
     person.name_synced = True
     audit.record(ctx, "rename", "user", person.wecom_userid, before=before,
                  after={"name": person.name, "name_synced": True})
-    return ctx.t(f"已将 @{person.wecom_userid} 的显示名设为「{person.name}」。",
-                 f"@{person.wecom_userid} is now shown as “{person.name}”.")
+    return [Reply(ctx.t(f"已将 @{person.wecom_userid} 的显示名设为「{person.name}」。",
+                        f"@{person.wecom_userid} is now shown as “{person.name}”."))]

@@ -6,7 +6,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from commands.context import Context
+from commands.context import Context, Reply
 from commands.registry import router
 from commands.router import Param
 from store.hiring import AuditLog
@@ -62,14 +62,14 @@ def _short(value: Any, tz: tzinfo) -> str:
     params=(Param("interview", kind="id", label=("面试编号", "interview #id")),),
     summary=("查看一场面试的全部操作记录", "every change made to an interview"),
     usage=("审计 #编号", "audit #id"), example=("审计 #12", "audit #12"))
-def audit(ctx: Context, interview: int) -> str:
+def audit(ctx: Context, interview: int) -> list[Reply]:
     """List the audit entries of one interview, oldest first."""
     rows = ctx.session.execute(
         select(AuditLog, User).outerjoin(User, User.id == AuditLog.actor_id)
         .where(AuditLog.entity == "interview", AuditLog.entity_id == str(interview))
         .order_by(AuditLog.id)).all()
     if not rows:
-        return ctx.t(f"#{interview} 没有操作记录。", f"No audit entries for #{interview}.")
+        return [Reply(ctx.t(f"#{interview} 没有操作记录。", f"No audit entries for #{interview}."))]
     lines = [ctx.t(f"#{interview} 操作记录（{len(rows)} 条）：",
                    f"Audit log of #{interview} ({len(rows)} entries):")]
     for row, actor in rows:
@@ -85,4 +85,4 @@ def audit(ctx: Context, interview: int) -> str:
         if row.source_key:
             line += f" · msg {row.source_key}"
         lines.append(line)
-    return "\n".join(lines)
+    return [Reply("\n".join(lines))]

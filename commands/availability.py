@@ -40,7 +40,7 @@ def parse_hours(text: str) -> dict[str, Any]:
             if hours is not None:
                 raise ValueError(text)
             hours = span(f"{m.group(1)}-{m.group(2)}")
-            if hours[0] >= hours[1]:
+            if hours is None or hours[0] >= hours[1]:
                 raise ValueError(text)
             continue
         ends = re.split(r"[-–~到至]", re.sub(r"(周|星期|礼拜)", "", word))
@@ -93,8 +93,9 @@ def within_hours(session: Session, user_id: int, start: datetime, end: datetime,
     s, e = start.astimezone(tz), end.astimezone(tz)
     if declared.get("days") and s.isoweekday() not in declared["days"]:
         return False
-    if declared.get("hours"):
-        a, b = span(declared["hours"])
+    hours = span(declared["hours"]) if declared.get("hours") else None
+    if hours is not None:
+        a, b = hours
         return s.date() == e.date() and a <= s.time() and e.time() <= b
     return True
 

@@ -16,14 +16,14 @@ from sqlalchemy import select
 from commands.context import Context, Reply, role_allows
 from commands.registry import router
 from commands.replies import Card
-from commands.router import ROLE_NAMES, CommandError, Param, as_replies
+from commands.router import ROLE_NAMES, CommandError, Param
 from commands.sanitize import inert
 from store.hiring import PendingConfirmation
 
 VALID_FOR = timedelta(minutes=10)
 _ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"   # no 0/O, 1/I: codes are read and retyped
 # action name -> (role needed, run(ctx, payload, choice) -> replies)
-Action = Callable[[Context, dict[str, Any], "int | None"], Any]
+Action = Callable[[Context, dict[str, Any], "int | None"], list[Reply]]
 ACTIONS: dict[str, tuple[str, Action]] = {}
 
 
@@ -81,7 +81,7 @@ def card(ctx: Context, code: str, text: str) -> dict[str, Any] | None:
     summary=("确认一项待确认的操作", "go ahead with an action waiting for confirmation"),
     usage=("确认 确认码 [序号]", "confirm CODE [number]"),
     example=("确认 7Q4K", "confirm 7Q4K"))
-def confirm(ctx: Context, code: str, choice: int | None = None) -> Any:
+def confirm(ctx: Context, code: str, choice: int | None = None) -> list[Reply]:
     """Run the action parked behind `code`, once."""
     code = inert(code.upper(), 8)   # echoed back below
     row = ctx.session.scalars(select(PendingConfirmation).where(
@@ -93,17 +93,17 @@ def confirm(ctx: Context, code: str, choice: int | None = None) -> Any:
     if row.consumed_at is not None:
         done = {"done": ("已经执行过", "was already carried out"),
                 "aborted": ("已经放弃", "was dropped")}.get(row.outcome or "", ("已处理", "is closed"))
-        return ctx.t(f"「{code}」{done[0]}，这次没有再做任何操作。",
-                     f"“{code}” {done[1]}; nothing was done this time.")
+        return [Reply(ctx.t(f"「{code}」{done[0]}，这次没有再做任何操作。",
+                            f"“{code}” {done[1]}; nothing was done this time."))]
     if row.expires_at <= ctx.now:
-        return ctx.t(f"「{code}」已过期（10 分钟内有效），请重新发送原命令。",
-                     f"“{code}” has expired (codes last 10 minutes); please send the command again.")
+        return [Reply(ctx.t(f"「{code}」已过期（10 分钟内有效），请重新发送原命令。",
+                            f"“{code}” has expired (codes last 10 minutes); please send the command again."))]
     role, run = ACTIONS[row.action]
     if not role_allows(ctx.sender.role, role):
         zh, en = ROLE_NAMES[role]
-        return ctx.t(f"该操作需要 {zh} 权限。", f"This needs the {en} role.")
+        return [Reply(ctx.t(f"该操作需要 {zh} 权限。", f"This needs the {en} role."))]
     with ctx.session.begin_nested():   # a refusal (CommandError) undoes everything it did
-        replies = as_replies(run(ctx, dict(row.payload), choice))
+        replies = run(ctx, dict(row.payload), choice)
     row.consumed_at, row.outcome = ctx.now, "done"
     return replies
 
@@ -112,9 +112,9 @@ def confirm(ctx: Context, code: str, choice: int | None = None) -> Any:
     "abort", zh=("取消操作", "放弃"),
     summary=("放弃待确认的操作", "drop the actions waiting for your confirmation"),
     usage=("取消操作", "abort"), example=("取消操作", "abort"))
-def abort(ctx: Context) -> str:
+def abort(ctx: Context) -> list[Reply]:
     """Drop every live pending confirmation of the sender."""
-    return drop_pending(ctx)
+    return [Reply(drop_pending(ctx))]
 
 
 def drop_pending(ctx: Context) -> str:

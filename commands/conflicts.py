@@ -16,6 +16,7 @@ from commands.confirm import ask
 from commands.context import Context, Reply
 from commands.people import display
 from commands.render import when
+from commands.router import CommandError
 from commands.settings_store import org_setting, span
 from commands.slots import suggest
 from commands.workcal import shared_windows
@@ -55,26 +56,28 @@ def clash_lines(ctx: Context, clashes: list[tuple[User, Interview]]) -> list[str
 
 def refuse(ctx: Context, clashes: list[tuple[User, Interview]], *, user_ids: list[int],
            start: datetime, end: datetime, action: str, payload: dict[str, Any],
-           exclude: int | None = None) -> Reply:
+           exclude: int | None = None) -> list[Reply]:
     """The refusal of a double booking, with slots to pick from when there are any."""
     head = ctx.t("时间冲突，未安排：", "Not scheduled, there is a clash: ") + \
         ctx.t("；", "; ").join(clash_lines(ctx, clashes))
     slots = free_slots(ctx, user_ids, start, end - start, exclude)
     if not slots:
-        return Reply(head + ctx.t("。两周内工作时间没有所有人都空闲的时段，请换人或另选时间。",
-                                  ". No slot in working hours in the next two weeks suits "
-                                  "everyone; change the interviewers or pick another time."))
+        return [Reply(head + ctx.t("。两周内工作时间没有所有人都空闲的时段，请换人或另选时间。",
+                                   ". No slot in working hours in the next two weeks suits "
+                                   "everyone; change the interviewers or pick another time."))]
     options = "\n".join(f"{_CIRCLED[i]} {when(s, e, ctx.tz, ctx.lang)}"
                         for i, (s, e) in enumerate(slots))
     payload = {**payload, "slots": [[s.isoformat(), e.isoformat()] for s, e in slots]}
-    return ask(ctx, action, payload, f"{head}。\n可选：\n{options}",
-               f"{head}.\nFree slots:\n{options}", choices=len(slots))
+    return [ask(ctx, action, payload, f"{head}。\n可选：\n{options}",
+                f"{head}.\nFree slots:\n{options}", choices=len(slots))]
 
 
-def chosen_slot(payload: dict[str, Any], choice: int | None) -> tuple[datetime, datetime] | None:
-    """The slot picked by number (1-based), or None when the number is not one of them."""
+def chosen_slot(payload: dict[str, Any], choice: int | None) -> tuple[datetime, datetime]:
+    """The slot picked by number (1-based); refused when the number is not one of them."""
     slots = payload.get("slots") or []
     if choice is None or not 1 <= choice <= len(slots):
-        return None
+        n = len(slots)
+        raise CommandError(f"请选择 1–{n} 中的一个，例如「确认 代码 1」",
+                           f"pick one of 1–{n}, e.g. “confirm CODE 1”")
     s, e = slots[choice - 1]
     return datetime.fromisoformat(s), datetime.fromisoformat(e)

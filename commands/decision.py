@@ -121,7 +121,7 @@ def decide(ctx: Context, interview: int, verdict: str, note: str | None = None) 
 def next_round(ctx: Context, interview: int, when: tuple[datetime, datetime | None],
                interviewers: list[User], duration: int | None = None, mode: str | None = None,
                link: str | None = None, location: str | None = None,
-               notes: str | None = None) -> Any:
+               notes: str | None = None) -> list[Reply]:
     """Schedule round n+1 for the candidate of interview #id, which HR decided to pass."""
     v = repo.view(ctx.session, interview)
     if v is None:

@@ -126,16 +126,17 @@ def _ago(ctx: Context, end: datetime) -> str:
     "pending feedback", en=("pending",), zh=("待评价", "逾期评价"), role="hr",
     summary=("查看未交的评价", "feedback not yet submitted"),
     usage=("待评价", "pending feedback"), example=("待评价", "pending feedback"))
-def pending_feedback(ctx: Context) -> str:
+def pending_feedback(ctx: Context) -> list[Reply]:
     """List every interviewer whose feedback on an ended interview is missing."""
     rows = repo.feedback_overdue(ctx.session, ctx.now)
     if not rows:
-        return ctx.t("没有待交的评价。", "No feedback is outstanding.")
+        return [Reply(ctx.t("没有待交的评价。", "No feedback is outstanding."))]
     items = [f"#{r.id} {r.candidate} {display(r.User)}（{_ago(ctx, r.end_at)}）" if ctx.lang == "zh"
              else f"#{r.id} {r.candidate} {display(r.User)} ({_ago(ctx, r.end_at)})" for r in rows]
-    return ctx.t(f"待交评价 {len(rows)}：\n" + "\n".join(items) + f"\n回复「催评价 #{rows[0].id}」提醒。",
-                 f"Feedback outstanding ({len(rows)}):\n" + "\n".join(items) +
-                 f"\nReply “nudge #{rows[0].id}” to remind them.")
+    return [Reply(ctx.t(f"待交评价 {len(rows)}：\n" + "\n".join(items)
+                        + f"\n回复「催评价 #{rows[0].id}」提醒。",
+                        f"Feedback outstanding ({len(rows)}):\n" + "\n".join(items) +
+                        f"\nReply “nudge #{rows[0].id}” to remind them."))]
 
 
 @router.command(
@@ -194,7 +195,7 @@ def _chase_answers(ctx: Context, v: repo.View) -> list[Reply]:
             Param("person", kind="person", label=("面试官", "interviewer"))),
     summary=("标记面试官缺席（免交评价）", "mark an interviewer absent (no feedback owed)"),
     usage=("缺席 #编号 人", "absent #id <person>"), example=("缺席 #12 李四", "absent #12 @lisi"))
-def absent(ctx: Context, interview: int, person: User) -> str:
+def absent(ctx: Context, interview: int, person: User) -> list[Reply]:
     """After the start, excuse an interviewer who did not take part from feedback."""
     v = repo.view(ctx.session, interview, lock=True)
     if v is None:
@@ -211,6 +212,6 @@ def absent(ctx: Context, interview: int, person: User) -> str:
     repo.void_queued(ctx.session, interview, ("autonudge",), user_id=person.id)
     ctx.session.flush()
     audit.record(ctx, "absent", "interview", interview, before=before, after=repo.snapshot(v))
-    return ctx.t(f"已记录 {display(person)} 缺席 #{interview}（{v.candidate.name}），不再需要其评价。",
-                 f"Recorded {display(person)} as absent from #{interview} "
-                 f"({v.candidate.name}); no feedback is owed.")
+    return [Reply(ctx.t(f"已记录 {display(person)} 缺席 #{interview}（{v.candidate.name}），不再需要其评价。",
+                        f"Recorded {display(person)} as absent from #{interview} "
+                        f"({v.candidate.name}); no feedback is owed."))]

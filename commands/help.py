@@ -1,7 +1,7 @@
 """`help` / `帮助`: the commands the sender may use, or how to use one of them."""
 from __future__ import annotations
 
-from commands.context import ROLES, Context, role_allows
+from commands.context import ROLES, Context, Reply, role_allows
 from commands.registry import router
 from commands.router import ROLE_NAMES, Param
 from commands.sanitize import inert
@@ -15,10 +15,10 @@ SECTION = {"interviewer": ("面试官", "Interviewers"), "hr": ("HR", "HR"),
     params=(Param("topic", kind="text", required=False),),
     summary=("查看可用命令", "list the commands you can use"),
     usage=("帮助 [命令]", "help [command]"), example=("帮助 安排", "help schedule"))
-def help_(ctx: Context, topic: str | None = None) -> str:
+def help_(ctx: Context, topic: str | None = None) -> list[Reply]:
     """List the commands the sender may use, or show one command's usage."""
     if topic:
-        return _one(ctx, topic)
+        return [Reply(_one(ctx, topic))]
     role_zh, role_en = ROLE_NAMES.get(ctx.sender.role, ROLE_NAMES["interviewer"])
     lines = [ctx.t(f"可用命令（你的角色：{role_zh}）：", f"Commands you can use (your role: {role_en}):")]
     for role in ROLES:
@@ -33,7 +33,7 @@ def help_(ctx: Context, topic: str | None = None) -> str:
             lines.append(f"• {c.text(c.usage, ctx.lang)} — {c.text(c.summary, ctx.lang)}")
     lines.append(ctx.t("输入「帮助 命令」查看示例，例如「帮助 安排」。",
                        "Send “help <command>” for an example, e.g. “help schedule”."))
-    return "\n".join(lines)
+    return [Reply("\n".join(lines))]
 
 
 def _one(ctx: Context, topic: str) -> str:

@@ -7,7 +7,7 @@ from typing import Any
 from commands import interviews_repo as repo
 from commands import states
 from commands.conflicts import work_hours
-from commands.context import Context
+from commands.context import Context, Reply
 from commands.kinds import local_day_bounds
 from commands.people import display
 from commands.registry import router
@@ -42,7 +42,7 @@ def status_kind(ctx: Context, text: str) -> tuple[Any, str, tuple[str, str] | No
     usage=("面试列表 [日期] [状态] [人]", "interviews [day] [status] [person]"),
     example=("面试列表 明天", "interviews tomorrow"))
 def interviews(ctx: Context, day: date | None = None, status: str | None = None,
-               person: User | None = None) -> str:
+               person: User | None = None) -> list[Reply]:
     """Interviews on a day (default: the next 7 days), optionally filtered."""
     today = ctx.now.astimezone(ctx.tz).date()
     first, last = (day, day) if day else (today, today + timedelta(days=6))
@@ -54,7 +54,7 @@ def interviews(ctx: Context, day: date | None = None, status: str | None = None,
                             user_id=person.id if person else None)
     span = f"{first:%m-%d}" if day else f"{first:%m-%d}–{last:%m-%d}"
     if not rows:
-        return ctx.t(f"{span} 没有符合条件的面试。", f"No matching interviews {span}.")
+        return [Reply(ctx.t(f"{span} 没有符合条件的面试。", f"No matching interviews {span}."))]
     panels = repo.panels(ctx.session, [iv.id for iv, _ in rows])
     lines = [ctx.t(f"{span} 共 {len(rows)} 场：", f"{span}: {len(rows)} interview(s):")]
     for iv, cand in rows:
@@ -70,7 +70,7 @@ def interviews(ctx: Context, day: date | None = None, status: str | None = None,
         lines.append(f"#{iv.id} {when(iv.start_at, iv.end_at, ctx.tz, ctx.lang)} · {cand} · "
                      f"{round_text(iv.round, iv.round_label, ctx.lang)} · {names} · "
                      f"{pick(ctx.lang, STATUS[iv.status])}" + (" ⚠" if iv.needs_attention else ""))
-    return "\n".join(lines)
+    return [Reply("\n".join(lines))]
 
 
 @router.command(
@@ -80,7 +80,7 @@ def interviews(ctx: Context, day: date | None = None, status: str | None = None,
     summary=("查看几个人某天的共同空闲时段", "when several people are all free on a day"),
     usage=("空闲 人… [日期]", "free <people> [day]"),
     example=("空闲 李四 王五 明天", "free @lisi @wangwu tomorrow"))
-def free(ctx: Context, people: list[User], day: date | None = None) -> str:
+def free(ctx: Context, people: list[User], day: date | None = None) -> list[Reply]:
     """Common free windows of these people within their work calendar on a day (default today)."""
     day = day or ctx.now.astimezone(ctx.tz).date()
     _, org_tz = work_hours(ctx)
@@ -96,11 +96,11 @@ def free(ctx: Context, people: list[User], day: date | None = None) -> str:
     off = day_off(ctx.session, None, day)
     if off is not None or not work:
         why = off or ("不上班", "not a working day")
-        return ctx.t(f"{label} 不是工作日（{why[0]}），没有空闲时段可排。",
-                     f"{label} is not a working day ({why[1]}); no free time to offer.")
+        return [Reply(ctx.t(f"{label} 不是工作日（{why[0]}），没有空闲时段可排。",
+                            f"{label} is not a working day ({why[1]}); no free time to offer."))]
     if not windows:
-        return ctx.t(f"{label} {names} 在工作时间（{hours}）内没有共同空闲时段。",
-                     f"{label}: {names} have no common free time within working hours ({hours}).")
+        return [Reply(ctx.t(f"{label} {names} 在工作时间（{hours}）内没有共同空闲时段。",
+                            f"{label}: {names} have no common free time within working hours ({hours})."))]
     parts = [f"{s.astimezone(ctx.tz):%H:%M}–{e.astimezone(ctx.tz):%H:%M}" for s, e in windows]
-    return ctx.t(f"{label} {names} 共同空闲（工作时间 {hours}）：{'、'.join(parts)}。",
-                 f"{label}: {names} are all free (working hours {hours}): {', '.join(parts)}.")
+    return [Reply(ctx.t(f"{label} {names} 共同空闲（工作时间 {hours}）：{'、'.join(parts)}。",
+                        f"{label}: {names} are all free (working hours {hours}): {', '.join(parts)}."))]

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from store.hiring import ATTENDING, LIVE, Candidate, Interview, Panelist, Position
 from store.models import OutboxMessage, User
+from store.sql import changed
 
 SHOWN = (*LIVE, "completed", "no_show")            # everything but cancelled
 # No interview is longer (schedule and reschedule refuse longer ones), so an interview that
@@ -43,13 +44,14 @@ def view(session: Session, iid: int, *, lock: bool = False) -> View | None:
     iv = session.get(Interview, iid, with_for_update=lock or None, populate_existing=lock)
     if iv is None:
         return None
-    panel = list(session.execute(
+    panel = [(p, u) for p, u in session.execute(
         select(Panelist, User).join(User, User.id == Panelist.user_id)
         .where(Panelist.interview_id == iid).order_by(Panelist.added_at, User.id)
-        .execution_options(populate_existing=lock)))
-    return View(iv, session.get(Candidate, iv.candidate_id),
+        .execution_options(populate_existing=lock))]
+    # The candidate and the creator are foreign keys: they exist.
+    return View(iv, session.get_one(Candidate, iv.candidate_id),
                 session.get(Position, iv.position_id) if iv.position_id else None,
-                panel, session.get(User, iv.created_by))
+                panel, session.get_one(User, iv.created_by))
 
 
 def lock_users(session: Session, user_ids: list[int]) -> None:
@@ -188,12 +190,10 @@ def void_queued(session: Session, iid: int, kinds: tuple[str, ...] = CLOCK_KINDS
     outbox, in the caller's transaction: a change that makes them wrong (cancel, reschedule,
     decline, decision) and the void commit together, so the sender never sends them after."""
     who = f"{user_id}:" if user_id is not None else ""
-    result = session.execute(
-        update(OutboxMessage).where(
-            OutboxMessage.status == "pending",
-            or_(*(OutboxMessage.dedupe_key.like(f"{k}:{iid}:{who}%") for k in kinds)))
+    return changed(session, update(OutboxMessage).where(
+        OutboxMessage.status == "pending",
+        or_(*(OutboxMessage.dedupe_key.like(f"{k}:{iid}:{who}%") for k in kinds)))
         .values(status="void", last_error="interview changed before sending"))
-    return result.rowcount or 0
 
 
 def snapshot(v: View) -> dict[str, Any]:

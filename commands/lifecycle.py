@@ -47,7 +47,7 @@ def _not_started(ctx: Context, v: repo.View) -> None:
     summary=("取消面试（需确认），通知面试官", "cancel an interview (confirmed first); tells interviewers"),
     usage=("取消 #编号 [原因]", "cancel #id [reason]"),
     example=("取消 #12 候选人放弃", "cancel #12 candidate withdrew"))
-def cancel(ctx: Context, interview: int | None, reason: str | None = None) -> Any:
+def cancel(ctx: Context, interview: int | None, reason: str | None = None) -> list[Reply]:
     """Ask to confirm cancelling interview #id; with no #id, drop pending confirmations."""
     if interview is None:
         live = ctx.session.scalars(select(PendingConfirmation.id).where(
@@ -55,16 +55,16 @@ def cancel(ctx: Context, interview: int | None, reason: str | None = None) -> An
             PendingConfirmation.consumed_at.is_(None),
             PendingConfirmation.expires_at > ctx.now)).first()
         if live is not None:
-            return drop_pending(ctx)
+            return [Reply(drop_pending(ctx))]
         raise usage_error("cancel", [("缺少面试编号", "missing interview #id")])
     v = _load(ctx, interview, LIVE, ("取消", "cancelled"))
     _not_started(ctx, v)
     names = ctx.t("、", ", ").join(display(u) for _, u in v.attending)
     at = when(v.iv.start_at, v.iv.end_at, ctx.tz, ctx.lang)
-    return ask(ctx, "cancel", {"interview": interview, "reason": reason},
-               f"⚠ 取消 #{interview}（{v.candidate.name}，{at}）？将通知 {names}，且无法撤销。",
-               f"⚠ Cancel #{interview} ({v.candidate.name}, {at})? {names} will be told. "
-               "This cannot be undone.")
+    return [ask(ctx, "cancel", {"interview": interview, "reason": reason},
+                f"⚠ 取消 #{interview}（{v.candidate.name}，{at}）？将通知 {names}，且无法撤销。",
+                f"⚠ Cancel #{interview} ({v.candidate.name}, {at})? {names} will be told. "
+                "This cannot be undone.")]
 
 
 @confirmable("cancel", role="hr")
@@ -95,13 +95,13 @@ def _cancel(ctx: Context, payload: dict[str, Any], choice: int | None) -> list[R
     params=(Param("interview", kind="id", label=("面试编号", "interview #id")),),
     summary=("标记候选人未到场（需确认）", "mark a candidate no-show (confirmed first)"),
     usage=("爽约 #编号", "noshow #id"), example=("爽约 #12", "noshow #12"))
-def noshow(ctx: Context, interview: int) -> Reply:
+def noshow(ctx: Context, interview: int) -> list[Reply]:
     """Ask to confirm marking interview #id as a candidate no-show."""
     v = _noshow_check(ctx, interview)
-    return ask(ctx, "no_show", {"interview": interview},
-               f"将 #{interview}（{v.candidate.name}）标记为候选人未到场？评价提醒将停止。",
-               f"Mark #{interview} ({v.candidate.name}) as a candidate no-show? "
-               "Feedback reminders will stop.")
+    return [ask(ctx, "no_show", {"interview": interview},
+                f"将 #{interview}（{v.candidate.name}）标记为候选人未到场？评价提醒将停止。",
+                f"Mark #{interview} ({v.candidate.name}) as a candidate no-show? "
+                "Feedback reminders will stop.")]
 
 
 def _noshow_check(ctx: Context, iid: int, lock: bool = False) -> repo.View:
@@ -115,7 +115,7 @@ def _noshow_check(ctx: Context, iid: int, lock: bool = False) -> repo.View:
 
 
 @confirmable("no_show", role="hr")
-def _noshow(ctx: Context, payload: dict[str, Any], choice: int | None) -> str:
+def _noshow(ctx: Context, payload: dict[str, Any], choice: int | None) -> list[Reply]:
     iid = payload["interview"]
     v = _noshow_check(ctx, iid, lock=True)
     before = repo.snapshot(v)
@@ -124,8 +124,8 @@ def _noshow(ctx: Context, payload: dict[str, Any], choice: int | None) -> str:
     repo.void_queued(ctx.session, iid)
     ctx.session.flush()
     audit.record(ctx, "no_show", "interview", iid, before=before, after=repo.snapshot(v))
-    return ctx.t(f"#{iid} 已标记为候选人未到场，评价提醒已停止。",
-                 f"#{iid} is marked as a candidate no-show; feedback reminders have stopped.")
+    return [Reply(ctx.t(f"#{iid} 已标记为候选人未到场，评价提醒已停止。",
+                        f"#{iid} is marked as a candidate no-show; feedback reminders have stopped."))]
 
 
 @router.command(
@@ -133,7 +133,7 @@ def _noshow(ctx: Context, payload: dict[str, Any], choice: int | None) -> str:
     params=(Param("interview", kind="id", label=("面试编号", "interview #id")),),
     summary=("标记面试已完成", "mark an interview as done"),
     usage=("完成 #编号", "done #id"), example=("完成 #12", "done #12"))
-def done(ctx: Context, interview: int) -> str:
+def done(ctx: Context, interview: int) -> list[Reply]:
     """Mark interview #id completed; say whose feedback is still missing."""
     v = _load(ctx, interview, LIVE, ("标记完成", "marked done"), lock=True)
     if v.iv.start_at > ctx.now:
@@ -145,7 +145,7 @@ def done(ctx: Context, interview: int) -> str:
     audit.record(ctx, "complete", "interview", interview, before=before, after=repo.snapshot(v))
     waiting = [display(u) for p, u in v.panel if states.owes_feedback(p)]
     if not waiting:
-        return ctx.t(f"#{interview} 已标记完成，评价已全部提交。",
-                     f"#{interview} is done; all feedback is in.")
-    return ctx.t(f"#{interview} 已标记完成；待评价：{'、'.join(waiting)}。",
-                 f"#{interview} is done; feedback still due from {', '.join(waiting)}.")
+        return [Reply(ctx.t(f"#{interview} 已标记完成，评价已全部提交。",
+                            f"#{interview} is done; all feedback is in."))]
+    return [Reply(ctx.t(f"#{interview} 已标记完成；待评价：{'、'.join(waiting)}。",
+                        f"#{interview} is done; feedback still due from {', '.join(waiting)}."))]

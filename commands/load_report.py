@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 from statistics import median
+from typing import Any
 
 from sqlalchemy import select
 
@@ -39,7 +40,7 @@ def _bounds(ctx: Context, period: str) -> tuple[datetime, datetime]:
     summary=("面试负载：完成、待进行、拒绝、缺席、评价用时", "interview load per interviewer"),
     usage=("负载 [本月|本周|上月]", "load [this month|this week|last month]"),
     example=("负载 本月", "load this month"))
-def load(ctx: Context, text: str | None = None) -> Reply:
+def load(ctx: Context, text: str | None = None) -> list[Reply]:
     """The load report for the period; interviewers see only their own line."""
     key = (text or "本月").strip().lower()
     if key not in _PERIODS:
@@ -55,7 +56,7 @@ def load(ctx: Context, text: str | None = None) -> Reply:
          .where(Panelist.start_at >= start, Panelist.start_at < end))
     if not role_allows(ctx.sender.role, "hr"):
         q = q.where(User.id == ctx.sender.id)
-    stats: dict[int, dict] = {}
+    stats: dict[int, dict[str, Any]] = {}
     for user, p, iv, submitted in ctx.session.execute(q):
         st = stats.setdefault(user.id, {"user": user, "done": 0, "upcoming": 0, "declined": 0,
                                         "no_show": 0, "hours": []})
@@ -73,7 +74,7 @@ def load(ctx: Context, text: str | None = None) -> Reply:
     head = ctx.t(f"面试负载 {start:%Y-%m-%d} 至 {end - timedelta(days=1):%Y-%m-%d}：",
                  f"Interview load {start:%Y-%m-%d} to {end - timedelta(days=1):%Y-%m-%d}:")
     if not stats:
-        return Reply(head + ctx.t("无面试。", " no interviews."))
+        return [Reply(head + ctx.t("无面试。", " no interviews."))]
     lines = [head]
     for st in sorted(stats.values(), key=lambda s: (-(s["done"] + s["upcoming"]),
                                                     s["user"].id)):
@@ -83,4 +84,4 @@ def load(ctx: Context, text: str | None = None) -> Reply:
             f"拒绝 {st['declined']}，候选人缺席 {st['no_show']}，评价用时中位数 {med}",
             f"• {people.display(st['user'])}: done {st['done']}, upcoming {st['upcoming']}, "
             f"declined {st['declined']}, no-shows {st['no_show']}, median to feedback {med}"))
-    return Reply("\n".join(lines))
+    return [Reply("\n".join(lines))]

@@ -55,7 +55,7 @@ def _window(ctx: Context, text: str) -> tuple[datetime, datetime]:
     params=(Param("text", kind="text", label=("时间", "time")),),
     summary=("查看某时段的空闲会议室", "free meeting rooms at a time"),
     usage=("会议室 时间", "rooms <time>"), example=("会议室 明天下午", "rooms tomorrow 14:00-15:00"))
-def rooms(ctx: Context, text: str) -> str:
+def rooms(ctx: Context, text: str) -> list[Reply]:
     """Ask the worker for the rooms free in a window; the answer follows as a message."""
     if not calendar_jobs.features(ctx.session)["rooms"]:
         raise _off(ctx)
@@ -68,8 +68,8 @@ def rooms(ctx: Context, text: str) -> str:
                                                 "start": start.isoformat(),
                                                 "end": end.isoformat()})
     at = when(start, end, ctx.tz, ctx.lang)
-    return ctx.t(f"正在查询 {at} 的空闲会议室，稍后发给你。", f"Looking up rooms free {at}; "
-                                                        "the list follows in a moment.")
+    return [Reply(ctx.t(f"正在查询 {at} 的空闲会议室，稍后发给你。", f"Looking up rooms free {at}; "
+                                                               "the list follows in a moment."))]
 
 
 def _live(ctx: Context, iid: int) -> repo.View:
@@ -104,7 +104,7 @@ def book_room(ctx: Context, interview: int, room: str) -> list[Reply]:
     params=(Param("interview", kind="id", label=("面试编号", "interview #id")),),
     summary=("生成候选人的视频面试入会链接", "a video-interview join link for the candidate"),
     usage=("链接 #编号", "link #id"), example=("链接 #12", "link #12"))
-def link(ctx: Context, interview: int) -> str:
+def link(ctx: Context, interview: int) -> list[Reply]:
     """Ask the worker for a per-candidate join link of the interview's WeCom meeting."""
     v = _live(ctx, interview)
     row: Any = ctx.session.get(InterviewWeCom, interview)
@@ -118,6 +118,6 @@ def link(ctx: Context, interview: int) -> str:
                           now=ctx.now, interview_id=interview,
                           payload={"to": ctx.sender.wecom_userid, "lang": ctx.lang,
                                    "name": v.candidate.name})
-    return ctx.t(f"正在为 {v.candidate.name} 生成 #{interview} 的入会链接，稍后私信给你转发。",
-                 f"Making a join link to #{interview} for {v.candidate.name}; it follows in a "
-                 "message for you to forward.")
+    return [Reply(ctx.t(f"正在为 {v.candidate.name} 生成 #{interview} 的入会链接，稍后私信给你转发。",
+                        f"Making a join link to #{interview} for {v.candidate.name}; it follows in a "
+                        "message for you to forward."))]

@@ -45,7 +45,7 @@ def settle_status(v: repo.View) -> None:
     summary=("给面试加面试官并通知", "add interviewers to an interview and tell them"),
     usage=("加面试官 #编号 人…", "add interviewer #id <people>"),
     example=("加面试官 #12 赵六", "add interviewer #12 @zhaoliu"))
-def add_interviewer(ctx: Context, interview: int, people: list[User]) -> Any:
+def add_interviewer(ctx: Context, interview: int, people: list[User]) -> list[Reply]:
     """Put more interviewers on interview #id, if they are free then."""
     s = ctx.session
     v = _live(ctx, interview, lock=True)
@@ -97,14 +97,14 @@ def add_interviewer(ctx: Context, interview: int, people: list[User]) -> Any:
     summary=("从面试中移除面试官（需确认）", "take an interviewer off an interview (confirmed first)"),
     usage=("移除面试官 #编号 人", "remove interviewer #id <person>"),
     example=("移除面试官 #12 王五", "remove interviewer #12 @wangwu"))
-def remove_interviewer(ctx: Context, interview: int, person: User) -> Reply:
+def remove_interviewer(ctx: Context, interview: int, person: User) -> list[Reply]:
     """Ask to confirm removing one interviewer from interview #id."""
     v = _live(ctx, interview)
     _removable(v, person)
-    return ask(ctx, "remove_interviewer", {"interview": interview, "userid": person.wecom_userid},
-               f"从 #{interview}（{v.candidate.name}）移除面试官 {display(person)}？将通知对方。",
-               f"Remove {display(person)} from #{interview} ({v.candidate.name})? "
-               "They will be told.")
+    return [ask(ctx, "remove_interviewer", {"interview": interview, "userid": person.wecom_userid},
+                f"从 #{interview}（{v.candidate.name}）移除面试官 {display(person)}？将通知对方。",
+                f"Remove {display(person)} from #{interview} ({v.candidate.name})? "
+                "They will be told.")]
 
 
 def _removable(v: repo.View, person: User) -> Panelist:

@@ -4,7 +4,6 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import delete, select
 
@@ -88,10 +87,10 @@ def _add(ctx: Context, name: str, text: str) -> Reply:
     users = _resolve(ctx, text)       # every name understood before anything is written
     pool = find(ctx, key)
     created = pool is None
-    if created:
+    if pool is None:
         insert_ignore(ctx.session, InterviewerPool,
                       dict(name=key, created_by=ctx.sender.id, created_at=ctx.now), ("name",))
-        pool = find(ctx, key)
+        pool = _existing(ctx, key)
     before = {u.wecom_userid for u in members(ctx, pool)}
     for u in users:
         insert_ignore(ctx.session, PoolMember,
@@ -137,23 +136,23 @@ def _existing(ctx: Context, name: str) -> InterviewerPool:
     summary=("管理面试官池（新建、添加、移除、查看）", "manage interviewer pools (add, remove, list)"),
     usage=("面试官池 [池名 [添加|移除] 人…]", "pool [<name> add|remove <people>]"),
     example=("面试官池 后端 李四 张伟 陈静", "pool backend add @lisi"))
-def pool(ctx: Context, text: str | None = None) -> Reply:
+def pool(ctx: Context, text: str | None = None) -> list[Reply]:
     """List pools, show one, or add/remove members (creating the pool on first add)."""
     words = (text or "").split(None, 2)
     if not words or words[0].lower() in _LIST:
-        return _list(ctx)
+        return [_list(ctx)]
     name, verb = words[0], (words[1].lower() if len(words) > 1 else "")
     if verb in _ADD:
-        return _add(ctx, name, words[2] if len(words) > 2 else "")
+        return [_add(ctx, name, words[2] if len(words) > 2 else "")]
     if verb in _REMOVE:
-        return _remove(ctx, name, words[2] if len(words) > 2 else "")
+        return [_remove(ctx, name, words[2] if len(words) > 2 else "")]
     if len(words) == 1:
-        return Reply(_show(ctx, _existing(ctx, name)))
+        return [Reply(_show(ctx, _existing(ctx, name)))]
     # 面试官池 后端 李四 张伟: people straight after the name means add.
-    return _add(ctx, name, " ".join(words[1:]))
+    return [_add(ctx, name, " ".join(words[1:]))]
 
 
-class Panel(list):
+class Panel(list[User]):
     """The interviewers named for a new interview, plus pools to pick from: [(name, n)]."""
 
     pools: list[tuple[str, int]]
@@ -222,13 +221,9 @@ def fill(ctx: Context, interviewers: list[User], start: datetime, end: datetime,
     return panel, picks
 
 
-def explained(ctx: Context, picks: list[picking.Pick], result: Any) -> Any:
+def explained(ctx: Context, picks: list[picking.Pick], result: list[Reply]) -> list[Reply]:
     """Put the one-line reason for each pick at the top of the scheduling reply."""
-    if not picks:
+    if not picks or not result:
         return result
     lines = "\n".join(picking.explain(p, ctx.lang) for p in picks)
-    if isinstance(result, list) and result:
-        return [replace(result[0], text=f"{lines}\n{result[0].text}"), *result[1:]]
-    if isinstance(result, Reply):
-        return replace(result, text=f"{lines}\n{result.text}")
-    return result
+    return [replace(result[0], text=f"{lines}\n{result[0].text}"), *result[1:]]

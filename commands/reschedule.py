@@ -33,31 +33,27 @@ from store.hiring import LIVE
     usage=("改期 #编号 新时间 [原因:…] [时长:分钟]", "reschedule #id <new time> [reason:…] [dur:min]"),
     example=("改期 #12 下周三 10:30 原因:候选人冲突", "reschedule #12 next wed 10:30 reason:candidate busy"))
 def reschedule(ctx: Context, interview: int, when: tuple[datetime, datetime | None],
-               reason: str | None = None, duration: int | None = None) -> Any:
+               reason: str | None = None, duration: int | None = None) -> list[Reply]:
     """Move interview #id to a new time (or refuse a clash with three free slots)."""
     start, end = when
     return move(ctx, interview, start, end, reason, duration)
 
 
 @confirmable("reschedule_slot", role="hr")
-def _take_slot(ctx: Context, payload: dict[str, Any], choice: int | None) -> Any:
+def _take_slot(ctx: Context, payload: dict[str, Any], choice: int | None) -> list[Reply]:
     slot = chosen_slot(payload, choice)
-    if slot is None:
-        n = len(payload.get("slots") or [])
-        raise CommandError(f"请选择 1–{n} 中的一个，例如「确认 代码 1」",
-                           f"pick one of 1–{n}, e.g. “confirm CODE 1”")
     return move(ctx, payload["interview"], slot[0], slot[1], payload.get("reason"), None)
 
 
 @confirmable("reschedule_off_hours", role="hr")
-def _off_hours_anyway(ctx: Context, payload: dict[str, Any], choice: int | None) -> Any:
+def _off_hours_anyway(ctx: Context, payload: dict[str, Any], choice: int | None) -> list[Reply]:
     return move(ctx, payload["interview"], datetime.fromisoformat(payload["start"]),
                 datetime.fromisoformat(payload["end"]), payload.get("reason"), None,
                 off_hours_ok=True)
 
 
 def move(ctx: Context, iid: int, start: datetime, end: datetime | None, reason: str | None,
-         minutes: int | None, *, off_hours_ok: bool = False) -> Any:
+         minutes: int | None, *, off_hours_ok: bool = False) -> list[Reply]:
     """Check and apply a new time for interview #iid."""
     s = ctx.session
     v = repo.view(s, iid, lock=True)
@@ -82,10 +78,10 @@ def move(ctx: Context, iid: int, start: datetime, end: datetime | None, reason: 
                       action="reschedule_slot", payload={"interview": iid, "reason": reason})
     why = [] if off_hours_ok else off_hours(ctx, [u for _, u in asked], start, end)
     if why:
-        return ask(ctx, "reschedule_off_hours", {"interview": iid, "start": start.isoformat(),
-                                                 "end": end.isoformat(), "reason": reason},
-                   *off_hours_question(ctx, why, start, end, f"将 #{iid} 改到这个时间",
-                                        f"move #{iid} there"))
+        return [ask(ctx, "reschedule_off_hours", {"interview": iid, "start": start.isoformat(),
+                                                  "end": end.isoformat(), "reason": reason},
+                    *off_hours_question(ctx, why, start, end, f"将 #{iid} 改到这个时间",
+                                         f"move #{iid} there"))]
     before = repo.snapshot(v)
     old = (iv.start_at, iv.end_at)
     iv.start_at, iv.end_at, iv.status = start, end, "rescheduled"

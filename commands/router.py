@@ -10,13 +10,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Concatenate
 
 from commands.context import Context, Reply, role_allows
 from commands.lang import detect
 from commands.sanitize import inert
 
-Handler = Callable[..., "Reply | list[Reply] | str | None"]
+# A command handler: the context first, then the parsed arguments by name; what it says back.
+Handler = Callable[Concatenate[Context, ...], list[Reply]]
 # A parameter kind: (ctx, text) -> (value, remaining text, error as (zh, en) or None).
 KindParser = Callable[[Context, str], tuple[Any, str, "tuple[str, str] | None"]]
 
@@ -351,7 +352,7 @@ class Router:
                                 f"Please use “{alias}” in a one-to-one chat with me."))]
         try:
             args = self.parse_args(ctx, cmd, rest)
-            return as_replies(cmd.handler(ctx, **args))
+            return cmd.handler(ctx, **args)
         except CommandError as exc:
             reply = ctx.t(exc.zh, exc.en)
             if exc.question is not None and conversation.save(ctx, text, rest, exc.question):
@@ -482,13 +483,3 @@ def _one_edit(a: str, b: str) -> bool:
     short, long_ = (a, b) if len(a) < len(b) else (b, a)
     return any(long_[:i] + long_[i + 1:] == short for i in range(len(long_)))
 
-
-def as_replies(result: Reply | list[Reply] | str | None) -> list[Reply]:
-    """Normalise a handler's return value to a list of replies."""
-    if result is None:
-        return []
-    if isinstance(result, str):
-        return [Reply(result)]
-    if isinstance(result, Reply):
-        return [result]
-    return list(result)

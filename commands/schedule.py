@@ -75,7 +75,7 @@ def schedule(ctx: Context, when: tuple[datetime, datetime | None], interviewers:
              candidate: CandidateRef, duration: int | None = None,
              round: tuple[int | None, str | None] | None = None, mode: str | None = None,
              position: str | None = None, link: str | None = None, location: str | None = None,
-             notes: str | None = None, room: str | None = None) -> Any:
+             notes: str | None = None, room: str | None = None) -> list[Reply]:
     """Create an interview (or refuse a clash with three free slots)."""
     start, end = when
     if end is None or duration:
@@ -96,12 +96,8 @@ def schedule(ctx: Context, when: tuple[datetime, datetime | None], interviewers:
 
 
 @confirmable("schedule_slot", role="hr")
-def _take_slot(ctx: Context, payload: dict[str, Any], choice: int | None) -> Any:
+def _take_slot(ctx: Context, payload: dict[str, Any], choice: int | None) -> list[Reply]:
     slot = chosen_slot(payload, choice)
-    if slot is None:
-        n = len(payload.get("slots") or [])
-        raise CommandError(f"请选择 1–{n} 中的一个，例如「确认 代码 1」",
-                           f"pick one of 1–{n}, e.g. “confirm CODE 1”")
     spec = Spec(**{k: v for k, v in payload.items() if k != "slots"})
     spec.start, spec.end = slot[0].isoformat(), slot[1].isoformat()
     users = list(ctx.session.scalars(select(User).where(User.wecom_userid.in_(spec.userids))))
@@ -111,7 +107,7 @@ def _take_slot(ctx: Context, payload: dict[str, Any], choice: int | None) -> Any
 
 
 @confirmable("schedule_off_hours", role="hr")
-def _off_hours_anyway(ctx: Context, payload: dict[str, Any], choice: int | None) -> Any:
+def _off_hours_anyway(ctx: Context, payload: dict[str, Any], choice: int | None) -> list[Reply]:
     spec = Spec(**{**payload, "off_hours_ok": True})
     users = list(ctx.session.scalars(select(User).where(User.wecom_userid.in_(spec.userids))))
     missing = [User(wecom_userid=u, name=u, role="interviewer") for u in spec.userids
@@ -144,7 +140,7 @@ def too_long(length: timedelta) -> None:
         raise CommandError("面试最长 8 小时。", "An interview can last at most 8 hours.")
 
 
-def create(ctx: Context, spec: Spec, *, known: list[User], new: list[User]) -> Any:
+def create(ctx: Context, spec: Spec, *, known: list[User], new: list[User]) -> list[Reply]:
     """Check, write, audit and announce a new interview."""
     start, end = datetime.fromisoformat(spec.start), datetime.fromisoformat(spec.end)
     s = ctx.session
@@ -165,8 +161,8 @@ def create(ctx: Context, spec: Spec, *, known: list[User], new: list[User]) -> A
     if not spec.off_hours_ok:
         why = off_hours(ctx, known, start, end)
         if why:
-            return ask(ctx, "schedule_off_hours", asdict(spec), *off_hours_question(
-                ctx, why, start, end, f"安排 {spec.candidate_name}", f"schedule {spec.candidate_name}"))
+            return [ask(ctx, "schedule_off_hours", asdict(spec), *off_hours_question(
+                ctx, why, start, end, f"安排 {spec.candidate_name}", f"schedule {spec.candidate_name}"))]
     panel = [*known, *people.persist(ctx, new)]
     pos = position_named(s, spec.position, ctx.now) if spec.position else None
     cand = s.get(Candidate, spec.candidate_id) if spec.candidate_id else \

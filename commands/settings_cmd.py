@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from commands import audit
 from commands.availability import describe_caps, describe_hours, parse_caps, parse_hours
-from commands.context import Context, role_allows
+from commands.context import Context, Reply, role_allows
 from commands.people import name_taken
 from commands.registry import router
 from commands.render import lang_of
@@ -55,10 +55,10 @@ def _range(allow_off: bool) -> Parser:
         t = text.strip().lower().replace("–", "-").replace("~", "-").replace("到", "-")
         if allow_off and t in ("off", "关", "关闭"):
             return "off"
-        a, b = span(t.replace(" ", "")) or (None, None)
-        if a is None or (not allow_off and a >= b):
+        hours = span(t.replace(" ", ""))
+        if hours is None or (not allow_off and hours[0] >= hours[1]):
             raise ValueError(text)
-        return f"{a:%H:%M}-{b:%H:%M}"
+        return f"{hours[0]:%H:%M}-{hours[1]:%H:%M}"
     return parse
 
 
@@ -155,17 +155,18 @@ def _org_key(word: str) -> str | None:
            "language English|中文 | workhours 10:00-19:00 | workdays 1-5 | lunch 12:00-13:30 | "
            "org <key> <value>]"),
     example=("设置 提醒 60,15", "settings reminders 60,15"))
-def settings(ctx: Context, text: str | None = None) -> str:
+def settings(ctx: Context, text: str | None = None) -> list[Reply]:
     """Show the sender's settings, or change one of theirs or (admins) the organisation's."""
-    words = (text or "").split(None, 1)
+    text = text or ""
+    words = text.split(None, 1)
     if not words:
-        return _show(ctx)
+        return [Reply(_show(ctx))]
     key, value = words[0].lower(), (words[1] if len(words) > 1 else "").strip()
     if key in ("org", "全局"):
-        return _org(ctx, value)
+        return [Reply(_org(ctx, value))]
     if key not in USER_KEYS or not value:
         raise usage_error("settings", [(f"看不懂「{inert(text)}」", f"can't read “{inert(text)}”")])
-    return _set_mine(ctx, USER_KEYS[key], value)
+    return [Reply(_set_mine(ctx, USER_KEYS[key], value))]
 
 
 def _set_mine(ctx: Context, key: str, value: str) -> str:

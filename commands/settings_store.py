@@ -71,7 +71,7 @@ def set_org_setting(session: Session, key: str, value: Any, *, by: User | None,
         # Two admins setting a key at once: the second insert is a no-op, then both update.
         insert_ignore(session, OrgSetting, dict(key=key, value=value, updated_at=now,
                                                 updated_by=by.id if by else None), ("key",))
-        row = session.get(OrgSetting, key, populate_existing=True)
+        row = session.get_one(OrgSetting, key, populate_existing=True)
     row.value, row.updated_at, row.updated_by = value, now, by.id if by else None
     return before
 

@@ -21,6 +21,7 @@ the interview's own status.
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from commands.router import CommandError
@@ -116,7 +117,7 @@ def move(event: str, p: Panelist, *, iid: int = 0, who: str = "") -> None:
         p.feedback_status = m.feedback_to
 
 
-def move_all(event: str, panel: list[tuple[Panelist, object]]) -> list[Panelist]:
+def move_all(event: str, panel: Sequence[tuple[Panelist, object]]) -> list[Panelist]:
     """Apply `event` to every interviewer it applies to; returns those it changed."""
     changed = [p for p, _ in panel if allowed(event, p)]
     for p in changed:

@@ -54,7 +54,7 @@ def span_bounds(ctx: Context, span: str) -> tuple[datetime, datetime]:
     summary=("查看我的面试", "your interviews"),
     usage=("我的面试 [今天|明天|本周]", "my interviews [today|tomorrow|week]"),
     example=("我的面试 本周", "my interviews week"))
-def my_interviews(ctx: Context, span: str | None = None) -> str:
+def my_interviews(ctx: Context, span: str | None = None) -> list[Reply]:
     """The sender's interviews in a range (two weeks by default) and feedback they owe."""
     span = span or "all"
     start, end = span_bounds(ctx, span)
@@ -76,14 +76,14 @@ def my_interviews(ctx: Context, span: str | None = None) -> str:
         ids = " ".join(f"#{r.id}" for r in due)
         lines.append(ctx.t(f"待你评价：{ids}（「评价 #{due[0].id} 结论:推荐 评分:4」）",
                            f"Feedback you owe: {ids} (“feedback #{due[0].id} rec:yes score:4”)"))
-    return "\n".join(lines)
+    return [Reply("\n".join(lines))]
 
 
 @router.command(
     "today", zh=("今日", "今日面试", "今天"),
     summary=("今天的面试，外加明天的预告", "today's interviews, and a look at tomorrow"),
     usage=("今日", "today"), example=("今日", "today"))
-def today(ctx: Context) -> str:
+def today(ctx: Context) -> list[Reply]:
     """The sender's interviews today, and how many tomorrow."""
     day: date = ctx.now.astimezone(ctx.tz).date()
     # Only what the sender attends: a declined or removed interview is not on their day.
@@ -105,7 +105,7 @@ def today(ctx: Context) -> str:
                            f"第一场 #{later[0].id} {first:%H:%M} {later[0].candidate}。",
                            f"Tomorrow: {len(later)}, first #{later[0].id} at {first:%H:%M} "
                            f"with {later[0].candidate}."))
-    return "\n".join(lines)
+    return [Reply("\n".join(lines))]
 
 
 @router.command(
@@ -121,7 +121,7 @@ def interview(ctx: Context, interview: int) -> list[Reply]:
         raise CommandError(f"找不到你参与的面试 #{interview}。输入「我的面试」查看你的面试。",
                            f"No interview #{interview} of yours. Send “my interviews” to see "
                            "yours.")
-    fb = list(ctx.session.execute(
+    fb = [(f, u) for f, u in ctx.session.execute(
         select(Feedback, User).join(User, User.id == Feedback.user_id)
-        .where(Feedback.interview_id == interview).order_by(Feedback.submitted_at)))
+        .where(Feedback.interview_id == interview).order_by(Feedback.submitted_at))]
     return replies(ctx, detail(ctx, v, fb))

@@ -133,7 +133,7 @@ def test_long_answers_continue_through_response_url(ai, aisvc):
 
     @router.command("long")
     def long(ctx):
-        return "\n".join(f"第{i}行 " + "面试" * 50 for i in range(200))   # ~60 KB
+        return [Reply("\n".join(f"第{i}行 " + "面试" * 50 for i in range(200)))]   # ~60 KB
 
     aisvc.aibot = Aibot(aisvc.sessions, replace(aisvc.dispatcher, router=router),
                         aisvc.pipeline.wakeup, aisvc.clock)

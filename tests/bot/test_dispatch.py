@@ -12,6 +12,7 @@ from sqlalchemy.engine import make_url
 from bot.services import build
 from bot.web.app import create_app
 from bot.wecom.messages import callback_xml, parse_message
+from commands.context import Reply
 from commands.registry import load
 from commands.router import Router
 from store.db import make_engine
@@ -36,7 +37,7 @@ def test_same_message_four_times_at_once_has_one_effect(services, fake_wecom):
         ctx.session.add(User(wecom_userid="made-by-slow", name="x", role="interviewer",
                              created_at=ctx.now))
         time.sleep(0.3)   # the first worker is still acting when the others look
-        return "done"
+        return [Reply("done")]
 
     msg = parse_message(text_xml("wangwu", "slow", 9001))
     barrier = threading.Barrier(4)

@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from commands.context import Context
+from commands.context import Context, Reply
 from commands.router import CommandError, Option, Param, Router
 from config.settings import Settings
 from store.models import User
@@ -27,7 +27,7 @@ def router() -> Router:
                usage=("取消 #编号 [原因]", "cancel #id [reason]"),
                example=("取消 #12 候选人放弃", "cancel #12 candidate withdrew"))
     def cancel(c, interview, reason):
-        return f"{c.lang}:{interview}:{reason}"
+        return [Reply(f"{c.lang}:{interview}:{reason}")]
 
     @r.command("feedback", zh=("评价",),
                params=(Param("interview", kind="id", label=("面试编号", "interview #id")),),
@@ -36,11 +36,11 @@ def router() -> Router:
                usage=("评价 #编号 结论:… 评分:… 备注:…", "feedback #id rec:… score:… notes:…"),
                example=("评价 #12 结论:推荐 评分:4", "feedback #12 rec:yes score:4"))
     def feedback(c, interview, rec, score, notes):
-        return f"{interview}|{rec}|{score}|{notes}"
+        return [Reply(f"{interview}|{rec}|{score}|{notes}")]
 
     @r.command("my interviews", en=("my",), zh=("我的面试",))
     def mine(c):
-        return c.lang
+        return [Reply(c.lang)]
 
     return r
 

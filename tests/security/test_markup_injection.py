@@ -100,7 +100,7 @@ AIBOT_KEY = "kWxPEV2UEDyxWpmPdKC3F4dgPDmOvfKX1HGnEUDS1aR"
 def echo_router() -> Router:
     """A command that repeats its argument raw, as any handler naming a candidate does."""
     router = Router()
-    router.command("echo", params=(Param("text", kind="text"),))(lambda c, text: text)
+    router.command("echo", params=(Param("text", kind="text"),))(lambda c, text: [Reply(text)])
     return router
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from commands.context import Context
+from commands.context import Context, Reply
 from commands.router import Router
 from devkit import demo_seed
 from store.models import User
@@ -32,8 +32,8 @@ def test_interviews_go_through_the_schedule_command_as_hr(page, sim, dev_service
     router = Router()
 
     @router.command("schedule", zh=("安排",), role="hr")
-    def schedule(ctx: Context, rest: str | None = None) -> str:
-        return "ok"
+    def schedule(ctx: Context, rest: str | None = None) -> list[Reply]:
+        return [Reply("ok")]
 
     demo_seed.seed_users(dev_services.sessions, clock())
     sent = []
