@@ -121,17 +121,16 @@ def _check_worker(engine: Any, out: Out, max_age: float) -> int:
         beat = s.scalar(select(func.max(WorkerHeartbeat.beat_at)))
     waiting = backlog(sessions, now, max_age)
     age = (now - beat).total_seconds() if beat is not None else None
-    # A few seconds "in the future" is two machines' clocks; more is not a live worker.
-    alive = age is not None and -WORKER_STALE_AFTER <= age <= WORKER_STALE_AFTER
     inbox = f"inbox: {waiting['pending']} message(s) waiting" + (
         f", the oldest for {waiting['oldest_age_seconds']:.0f} s" if waiting["pending"] else "")
-    if alive and not waiting["ok"]:
-        out(f"FAIL {inbox}, longer than BOT_INBOX_MAX_AGE ({max_age:.0f} s), though a worker "
-            f"is alive ({heartbeat_age(age)}): a message is stuck or the workers are behind; "
-            "see the worker's log")  # type: ignore[arg-type]
-        return 1
-    if alive:
-        out(f"ok   worker alive ({heartbeat_age(age)}); {inbox}")  # type: ignore[arg-type]
+    # A few seconds "in the future" is two machines' clocks; more is not a live worker.
+    if age is not None and -WORKER_STALE_AFTER <= age <= WORKER_STALE_AFTER:
+        if not waiting["ok"]:
+            out(f"FAIL {inbox}, longer than BOT_INBOX_MAX_AGE ({max_age:.0f} s), though a "
+                f"worker is alive ({heartbeat_age(age)}): a message is stuck or the workers "
+                "are behind; see the worker's log")
+            return 1
+        out(f"ok   worker alive ({heartbeat_age(age)}); {inbox}")
         return 0
     if age is not None and age < 0:
         out(f"FAIL worker: {heartbeat_age(age)}")

@@ -33,10 +33,11 @@ def api_cause(errcode: int, errmsg: str = "") -> str:
 
 def _text(exc: BaseException) -> str:
     parts, seen = [], set()
-    while exc is not None and id(exc) not in seen:
-        seen.add(id(exc))
-        parts.append(str(exc))
-        exc = exc.__cause__ or exc.__context__ or getattr(exc, "orig", None)
+    cur: BaseException | None = exc
+    while cur is not None and id(cur) not in seen:
+        seen.add(id(cur))
+        parts.append(str(cur))
+        cur = cur.__cause__ or cur.__context__ or getattr(cur, "orig", None)
     return " ".join(parts).lower()
 
 

@@ -50,8 +50,8 @@ SWITCHES = ("calendar", "calendar_id", "meetings", "rooms")
 def features(session: Session) -> dict[str, bool]:
     """Which WeCom features the organisation has switched on (one query: every interview
     change asks, most often to learn that all are off)."""
-    stored = dict(session.execute(select(OrgSetting.key, OrgSetting.value)
-                                  .where(OrgSetting.key.in_(SWITCHES))).all())
+    stored: dict[str, Any] = {k: v for k, v in session.execute(
+        select(OrgSetting.key, OrgSetting.value).where(OrgSetting.key.in_(SWITCHES)))}
     on = {k: stored.get(k, ORG_DEFAULTS[k]) for k in SWITCHES}
     return {"calendar": bool(on["calendar"] and on["calendar_id"]),
             "meetings": bool(on["meetings"]), "rooms": bool(on["rooms"])}

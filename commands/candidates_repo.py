@@ -49,7 +49,7 @@ def find_candidate(session: Session, text: str, viewer: User | None = None) -> C
         .where(Panelist.user_id == viewer.id) if viewer is not None else None
     if m:
         found = session.get(Candidate, int(m.group(1)))
-        if viewer is not None and (found is None or found.id not in set(session.scalars(mine))):
+        if mine is not None and (found is None or found.id not in set(session.scalars(mine))):
             return CandidateRef(None, text.strip())   # the handler says not_visible()
         if found is None:
             raise CommandError(f"没有候选人 C{m.group(1)}", f"there is no candidate C{m.group(1)}")
@@ -62,7 +62,7 @@ def find_candidate(session: Session, text: str, viewer: User | None = None) -> C
         q = q.where(Candidate.id.in_(mine))
     same = list(session.scalars(q.order_by(Candidate.id)))
     if len(same) > 1:
-        titles = {p.id: p.title for p in session.scalars(select(Position).where(
+        titles: dict[int | None, str] = {p.id: p.title for p in session.scalars(select(Position).where(
             Position.id.in_([c.position_id for c in same if c.position_id])))}
         zh = "、".join(f"{cid(c)} {c.name}（{titles.get(c.position_id, '未定岗位')}）" for c in same)
         en = ", ".join(f"{cid(c)} {c.name} ({titles.get(c.position_id, 'no position')})"

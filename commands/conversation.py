@@ -96,12 +96,18 @@ def save(ctx: Context, command: str, args: str, q: Ask) -> bool:
     return True
 
 
+def _choices(q: PendingQuestion) -> list[tuple[str, str, str]]:
+    """The numbered answers offered, as stored (JSON): (label zh, label en, text)."""
+    return [(str(zh), str(en), str(text)) for zh, en, text in q.choices or []]
+
+
 def _choice(q: PendingQuestion, answer: str) -> str | None:
     """The text of the numbered choice the answer names (2, 第2个, #2), if any."""
+    choices = _choices(q)
     m = re.fullmatch(r"(?:第|#|no\.?\s?)?\s*(\d{1,2})\s*(?:个|号|项)?", answer, re.IGNORECASE)
-    if m and q.choices and 1 <= int(m.group(1)) <= len(q.choices):
-        return q.choices[int(m.group(1)) - 1][2]
-    for label_zh, label_en, text in q.choices:
+    if m and choices and 1 <= int(m.group(1)) <= len(choices):
+        return choices[int(m.group(1)) - 1][2]
+    for label_zh, label_en, text in choices:
         if answer.lower() in (label_zh.lower(), label_en.lower(), text.lower()):
             return text
     return None
@@ -109,7 +115,7 @@ def _choice(q: PendingQuestion, answer: str) -> str | None:
 
 def _day_answer(ctx: Context, q: PendingQuestion, answer: str) -> str | None:
     """A day among those offered (by weekday or date), or another day the member names."""
-    days = {d: c[2] for c in q.choices if (d := parse_day(c[2], ctx.now, ctx.tz)) is not None}
+    days = {d: c[2] for c in _choices(q) if (d := parse_day(c[2], ctx.now, ctx.tz)) is not None}
     m = _WEEKDAY.match(answer)
     if m:
         w = _WD[(m.group(1) or m.group(2)).lower()]

@@ -77,7 +77,7 @@ def decide(ctx: Context, interview: int, verdict: str, note: str | None = None) 
         v.iv.status = "completed"
     v.iv.decision, v.iv.decision_note = verdict, note[:500] if note else None
     v.iv.decided_at, v.iv.decided_by, v.iv.updated_at = ctx.now, ctx.sender.id, ctx.now
-    cand = ctx.session.get(Candidate, v.iv.candidate_id, with_for_update=True)
+    cand = ctx.session.get_one(Candidate, v.iv.candidate_id, with_for_update=True)
     cand.decision = verdict                   # the latest decision is the candidate's stage
     ctx.session.flush()
     entry = audit.record(ctx, "decide", "interview", interview, before=before,

@@ -53,7 +53,7 @@ def feedback(ctx: Context, interview: int, rec: str | None = None, score: int | 
     """Store the sender's feedback on an interview they sat on, once (then `amend`)."""
     missing = [p for p, v in ((("缺少结论", "missing rec"), rec),
                               (("缺少评分", "missing score"), score)) if v is None]
-    if missing:
+    if missing or rec is None:
         raise usage_error("feedback", missing)
     v, row = _own_row(ctx, interview, ("评价", "review it"))
     if row.feedback_status == "submitted":

@@ -54,6 +54,14 @@ def view(session: Session, iid: int, *, lock: bool = False) -> View | None:
                 panel, session.get_one(User, iv.created_by))
 
 
+def existing(session: Session, iid: int, *, lock: bool = False) -> View:
+    """Load interview #iid that a foreign key says exists (a job's, a just-written one's)."""
+    v = view(session, iid, lock=lock)
+    if v is None:
+        raise LookupError(f"interview #{iid} does not exist")
+    return v
+
+
 def lock_users(session: Session, user_ids: list[int]) -> None:
     """Lock the interviewers' user rows, in id order, until the transaction ends.
 

@@ -10,6 +10,7 @@ from commands.context import Context, Reply
 from commands.interviews_repo import View
 from commands.people import display
 from commands.render import REC, headline, lang_of, mode_text, pick, when, zone_of
+from store.hiring import Feedback
 from store.models import User
 
 
@@ -112,7 +113,7 @@ def all_accepted(ctx: Context, v: View, audit_id: int) -> list[Reply]:
                f"Every interviewer has accepted #{v.iv.id} {v.candidate.name}.")
 
 
-def feedback_in(ctx: Context, v: View, fb: object, audit_id: int,
+def feedback_in(ctx: Context, v: View, fb: Feedback, audit_id: int,
                 amended: bool = False) -> list[Reply]:
     """Tell the interview's HR that feedback arrived or changed (private: it has the verdict)."""
     who = display(ctx.sender)

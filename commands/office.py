@@ -36,7 +36,7 @@ def _off(ctx: Context) -> CommandError:
 def _window(ctx: Context, text: str) -> tuple[datetime, datetime]:
     """A time (明天 15:00-16:00) or a day and part of it (明天下午) -> [start, end)."""
     found, _ = extract_time(text, ctx.now, ctx.tz)
-    if found.status == "ok":
+    if found.status == "ok" and found.start is not None:
         return found.start, found.end or found.start + timedelta(hours=1)
     day, rest = extract_day(text, ctx.now, ctx.tz)
     if day is None:

@@ -75,7 +75,7 @@ def add_interviewer(ctx: Context, interview: int, people: list[User]) -> list[Re
         s.add(Panelist(interview_id=interview, user_id=u.id, start_at=v.iv.start_at,
                        rsvp="pending", feedback_status="pending", nudges=0, added_at=ctx.now))
     s.flush()
-    v = repo.view(s, interview)
+    v = repo.existing(s, interview)
     settle_status(v)
     v.iv.sequence += 1
     v.iv.updated_at = ctx.now

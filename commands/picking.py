@@ -74,10 +74,10 @@ def _why_not(session: Session, user: User, start: datetime, end: datetime, tz: Z
     if set(workcal.outside_reasons(session, user, start, end, tz)) - org_off:
         return ("不在其工作时间", "outside their working time")
     caps = availability.caps_of(session, user.id)
-    if caps.get("day") and day.get(user.id, 0) >= caps["day"]:
-        return (f"已达每日上限 {caps['day']}", f"at their daily cap of {caps['day']}")
-    if caps.get("week") and week.get(user.id, 0) >= caps["week"]:
-        return (f"已达每周上限 {caps['week']}", f"at their weekly cap of {caps['week']}")
+    if (cap := caps.get("day")) and day.get(user.id, 0) >= cap:
+        return (f"已达每日上限 {cap}", f"at their daily cap of {cap}")
+    if (cap := caps.get("week")) and week.get(user.id, 0) >= cap:
+        return (f"已达每周上限 {cap}", f"at their weekly cap of {cap}")
     return None
 
 

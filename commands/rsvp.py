@@ -14,10 +14,10 @@ from commands.panel import settle_status
 from commands.registry import router
 from commands.render import when
 from commands.router import CommandError, Param
-from store.hiring import LIVE
+from store.hiring import LIVE, Panelist
 
 
-def _mine(ctx: Context, iid: int) -> tuple[repo.View, object]:
+def _mine(ctx: Context, iid: int) -> tuple[repo.View, Panelist]:
     v = repo.view(ctx.session, iid, lock=True)
     row = v.member(ctx.sender.id) if v else None
     if v is None or row is None or row.rsvp == "removed":

@@ -165,7 +165,7 @@ def create(ctx: Context, spec: Spec, *, known: list[User], new: list[User]) -> l
                 ctx, why, start, end, f"安排 {spec.candidate_name}", f"schedule {spec.candidate_name}"))]
     panel = [*known, *people.persist(ctx, new)]
     pos = position_named(s, spec.position, ctx.now) if spec.position else None
-    cand = s.get(Candidate, spec.candidate_id) if spec.candidate_id else \
+    cand = s.get_one(Candidate, spec.candidate_id) if spec.candidate_id else \
         create_candidate(s, spec.candidate_name, by=ctx.sender.id, now=ctx.now, position=pos)
     iv = Interview(candidate_id=cand.id, position_id=(pos.id if pos else cand.position_id),
                    round=rnd or repo.next_round(s, cand.id), round_label=spec.round_label,
@@ -185,7 +185,7 @@ def create(ctx: Context, spec: Spec, *, known: list[User], new: list[User]) -> l
         s.add(Panelist(interview_id=iv.id, user_id=u.id, start_at=start, rsvp="pending",
                        feedback_status="pending", nudges=0, added_at=ctx.now))
     s.flush()
-    v = repo.view(s, iv.id)
+    v = repo.existing(s, iv.id)
     entry = audit.record(ctx, "create", "interview", iv.id, after=repo.snapshot(v))
     out: list[Reply] = [Reply(_echo(ctx, v, spec.candidate_id is None, cand))]
     for u in panel:

@@ -11,7 +11,7 @@ free-slot suggestions and `free` stay inside it.
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from commands.settings_store import org_setting, span, user_setting
@@ -28,7 +28,7 @@ WEEKDAY = (("周一", "Monday"), ("周二", "Tuesday"), ("周三", "Wednesday"),
            ("周五", "Friday"), ("周六", "Saturday"), ("周日", "Sunday"))
 
 
-def _setting(session: Session, user: User | None, key: str):  # noqa: ANN202
+def _setting(session: Session, user: User | None, key: str) -> Any:
     if user is not None and user.id is not None:
         return user_setting(session, user.id, key)
     return org_setting(session, key)
@@ -58,7 +58,10 @@ def working_windows(session: Session, user: User | None, day: date,
     if day_off(session, user, day) is not None:
         return []
     (start, end), _, lunch = _calendar(session, user)
-    at = lambda t: datetime.combine(day, t, tzinfo=tz)  # noqa: E731
+
+    def at(t: time) -> datetime:
+        return datetime.combine(day, t, tzinfo=tz)
+
     if lunch is None or not (start < lunch[0] < lunch[1] < end):
         return [(at(start), at(end))]
     return [(at(start), at(lunch[0])), (at(lunch[1]), at(end))]

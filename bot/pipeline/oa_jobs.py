@@ -77,7 +77,7 @@ class OaJobs:
                 .where(WeComJob.interview_id.in_(ivs),
                        WeComJob.status.in_(("pending", "running")))
                 .group_by(WeComJob.interview_id)).all()) if ivs else {}
-            chosen = []
+            chosen: list[WeComJob] = []
             for r in rows:
                 if r.interview_id is not None and heads.get(r.interview_id) != r.id:
                     continue
@@ -145,7 +145,7 @@ class OaJobs:
                 return   # not one of ours (or gone): nothing to apply
             answers = {str(a.get("userid", "")).lower(): int(a.get("response_status", 0))
                        for a in events[0].get("attendees") or []}
-            v = repo.view(s, row.interview_id)
+            v = repo.existing(s, row.interview_id)
             panel = [(p.rsvp, u) for p, u in v.panel]
         for was, user in panel:
             status = answers.get(user.wecom_userid.lower(), 0)
@@ -157,7 +157,7 @@ class OaJobs:
     def _as_member(self, user_id: int, iid: int, answer: str, sid: str, status: int) -> None:
         now = self.clock()
         with self.sessions.begin() as s:
-            user = s.get(User, user_id)
+            user = s.get_one(User, user_id)
             lang = lang_of(user)
             ctx = Context(sender=user, session=s, now=now, settings=self.settings, lang=lang,
                           source_key=f"calendar:{sid}:{user.wecom_userid}:{status}"[:80])
@@ -187,7 +187,7 @@ class OaJobs:
             row = s.scalars(select(InterviewWeCom).where(InterviewWeCom.schedule_id == sid)).first()
             if row is None:
                 return   # not ours, or one we deleted ourselves
-            v = repo.view(s, row.interview_id)
+            v = repo.existing(s, row.interview_id)
             synced = row.synced or {}
             mine = synced.get("event") or {}
             gone = deleted or not events or events[0].get("status") == 1
@@ -227,7 +227,7 @@ class OaJobs:
             row = s.scalars(select(InterviewWeCom).where(InterviewWeCom.meetingid == mid)).first()
             if row is None:
                 return
-            v = repo.view(s, row.interview_id)
+            v = repo.existing(s, row.interview_id)
             mine = (row.synced or {}).get("meeting") or {}
             cancelled = change == "cancel_meeting" or info.get("status") == 5
             moved = not cancelled and (info.get("meeting_start") != mine.get("meeting_start") or

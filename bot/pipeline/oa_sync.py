@@ -106,12 +106,12 @@ class Sync:
             if not insert_ignore(s, WeComFeature, dict(feature=feature, errcode=exc.errcode,
                                                         errmsg=exc.errmsg[:500], denied_at=now),
                                  ("feature",)):
-                row = s.get(WeComFeature, feature)
+                row = s.get_one(WeComFeature, feature)
                 row.denied_at, row.errcode = now, exc.errcode
-            row = s.get(WeComFeature, feature, populate_existing=True)
+            row = s.get_one(WeComFeature, feature, populate_existing=True)
             if row.told_at is None:
                 row.told_at = now
-                v = repo.view(s, iid)
+                v = repo.existing(s, iid)
                 name, how = FEATURE_NAME[feature], ENABLE[feature]
                 self.tell(s, v.creator, f"denied:{feature}",
                           f"企业微信未授权本应用使用{name[0]}（错误码 {exc.errcode}），#{iid} 仍已安排好，"
@@ -151,17 +151,18 @@ class Sync:
             if want and not row.meetingid and not self.allowed(s, "meetings"):
                 return
             admin = row.meeting_admin or v.creator.wecom_userid
+            start = ts(v.iv.start_at)
             body = {"admin_userid": admin, "title": kit.meeting_title(v),
-                    "meeting_start": ts(v.iv.start_at),
+                    "meeting_start": start,
                     "meeting_duration": max(oa.MEETING_MIN_SECONDS, min(
                         oa.MEETING_MAX_SECONDS, ts(v.iv.end_at) - ts(v.iv.start_at))),
                     "description": f"{kit.marker(iid)} · {v.candidate.name}",
                     "invitees": {"userid": [u.wecom_userid for _, u in v.attending]}}
             mid, was_pending = row.meetingid, row.meeting_pending
-            tried = (row.synced or {}).get("meeting_try") or body["meeting_start"]
+            tried = (row.synced or {}).get("meeting_try") or start
             if want and not mid:
                 row.meeting_pending, row.meeting_admin = True, admin
-                self._synced(row, "meeting_try", body["meeting_start"])
+                self._synced(row, "meeting_try", start)
             synced = (row.synced or {}).get("meeting")
         try:
             if was_pending and not mid:
@@ -346,7 +347,7 @@ class Sync:
         # The smallest free room that seats the panel and the candidate.
         fits = sorted((r for r in free if int(r.get("capacity") or 0) >= people + 1),
                       key=lambda r: int(r.get("capacity") or 0))
-        return (fits or free or [None])[0]
+        return fits[0] if fits else free[0] if free else None
 
     def _free(self, rooms: list[dict[str, Any]], window: tuple[int, int]) -> list[dict[str, Any]]:
         busy = {e["meetingroom_id"] for e in oa.bookings(self.client, None, *window)
@@ -361,7 +362,7 @@ class Sync:
         with self.sessions.begin() as s:
             row = link_row(s, iid, self.clock())
             row.room_wanted = None
-            hr = s.get(User, hr.id)
+            hr = s.get_one(User, hr.id)
             names = "、".join(free) or "无"
             names_en = ", ".join(free) or "none"
             if wanted.lower() in ROOM_AUTO:
@@ -412,7 +413,7 @@ class Sync:
                       "description": kit.description(v, self.tz, link=row.meeting_link,
                                                      room=row.room_name if row.booking_id else None),
                       "start_time": ts(v.iv.start_at), "end_time": ts(v.iv.end_at),
-                      "location": kit.clip(row.room_name if row.booking_id else
+                      "location": kit.clip((row.room_name or "") if row.booking_id else
                                            (v.iv.location or ""), kit.LOCATION_MAX),
                       "reminders": kit.reminders(org_setting(s, "remind_offsets_min"),
                                                  self.tz, v.iv.start_at)}
@@ -470,7 +471,7 @@ class Sync:
 
     def _invisible(self, iid: int, exc: ApiError) -> None:
         with self.sessions.begin() as s:
-            v = repo.view(s, iid)
+            v = repo.existing(s, iid)
             names = "、".join(display(u) for _, u in v.attending)
             self.tell(s, v.creator, f"invisible:{iid}:{v.iv.sequence}",
                       f"#{iid} 没能写入企业微信日历：面试官（{names}）中有人不在本应用的可见范围内。"

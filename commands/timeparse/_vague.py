@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import calendar
 from datetime import date, timedelta
+from typing import Any
 
 from . import holidays
 from ._lexicon import WEEKDAY_EN, WEEKDAY_ZH
@@ -46,7 +47,7 @@ def _month_days(kind: str, year: int, month: int, today: date) -> list[date]:
     return _working(date(year, month, 13), date(year, month, 17), today)[:_MONTH_CHOICES]
 
 
-def choices(spec: tuple, today: date) -> list[date]:
+def choices(spec: tuple[Any, ...], today: date) -> list[date]:
     """The days a vague spec ("vague", kind, offset, month) may mean, in order; never past."""
     _, kind, offset, month = spec
     if kind in ("week", "weekend"):
@@ -70,7 +71,7 @@ def label(d: date, lang: str) -> str:
     return f"{WEEKDAY_EN[d.weekday()]} {d:%m-%d}"
 
 
-def question(spec: tuple, part: str, days: list[date]) -> tuple[str, str]:
+def question(spec: tuple[Any, ...], part: str, days: list[date]) -> tuple[str, str]:
     """(zh, en) question naming the vague part and listing the choices by number."""
     kind = spec[1]
     zh_q, en_q = _NAMES[kind]
