@@ -40,13 +40,9 @@ browser: nginx
 			chromium chromium-driver fonts-wqy-microhei fonts-noto-color-emoji >/dev/null; \
 	fi
 
-# Type-checked in `make test` (strict where pyproject.toml says): the crypto, the settings, the
-# data layer, WeCom's wire and client, the web app, the router and the reply types, and the
-# pipeline. Not yet: the command handlers and the WeCom office jobs (see the open issue).
-TYPED := crypto config store bot/wecom bot/web bot/services.py \
-         commands/router.py commands/replies.py commands/context.py \
-         $(addprefix bot/pipeline/,flow.py wakeup.py worker.py sender.py inbox.py dispatch.py \
-                                   outbox.py clock.py aibot.py groups.py usersync.py)
+# Type-checked in `make test`, strict (pyproject.toml): every package of the bot and the
+# development kit beside it.
+TYPED := crypto config store commands bot devkit
 
 lint: $(STAMP)
 	$(PY) -m ruff check .

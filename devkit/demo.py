@@ -116,7 +116,7 @@ class Demo:
         worker = demo_worker(svc)
         clock.listeners.append(worker.wake)         # reminders fire as soon as time moves
         self._spawn("demo-worker", lambda: worker.run(self._stop))
-        self._spawn("demo-http", lambda: self.server.serve_forever(0.2))  # type: ignore[union-attr]
+        self._spawn("demo-http", lambda: self.server.serve_forever(0.2))
 
         created = demo_seed.seed_users(svc.sessions, clock()) if seed else 0
         self.fake.add_users({u["userid"]: u["name"] for u in _members(svc)})

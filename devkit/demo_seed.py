@@ -83,7 +83,8 @@ def working_days_after(sessions: Sessions, now: datetime, tz: str,
                        count: int = 2) -> list[date]:
     """The next `count` working days of the organisation's calendar after `now`'s day."""
     zone = ZoneInfo(tz)
-    day, out = now.astimezone(zone).date(), []
+    day = now.astimezone(zone).date()
+    out: list[date] = []
     with sessions() as s:
         while len(out) < count:
             day += timedelta(days=1)

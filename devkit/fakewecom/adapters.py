@@ -48,7 +48,7 @@ def make_transport(fake: FakeWeCom) -> httpx.MockTransport:
 def make_wsgi_app(fake: FakeWeCom) -> Callable[..., Any]:
     """Return a WSGI app whose requests call fake.handle."""
 
-    @Request.application  # type: ignore[arg-type]
+    @Request.application
     def app(request: Request) -> Response:
         query = {key: request.args[key] for key in request.args}
         try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from http import HTTPStatus
+from typing import Any
 
 # errmsg texts as WeCom returns them (protocol doc §6.2/§6.3 and the errcode table 90313).
 ERRMSG: dict[int, str] = {
@@ -50,12 +51,12 @@ def errmsg(code: int, detail: str | None = None) -> str:
     return f"{text}, {_MORE_INFO.format(code=code)}"
 
 
-def error_payload(code: int, detail: str | None = None) -> dict:
+def error_payload(code: int, detail: str | None = None) -> dict[str, Any]:
     """Return the JSON body of an API error."""
     return {"errcode": code, "errmsg": errmsg(code, detail)}
 
 
-def ok_payload(**fields: object) -> dict:
+def ok_payload(**fields: object) -> dict[str, Any]:
     """Return the JSON body of a successful call with extra fields."""
     return {"errcode": 0, "errmsg": "ok", **fields}
 
@@ -80,7 +81,7 @@ class ApiError(Exception):
         self.code = code
         self.detail = detail
 
-    def payload(self) -> dict:
+    def payload(self) -> dict[str, Any]:
         """Return the JSON body for this error."""
         return error_payload(self.code, self.detail)
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from .errors import ApiError, ok_payload
 from .records import ApiRequest
@@ -37,11 +38,16 @@ class OaState:
     callbacks: list[tuple[str, dict[str, str]]] = field(default_factory=list)  # to emit
 
 
+# The office state of each fake (kept beside State, which knows nothing of the office APIs).
+_OFFICES: WeakKeyDictionary[State, OaState] = WeakKeyDictionary()
+
+
 def oa(state: State) -> OaState:
-    """The office state hanging off the fake's state."""
-    if not hasattr(state, "oa"):
-        state.oa = OaState()   # type: ignore[attr-defined]
-    return state.oa            # type: ignore[attr-defined]
+    """The office state that goes with the fake's state."""
+    found = _OFFICES.get(state)
+    if found is None:
+        found = _OFFICES[state] = OaState()
+    return found
 
 
 def _check_denied(state: State, api: str) -> None:
@@ -379,7 +385,7 @@ def room_book(state: State, req: ApiRequest) -> dict[str, Any]:
 def room_cancel(state: State, req: ApiRequest) -> dict[str, Any]:
     """POST oa/meetingroom/cancel_book."""
     _check_denied(state, req.api)
-    b = oa(state).bookings.get(req.json().get("booking_id"))
+    b = oa(state).bookings.get(str(req.json().get("booking_id")))
     if b is None or b["status"] != 0:
         raise ApiError(BAD, "booking_id not found or already cancelled")
     b["status"] = 1
