@@ -9,7 +9,7 @@ from datetime import datetime
 from commands.context import Context, Reply
 from commands.interviews_repo import View
 from commands.people import display
-from commands.render import REC, headline, lang_of, mode_text, pick, when, zone_of
+from commands.render import REC, brief, lang_of, pick, when, zone_of
 from store.hiring import Feedback
 from store.models import User
 
@@ -22,17 +22,9 @@ def _to(ctx: Context, user: User, key: str, zh: str, en: str, private: bool = Fa
 
 
 def _brief(ctx: Context, v: View, user: User) -> tuple[str, str]:
-    """Headline, time, mode and link of an interview, for one reader."""
-    out = []
-    for lang in ("zh", "en"):
-        lines = [headline(v, lang), when(v.iv.start_at, v.iv.end_at, zone_of(user, ctx), lang)]
-        mode = mode_text(v.iv.mode, v.iv.location, lang)
-        if mode:
-            lines.append(mode)
-        if v.iv.meeting_url:
-            lines.append(pick(lang, ("链接：", "Link: ")) + v.iv.meeting_url)
-        out.append("\n".join(lines))
-    return out[0], out[1]
+    """The interview's brief in both languages, in the reader's zone."""
+    tz = zone_of(user, ctx)
+    return brief(v, tz, "zh"), brief(v, tz, "en")
 
 
 def assigned(ctx: Context, v: View, user: User, audit_id: int) -> list[Reply]:

@@ -29,7 +29,7 @@ from sqlalchemy.orm import Session
 
 from commands.context import Reply
 from commands.interviews_repo import View, view
-from commands.render import headline, lang_of, mode_text, pick, when
+from commands.render import brief, headline, lang_of, pick, when
 from commands.replies import Card
 from commands.settings_store import org_settings, user_setting
 from store.hiring import ATTENDING, LIVE, AuditLog, Interview, Panelist
@@ -96,16 +96,6 @@ def auto_complete(s: Session, now: datetime, org: Org) -> int:
     return len(ids)
 
 
-def _brief(v: View, user: User, org: Org, lang: str) -> str:
-    lines = [headline(v, lang), when(v.iv.start_at, v.iv.end_at, zone(user, org), lang)]
-    mode = mode_text(v.iv.mode, v.iv.location, lang)
-    if mode:
-        lines.append(mode)
-    if v.iv.meeting_url:
-        lines.append(pick(lang, ("链接：", "Link: ")) + v.iv.meeting_url)
-    return "\n".join(lines)
-
-
 def reminders(s: Session, now: datetime, org: Org) -> list[Reply]:
     """Reminders due now: the latest due offset of each person on each live interview."""
     horizon = max([*org.offsets, 24 * 60]) + 1
@@ -132,7 +122,7 @@ def reminders(s: Session, now: datetime, org: Org) -> list[Reply]:
         rsvp = "" if panelist.rsvp == "accepted" else pick(
             lang, (f"\n你还没有确认，回复「接受 #{iid}」。", f"\nYou haven't accepted yet: "
                                                        f"reply “accept #{iid}”."))
-        out.append(Reply(f"{head}\n{_brief(v, user, org, lang)}{rsvp}", to=user.wecom_userid,
+        out.append(Reply(f"{head}\n{brief(v, zone(user, org), lang)}{rsvp}", to=user.wecom_userid,
                          dedupe_key=f"remind:{iid}:{user.id}:{offset}:s{v.iv.sequence}"))
     return out
 

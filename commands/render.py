@@ -101,6 +101,17 @@ def headline(v: View, lang: str) -> str:
     return ("｜" if lang == "zh" else " · ").join(parts)
 
 
+def brief(v: View, tz: ZoneInfo, lang: str) -> str:
+    """Headline, time, mode and link of an interview: what a notification or reminder opens with."""
+    lines = [headline(v, lang), when(v.iv.start_at, v.iv.end_at, tz, lang)]
+    mode = mode_text(v.iv.mode, v.iv.location, lang)
+    if mode:
+        lines.append(mode)
+    if v.iv.meeting_url:
+        lines.append(pick(lang, ("链接：", "Link: ")) + v.iv.meeting_url)
+    return "\n".join(lines)
+
+
 def row_line(row: Any, tz: ZoneInfo, lang: str, *, own_rsvp: bool = True) -> str:
     """One line of "my interviews": time, candidate, position, round, mode, state."""
     parts = [f"#{row.id} {when(row.start_at, row.end_at, tz, lang)}", row.candidate]

@@ -100,15 +100,16 @@ def _take_slot(ctx: Context, payload: dict[str, Any], choice: int | None) -> lis
     slot = chosen_slot(payload, choice)
     spec = Spec(**{k: v for k, v in payload.items() if k != "slots"})
     spec.start, spec.end = slot[0].isoformat(), slot[1].isoformat()
-    users = list(ctx.session.scalars(select(User).where(User.wecom_userid.in_(spec.userids))))
-    missing = [User(wecom_userid=u, name=u, role="interviewer") for u in spec.userids
-               if u not in {x.wecom_userid for x in users}]
-    return create(ctx, spec, known=users, new=missing)
+    return _create_parked(ctx, spec)
 
 
 @confirmable("schedule_off_hours", role="hr")
 def _off_hours_anyway(ctx: Context, payload: dict[str, Any], choice: int | None) -> list[Reply]:
-    spec = Spec(**{**payload, "off_hours_ok": True})
+    return _create_parked(ctx, Spec(**{**payload, "off_hours_ok": True}))
+
+
+def _create_parked(ctx: Context, spec: Spec) -> list[Reply]:
+    """Create a schedule that waited in a confirmation: its interviewers by userid again."""
     users = list(ctx.session.scalars(select(User).where(User.wecom_userid.in_(spec.userids))))
     missing = [User(wecom_userid=u, name=u, role="interviewer") for u in spec.userids
                if u not in {x.wecom_userid for x in users}]
