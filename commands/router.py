@@ -106,6 +106,17 @@ class Command:
         """Pick the zh or en half of a (zh, en) pair."""
         return pair[0] if lang == "zh" else pair[1]
 
+    def with_usage(self, zh: str, en: str) -> tuple[str, str]:
+        """A problem (zh, en) followed by this command's usage and example."""
+        return (f"{zh}\n用法：{self.usage[0]}\n例如：{self.example[0]}",
+                f"{en}\nUsage: {self.usage[1]}\nExample: {self.example[1]}")
+
+    def refusal(self, problems: list[tuple[str, str]]) -> CommandError:
+        """The one error for what the user typed wrong: every problem, then usage and example."""
+        zh = "；".join(z for z, _ in problems)
+        en = "; ".join(e for _, e in problems)
+        return CommandError(*self.with_usage(f"{zh}。", f"{en[0].upper() + en[1:]}."))
+
 
 # Every free-text field (reasons, notes, names, positions) is refused over its limit, with a
 # reply that says so, rather than stored cut or passed on whole: a 60,000-character reason once
@@ -400,15 +411,10 @@ class Router:
             q = problems[0]
             zh, en = q[0], q[1][0].upper() + q[1][1:]
             if q.how == "add":
-                zh += f"。直接回复即可。\n用法：{cmd.usage[0]}\n例如：{cmd.example[0]}"
-                en += f". Just reply with it.\nUsage: {cmd.usage[1]}\nExample: {cmd.example[1]}"
+                zh, en = cmd.with_usage(f"{zh}。直接回复即可。", f"{en}. Just reply with it.")
             raise CommandError(zh, en, question=q)
         if problems:
-            zh = "；".join(z for z, _ in problems)
-            en = "; ".join(e for _, e in problems)
-            raise CommandError(
-                f"{zh}。\n用法：{cmd.usage[0]}\n例如：{cmd.example[0]}",
-                f"{en[0].upper() + en[1:]}.\nUsage: {cmd.usage[1]}\nExample: {cmd.example[1]}")
+            raise cmd.refusal(problems)
         return values
 
     def _take_options(self, ctx: Context, cmd: Command, rest: str, values: dict[str, Any],
