@@ -157,8 +157,9 @@ class Bench:
                        cwd=self.run_dir, check=True, capture_output=True, timeout=120)
         port = free_port()
         fake = self.procs.start(
-            "fakewecom", [sys.executable, str(BENCH / "fake_server.py"), "--corp-id", CORP_ID,
-                          "--secret", SECRET, "--agent-id", str(AGENT_ID), "--port", str(port)],
+            "fakewecom", [sys.executable, "-m", "devkit.fakewecom.standalone", "--corp-id",
+                          CORP_ID, "--secret", SECRET, "--agent-id", str(AGENT_ID),
+                          "--port", str(port), "--until-stdin-closes"],
             env=self.env(), stdin=subprocess.PIPE, logfile=self.run_dir / "fakewecom.log")
         self.fake_url = f"http://127.0.0.1:{port}"
         wait_http(self.fake_url + "/_fake/state", fake, ok=(200,))
@@ -906,7 +907,7 @@ def report(res: dict[str, Any]) -> str:
         lines.append(
             f"- End to end: {e2e['posted']} 「帮助」 messages from distinct members at "
             f"{fmt(e2e['rate'])}/s, `interview-bot worker` ×{e2e['workers']} against "
-            f"bench/fake_server.py (devkit.fakewecom over HTTP); latency = the fake's recorded "
+            f"devkit/fakewecom/standalone.py (devkit.fakewecom over HTTP); latency = the fake's recorded "
             f"`at` of message/send minus the callback's scheduled send time. Ack p99 meanwhile: "
             f"{e2e['ack_with_worker']['p99_ms']:.2f} ms.")
     if res.get("inbox"):

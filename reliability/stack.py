@@ -116,7 +116,7 @@ class Stack:
 
     def fake(self, *, timeout_seconds: float = 6.0) -> FakeClient:
         """Start the fake WeCom API in its own process and return a client for it."""
-        args = [sys.executable, "-m", "reliability.fake", "--corp-id", CORP_ID, "--secret",
+        args = [sys.executable, "-m", "devkit.fakewecom.standalone", "--corp-id", CORP_ID, "--secret",
                 SECRET, "--agent-id", str(AGENT_ID), "--timeout-seconds", str(timeout_seconds)]
         proc = self.start("fake-wecom", args, env=dict(os.environ))
         deadline = time.monotonic() + 20
@@ -197,7 +197,7 @@ class FakeClient:
         """GET /_fake/state (deliveries, suppressed duplicates, gettoken calls), and the
         number of calls of each API as `calls`."""
         state: dict[str, Any] = self.http.get("/_fake/state").raise_for_status().json()
-        state["calls"] = self.http.get("/_rel/calls").raise_for_status().json()
+        state["calls"] = self.http.get("/_fake/calls").raise_for_status().json()
         return state
 
     def fail(self, path: str, times: int = 1, **kind: Any) -> None:
@@ -212,7 +212,7 @@ class FakeClient:
     def slow(self, times: int, seconds: float) -> None:
         """Deliver the next `times` message/sends but answer each only after `seconds`
         (times -1: every one until set again; 0: stop)."""
-        self.http.post("/_rel/slow", json={"times": times, "seconds": seconds}) \
+        self.http.post("/_fake/slow", json={"times": times, "seconds": seconds}) \
             .raise_for_status()
 
     def close(self) -> None:

@@ -65,7 +65,7 @@ def make_wsgi_app(fake: FakeWeCom) -> Callable[..., Any]:
     return app
 
 
-class _QuietHandler(WSGIRequestHandler):
+class QuietHandler(WSGIRequestHandler):
     """Request handler that keeps werkzeug's access log out of test output."""
 
     def log(self, type: str, message: str, *args: Any) -> None:
@@ -78,7 +78,7 @@ class FakeWeComServer:
     def __init__(self, fake: FakeWeCom, host: str = "127.0.0.1", port: int = 0) -> None:
         self.fake = fake
         self._server = make_server(host, port, fake.wsgi_app, threaded=True,
-                                   request_handler=_QuietHandler)
+                                   request_handler=QuietHandler)
         self.host = host
         self.port = self._server.server_port
         self.url = f"http://{host}:{self.port}"

@@ -1,31 +1,34 @@
-"""The fake WeCom API in its own process, plus one fault the fake lacks: a slow answer.
+"""The fake WeCom API in a process of its own, for the benchmarks and the reliability runs.
 
-GET /_rel/calls counts the requests of each API (the worker also calls user/get).
+`python -m devkit.fakewecom.standalone --corp-id … --secret … --agent-id … [--port N]` prints
+one JSON line {"url": …} once listening and serves until SIGTERM or SIGINT (and, with
+`--until-stdin-closes`, until its parent closes stdin, so it never outlives a crashed bench).
+A process of its own, so the fake's request handling never competes for a GIL with the
+harness; the harness reads what it recorded through the control API (GET /_fake/state).
 
-`python -m reliability.fake --corp-id … --secret … --agent-id …` prints {"url": …} once
-listening and serves until SIGTERM. POST /_rel/slow {"times": n, "seconds": s} makes the next
-n message/sends be delivered at once but answered only after s seconds: with s above the
-client's 5 s timeout that is WeCom delivering a message whose answer we never see.
+Beside the fake's control API it adds one fault the fake lacks, a slow answer, and a count
+of calls per API:
+- POST /_fake/slow {"times": n, "seconds": s}: the next n message/sends are delivered at once
+  but answered only after s seconds (above the client's 5 s timeout, that is WeCom delivering
+  a message whose answer we never see);
+- GET /_fake/calls: requests per API, e.g. {"message/send": 12, "user/get": 3}.
 """
 from __future__ import annotations
 
 import argparse
 import json
 import signal
+import sys
 import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from werkzeug.serving import WSGIRequestHandler, make_server
+from werkzeug.serving import make_server
 
-from devkit.fakewecom import FakeWeCom
-
-
-class _Quiet(WSGIRequestHandler):
-    def log(self, type: str, message: str, *args: Any) -> None:
-        """No access log: tens of thousands of lines would say nothing."""
+from .adapters import QuietHandler
+from .core import FakeWeCom
 
 
 class SlowFront:
@@ -48,14 +51,14 @@ class SlowFront:
     def __call__(self, environ: dict[str, Any],
                  start_response: Callable[..., Any]) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
-        if path == "/_rel/slow":
+        if path == "/_fake/slow":
             size = int(environ.get("CONTENT_LENGTH") or 0)
             rule = json.loads(environ["wsgi.input"].read(size) or b"{}")
             with self.lock:
                 self.times, self.seconds = int(rule["times"]), float(rule["seconds"])
             start_response("200 OK", [("Content-Type", "application/json")])
             return [b'{"errcode":0,"errmsg":"ok"}']
-        if path == "/_rel/calls":
+        if path == "/_fake/calls":
             with self.lock:
                 body = json.dumps(dict(self.calls)).encode()
             start_response("200 OK", [("Content-Type", "application/json")])
@@ -70,20 +73,29 @@ class SlowFront:
         return [body]
 
 
-def main() -> None:
-    """Serve until SIGTERM or SIGINT."""
-    p = argparse.ArgumentParser()
+def main(argv: list[str] | None = None) -> None:
+    """Serve until SIGTERM or SIGINT (or stdin closing, if asked)."""
+    p = argparse.ArgumentParser(prog="python -m devkit.fakewecom.standalone")
     p.add_argument("--corp-id", required=True)
     p.add_argument("--secret", required=True)
     p.add_argument("--agent-id", type=int, required=True)
-    p.add_argument("--timeout-seconds", type=float, default=6.0)
-    args = p.parse_args()
-    fake = FakeWeCom(corp_id=args.corp_id, secret=args.secret, agent_id=args.agent_id,
-                     timeout_seconds=args.timeout_seconds)
-    server = make_server("127.0.0.1", 0, SlowFront(fake), threaded=True, request_handler=_Quiet)
+    p.add_argument("--port", type=int, default=0)
+    p.add_argument("--timeout-seconds", type=float, default=None,
+                   help="how long a fault of kind timeout holds the answer")
+    p.add_argument("--until-stdin-closes", action="store_true")
+    args = p.parse_args(argv)
+    extra = {} if args.timeout_seconds is None else {"timeout_seconds": args.timeout_seconds}
+    fake = FakeWeCom(corp_id=args.corp_id, secret=args.secret, agent_id=args.agent_id, **extra)
+    server = make_server("127.0.0.1", args.port, SlowFront(fake), threaded=True,
+                         request_handler=QuietHandler)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())
+    if args.until_stdin_closes:
+        def watch_stdin() -> None:
+            sys.stdin.read()
+            stop.set()
+        threading.Thread(target=watch_stdin, daemon=True).start()
     threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
     print(json.dumps({"url": f"http://127.0.0.1:{server.server_port}"}), flush=True)
     stop.wait()
