@@ -87,6 +87,19 @@ class Attempt:
     status: int | str          # the HTTP status, or the name of the transport error
 
 
+def wecom_retries(limit: int) -> Callable[[Attempt], float | None]:
+    """WeCom's way with a callback that was not acknowledged: again a second later, up to
+    `limit` tries of each message (a `Sender.play` until_ok policy)."""
+    tries: dict[int, int] = {}
+    lock = threading.Lock()
+
+    def again(attempt: Attempt) -> float | None:
+        with lock:
+            tries[attempt.index] = tries.get(attempt.index, 0) + 1
+            return 1.0 if tries[attempt.index] < limit else None
+    return again
+
+
 @dataclass
 class Sender:
     """Posts callbacks from `concurrency` threads, each with its own keep-alive connection."""

@@ -21,7 +21,7 @@ import httpx
 from sqlalchemy.engine import make_url
 
 from reliability.checks import delivered_once, held_by, wrap_up
-from reliability.load import Attempt, Sender, messages, steady_schedule
+from reliability.load import Attempt, Sender, messages, steady_schedule, wecom_retries
 from reliability.report import Result, query
 from reliability.stack import BIN, ScratchDatabase, Stack
 from tests.support.nginx import Nginx
@@ -249,16 +249,8 @@ class FrozenDatabase:
                 stack.worker()
                 cbs = messages(self.messages, self.users, "fz")
                 sender = Sender(base, 16)
-                tries: dict[int, int] = {}
-                lock = threading.Lock()
-
-                def wecom_retry(attempt: Attempt) -> float | None:
-                    with lock:
-                        tries[attempt.index] = tries.get(attempt.index, 0) + 1
-                        return 1.0 if tries[attempt.index] < 120 else None
-
                 load = threading.Thread(target=sender.play, args=(
-                    cbs, steady_schedule(len(cbs), self.rate), wecom_retry))
+                    cbs, steady_schedule(len(cbs), self.rate), wecom_retries(120)))
                 load.start()
                 time.sleep(len(cbs) / self.rate * self.freeze_at)
                 proxy.freeze()

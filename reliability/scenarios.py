@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import httpx
 
 from reliability.checks import FaultTarget, delivered_once, held_by, sent_count, wrap_up
-from reliability.load import Attempt, Sender, messages, steady_schedule, storm_schedule
+from reliability.load import Sender, messages, steady_schedule, storm_schedule, wecom_retries
 from reliability.privatepg import PrivatePostgres
 from reliability.report import Result
 from reliability.stack import FakeClient, ScratchDatabase, Stack
@@ -95,17 +95,9 @@ class PgRestart:
              fake: FakeClient, log: Callable[[str], None]) -> None:
         cbs = messages(self.messages, self.users, "pg")
         sender = Sender(base, 16)
-        tries: dict[int, int] = {}
-        lock = threading.Lock()
-
-        def wecom_retry(attempt: Attempt) -> float | None:
-            # WeCom retries a callback that was not acknowledged; we keep at it for a minute.
-            with lock:
-                tries[attempt.index] = tries.get(attempt.index, 0) + 1
-                return 1.0 if tries[attempt.index] < 60 else None
 
         load = threading.Thread(target=sender.play,
-                                args=(cbs, steady_schedule(len(cbs), self.rate), wecom_retry))
+                                args=(cbs, steady_schedule(len(cbs), self.rate), wecom_retries(60)))
         log(f"pg-restart: sending {len(cbs)} messages at {self.rate:g}/s")
         load.start()
         time.sleep(len(cbs) / self.rate * self.down_after)
