@@ -14,6 +14,7 @@ import commands.kinds  # noqa: F401  (registers the parameter kinds used below)
 from commands import audit, notify, pools, states
 from commands import interviews_repo as repo
 from commands.context import Context, Reply
+from commands.lookup import named_interview
 from commands.people import display
 from commands.registry import router
 from commands.render import round_text
@@ -58,9 +59,7 @@ def verdict_kind(ctx: Context, text: str) -> tuple[Any, str, tuple[str, str] | N
     example=("决定 #12 通过 进入二面", "decide #12 hire strong on systems"))
 def decide(ctx: Context, interview: int, verdict: str, note: str | None = None) -> list[Reply]:
     """Record HR's decision on interview #id; waive feedback still due."""
-    v = repo.view(ctx.session, interview, lock=True)
-    if v is None:
-        raise CommandError(f"没有面试 #{interview}。", f"There is no interview #{interview}.")
+    v = named_interview(ctx.session, interview, lock=True)
     if not states.interview_allowed("decide", v.iv.status) or v.iv.end_at > ctx.now:
         raise CommandError(f"#{interview} 还没结束或已取消，不能作出决定。",
                            f"#{interview} has not ended (or was called off); no decision yet.")
@@ -123,9 +122,7 @@ def next_round(ctx: Context, interview: int, when: tuple[datetime, datetime | No
                link: str | None = None, location: str | None = None,
                notes: str | None = None) -> list[Reply]:
     """Schedule round n+1 for the candidate of interview #id, which HR decided to pass."""
-    v = repo.view(ctx.session, interview)
-    if v is None:
-        raise CommandError(f"没有面试 #{interview}。", f"There is no interview #{interview}.")
+    v = named_interview(ctx.session, interview)
     if v.iv.decision != "pass":
         now = VERDICT[v.iv.decision] if v.iv.decision else ("未决定", "undecided")
         raise CommandError(f"#{interview} 的决定是「{now[0]}」：只有「通过」后才能安排下一轮"

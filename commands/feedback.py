@@ -13,6 +13,7 @@ import commands.kinds  # noqa: F401  (registers the parameter kinds used below)
 from commands import audit, notify, states
 from commands import interviews_repo as repo
 from commands.context import Context, Reply
+from commands.lookup import named_interview
 from commands.people import display
 from commands.registry import router
 from commands.render import REC, pick
@@ -147,9 +148,7 @@ def pending_feedback(ctx: Context) -> list[Reply]:
     usage=("催评价 #编号", "nudge #id"), example=("催评价 #8", "nudge #8"))
 def nudge(ctx: Context, interview: int) -> list[Reply]:
     """Before the end, remind those who have not answered; after it, those owing feedback."""
-    v = repo.view(ctx.session, interview, lock=True)
-    if v is None:
-        raise CommandError(f"没有面试 #{interview}。", f"There is no interview #{interview}.")
+    v = named_interview(ctx.session, interview, lock=True)
     if v.iv.status in ("cancelled", "no_show"):
         raise CommandError(f"#{interview} 已取消或候选人未到场，无需提醒。",
                            f"#{interview} was called off; nothing to chase.")
@@ -197,9 +196,7 @@ def _chase_answers(ctx: Context, v: repo.View) -> list[Reply]:
     usage=("缺席 #编号 人", "absent #id <person>"), example=("缺席 #12 李四", "absent #12 @lisi"))
 def absent(ctx: Context, interview: int, person: User) -> list[Reply]:
     """After the start, excuse an interviewer who did not take part from feedback."""
-    v = repo.view(ctx.session, interview, lock=True)
-    if v is None:
-        raise CommandError(f"没有面试 #{interview}。", f"There is no interview #{interview}.")
+    v = named_interview(ctx.session, interview, lock=True)
     if v.iv.status in ("cancelled", "no_show") or v.iv.start_at > ctx.now:
         raise CommandError(f"#{interview} 还没开始或已取消，不能标记缺席。",
                            f"#{interview} has not taken place; nobody can be absent from it.")

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from commands import audit
 from commands import interviews_repo as repo
 from commands.context import Context, Reply
+from commands.lookup import named_interview
 from commands.people import display
 from commands.registry import router
 from commands.render import when
@@ -56,9 +57,7 @@ def post(v: repo.View, zh: str, en: str, key: str) -> list[Reply]:
     usage=("建群 #编号", "group #id"), example=("建群 #12", "group #12"))
 def group(ctx: Context, interview: int) -> list[Reply]:
     """Create the interview's group chat with its HR and interviewers."""
-    v = repo.view(ctx.session, interview, lock=True)
-    if v is None:
-        raise CommandError(f"没有面试 #{interview}。", f"There is no interview #{interview}.")
+    v = named_interview(ctx.session, interview, lock=True)
     if v.iv.status not in LIVE:
         raise CommandError(f"#{interview} 已结束或已取消，不再建群。",
                            f"#{interview} is over or cancelled; no group for it.")

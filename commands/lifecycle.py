@@ -10,6 +10,7 @@ from commands import audit, calendar_jobs, group, notify, states
 from commands import interviews_repo as repo
 from commands.confirm import ask, confirmable, drop_pending
 from commands.context import Context, Reply
+from commands.lookup import named_interview
 from commands.people import display
 from commands.registry import router
 from commands.render import STATUS, when
@@ -22,9 +23,7 @@ NO_SHOW_WINDOW = timedelta(hours=24)   # a completed interview may still be corr
 
 def _load(ctx: Context, iid: int, allowed: tuple[str, ...], verb: tuple[str, str],
           lock: bool = False) -> repo.View:
-    v = repo.view(ctx.session, iid, lock=lock)
-    if v is None:
-        raise CommandError(f"没有面试 #{iid}。", f"There is no interview #{iid}.")
+    v = named_interview(ctx.session, iid, lock=lock)
     if v.iv.status not in allowed:
         st = STATUS[v.iv.status]
         raise CommandError(f"#{iid} 状态为{st[0]}，不能{verb[0]}。",

@@ -14,6 +14,7 @@ from commands import calendar_jobs
 from commands import interviews_repo as repo
 from commands.context import Context, Reply
 from commands.kinds import local_day_bounds
+from commands.lookup import named_interview
 from commands.registry import router
 from commands.render import when
 from commands.router import CommandError, Param
@@ -73,9 +74,7 @@ def rooms(ctx: Context, text: str) -> list[Reply]:
 
 
 def _live(ctx: Context, iid: int) -> repo.View:
-    v = repo.view(ctx.session, iid, lock=True)
-    if v is None:
-        raise CommandError(f"没有面试 #{iid}。", f"There is no interview #{iid}.")
+    v = named_interview(ctx.session, iid, lock=True)
     if v.iv.status not in LIVE or v.iv.end_at <= ctx.now:
         raise CommandError(f"#{iid} 已结束或已取消。", f"#{iid} is over or cancelled.")
     return v

@@ -11,6 +11,7 @@ from commands import interviews_repo as repo
 from commands.confirm import ask, confirmable
 from commands.conflicts import clash_lines
 from commands.context import Context, Reply
+from commands.lookup import named_interview
 from commands.people import MAX_PEOPLE, display, labelled, persist
 from commands.registry import router
 from commands.router import CommandError, Param
@@ -19,9 +20,7 @@ from store.models import User
 
 
 def _live(ctx: Context, iid: int, lock: bool = False) -> repo.View:
-    v = repo.view(ctx.session, iid, lock=lock)
-    if v is None:
-        raise CommandError(f"没有面试 #{iid}。", f"There is no interview #{iid}.")
+    v = named_interview(ctx.session, iid, lock=lock)
     if v.iv.status not in LIVE:
         raise CommandError(f"#{iid} 已结束或已取消，不能再调整面试官。",
                            f"#{iid} is over or cancelled; its panel can no longer change.")

@@ -14,6 +14,7 @@ from commands import interviews_repo as repo
 from commands.confirm import ask, confirmable
 from commands.conflicts import chosen_slot, refuse
 from commands.context import Context, Reply
+from commands.lookup import named_interview
 from commands.people import display
 from commands.registry import router
 from commands.render import STATUS, pick, understood
@@ -56,9 +57,7 @@ def move(ctx: Context, iid: int, start: datetime, end: datetime | None, reason: 
          minutes: int | None, *, off_hours_ok: bool = False) -> list[Reply]:
     """Check and apply a new time for interview #iid."""
     s = ctx.session
-    v = repo.view(s, iid, lock=True)
-    if v is None:
-        raise CommandError(f"没有面试 #{iid}。", f"There is no interview #{iid}.")
+    v = named_interview(s, iid, lock=True)
     iv = v.iv
     if iv.status not in LIVE:
         raise CommandError(f"#{iid} 状态为{_status(iv.status, 'zh')}，不能改期。",
