@@ -7,8 +7,6 @@ import math
 import os
 import re
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import time
@@ -17,6 +15,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
+
+from devkit.children import Child
+from devkit.children import start as start_child
 
 ROOT = Path(__file__).resolve().parents[1]
 BENCH = ROOT / "bench"
@@ -38,13 +39,6 @@ OUR_PATH = "/wecom/callback"
 PEER_PATH = "/wechat"
 
 
-def free_port() -> int:
-    """A free TCP port on 127.0.0.1."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def log(msg: str) -> None:
     """Progress on stderr, timestamped."""
     print(time.strftime("%H:%M:%S ") + msg, file=sys.stderr, flush=True)
@@ -54,77 +48,33 @@ def log(msg: str) -> None:
 
 
 @dataclass
-class Proc:
-    """A child started in its own session, so that it and its children stop together."""
-
-    name: str
-    popen: subprocess.Popen[bytes]
-    logfile: Path
-
-    @property
-    def pid(self) -> int:
-        return self.popen.pid
-
-    def alive(self) -> bool:
-        return self.popen.poll() is None
-
-    def tail(self, lines: int = 30) -> str:
-        try:
-            return "\n".join(self.logfile.read_text(errors="replace").splitlines()[-lines:])
-        except OSError:
-            return ""
-
-
-@dataclass
 class Procs:
     """Every process the bench started; stop_all() ends them (and their children) by id."""
 
-    items: list[Proc] = field(default_factory=list)
+    items: list[Child] = field(default_factory=list)
 
     def start(self, name: str, args: list[str], *, env: dict[str, str] | None = None,
               cwd: Path | None = None, stdin: int | None = subprocess.DEVNULL,
-              logfile: Path | None = None) -> Proc:
-        logfile = logfile or OUT / f"{name}.log"
-        handle = open(logfile, "ab")
-        popen = subprocess.Popen(args, env=env, cwd=str(cwd or OUT), stdout=handle,
-                                 stderr=subprocess.STDOUT, stdin=stdin, start_new_session=True)
-        handle.close()
-        proc = Proc(name, popen, logfile)
+              logfile: Path | None = None) -> Child:
+        """Start a child in its own session, its output in `logfile` (out/<name>.log)."""
+        proc = start_child(name, args, log=logfile or OUT / f"{name}.log", env=env,
+                           cwd=cwd or OUT, stdin=stdin)
         self.items.append(proc)
         return proc
 
-    def stop(self, proc: Proc, timeout: float = 10.0) -> None:
-        """SIGTERM the process group the child leads; SIGKILL it if it lingers."""
+    def stop(self, proc: Child, timeout: float = 10.0) -> None:
+        """Stop a child and its children (SIGTERM, then SIGKILL if it lingers)."""
         if proc not in self.items:
             return
         self.items.remove(proc)
-        if proc.popen.stdin:
-            try:
-                proc.popen.stdin.close()
-            except OSError:
-                pass
-        for sig, wait in ((signal.SIGTERM, timeout), (signal.SIGKILL, 5.0)):
-            try:
-                os.killpg(proc.pid, sig)   # the group of a child we started (its own session)
-            except ProcessLookupError:
-                break
-            try:
-                proc.popen.wait(wait)
-            except subprocess.TimeoutExpired:
-                continue
-            # The leader is gone; make sure none of its children outlive it.
-            try:
-                os.killpg(proc.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-            break
+        proc.stop(timeout)
 
     def stop_all(self) -> None:
         for proc in list(reversed(self.items)):
             self.stop(proc, timeout=5.0)
 
 
-def wait_http(url: str, proc: Proc, timeout: float = 30.0, ok: tuple[int, ...] = ()) -> None:
+def wait_http(url: str, proc: Child, timeout: float = 30.0, ok: tuple[int, ...] = ()) -> None:
     """Wait until url answers (any status, or one of `ok`), failing fast if proc died."""
     import httpx
 

@@ -8,7 +8,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from reliability.stack import free_port
+from devkit.children import free_port
 
 
 def _bin(name: str) -> str:

@@ -4,9 +4,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import signal
-import socket
-import subprocess
 import sys
 import tempfile
 import time
@@ -17,6 +14,9 @@ from typing import Any
 
 import httpx
 import psycopg
+
+from devkit.children import Child, free_port
+from devkit.children import start as start_child
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -32,85 +32,19 @@ TOKEN = "RelTok3nForTheSuite"
 AES_KEY = "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C"
 
 
-def free_port() -> int:
-    """A free TCP port on 127.0.0.1."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@dataclass
-class Proc:
-    """A child in its own session, so that it and its children are stopped together."""
-
-    name: str
-    popen: subprocess.Popen[bytes]
-    log: Path
-
-    @property
-    def pid(self) -> int:
-        """The child's process id (also its process group id)."""
-        return self.popen.pid
-
-    def alive(self) -> bool:
-        """True while the child runs."""
-        return self.popen.poll() is None
-
-    def text(self) -> str:
-        """Everything the child wrote so far."""
-        return self.log.read_text(errors="replace") if self.log.exists() else ""
-
-    def kill(self) -> None:
-        """SIGKILL the child's whole process group (a crash, not a shutdown)."""
-        try:
-            os.killpg(self.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        self.popen.wait()
-
-    def terminate(self) -> None:
-        """Ask the group to stop (SIGTERM); `stop` waits for it."""
-        if self.alive():
-            try:
-                os.killpg(self.pid, signal.SIGTERM)
-            except ProcessLookupError:
-                pass
-
-    def stop(self, timeout: float = 10.0) -> None:
-        """SIGTERM the group, SIGKILL it if it lingers."""
-        if not self.alive():
-            return
-        try:
-            os.killpg(self.pid, signal.SIGTERM)
-            self.popen.wait(timeout)
-        except ProcessLookupError:
-            return
-        except subprocess.TimeoutExpired:
-            self.kill()
-            return
-        try:
-            os.killpg(self.pid, signal.SIGKILL)   # no child may outlive its leader
-        except ProcessLookupError:
-            pass
-
-
 @dataclass
 class Stack:
     """The processes of one scenario; `close()` stops every one of them."""
 
     workdir: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="reliability-")))
-    procs: list[Proc] = field(default_factory=list)
+    procs: list[Child] = field(default_factory=list)
     env: dict[str, str] = field(default_factory=dict)
     clients: list[FakeClient] = field(default_factory=list)
 
-    def start(self, name: str, args: list[str], env: dict[str, str] | None = None) -> Proc:
+    def start(self, name: str, args: list[str], env: dict[str, str] | None = None) -> Child:
         """Start a child with its output in workdir/<name>.log."""
-        log = self.workdir / f"{name}.log"
-        with open(log, "ab") as out:
-            popen = subprocess.Popen(args, env=env or self.env, cwd=str(ROOT), stdout=out,
-                                     stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                     start_new_session=True)
-        proc = Proc(name, popen, log)
+        proc = start_child(name, args, log=self.workdir / f"{name}.log", env=env or self.env,
+                           cwd=ROOT)
         self.procs.append(proc)
         return proc
 
@@ -155,7 +89,7 @@ class Stack:
                 time.sleep(0.1)
         raise RuntimeError(f"{name} did not start:\n{proc.text()}")
 
-    def worker(self, name: str = "worker") -> Proc:
+    def worker(self, name: str = "worker") -> Child:
         """Start one `interview-bot worker` process."""
         return self.start(name, [str(BIN / "interview-bot"), "worker"])
 
