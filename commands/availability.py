@@ -13,14 +13,11 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from commands.settings_store import span, user_setting
+from commands.settings_store import span, user_setting, weekdays
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
-_DAY = {**{c: i for i, c in enumerate("一二三四五六日", 1)}, "天": 7,
-        **{d: i for i, d in enumerate(("mon", "tue", "wed", "thu", "fri", "sat", "sun"), 1)},
-        **{str(i): i for i in range(1, 8)}}
 _RANGE = re.compile(r"^(\d{1,2}:\d{2})\s*[-–~到至]\s*(\d{1,2}:\d{2})$")
 _CAP = re.compile(r"(每天|每日|daily|day|/day|每周|每星期|weekly|week|/week)\s*[:：]?\s*(\d+)"
                   r"|(\d+)\s*(?:次)?\s*(/day|/week|每天|每周|per day|per week|a day|a week)",
@@ -43,13 +40,7 @@ def parse_hours(text: str) -> dict[str, Any]:
             if hours is None or hours[0] >= hours[1]:
                 raise ValueError(text)
             continue
-        ends = re.split(r"[-–~到至]", re.sub(r"(周|星期|礼拜)", "", word))
-        if len(ends) > 2 or any(e not in _DAY for e in ends):
-            raise ValueError(text)
-        a, b = _DAY[ends[0]], _DAY[ends[-1]]
-        if a > b:
-            raise ValueError(text)
-        days.update(range(a, b + 1))
+        days.update(weekdays(word))
     if not days and hours is None:
         raise ValueError(text)
     return {"days": sorted(days) or None,

@@ -23,6 +23,7 @@ from commands.settings_store import (
     set_user_setting,
     span,
     user_setting,
+    weekdays,
 )
 from commands.usage import usage_error
 
@@ -64,9 +65,6 @@ def _range(allow_off: bool) -> Parser:
 
 _LANGS = {"zh": "zh", "中文": "zh", "汉语": "zh", "chinese": "zh", "en": "en",
           "english": "en", "英文": "en", "英语": "en"}
-_DAY_WORDS = {**{str(i): i for i in range(1, 8)},
-              **{c: i for i, c in enumerate("一二三四五六日", 1)}, "天": 7,
-              **{d: i for i, d in enumerate(("mon", "tue", "wed", "thu", "fri", "sat", "sun"), 1)}}
 
 
 def _language(text: str) -> str:
@@ -75,18 +73,10 @@ def _language(text: str) -> str:
 
 def _days(text: str) -> list[int]:
     """'1-5', '周一至周五', 'mon-fri', '1,2,3,4,6' -> ISO weekdays."""
-    t = re.sub(r"(周|星期|礼拜)", "", text.strip().lower())
     days: set[int] = set()
-    for part in re.split(r"[,，、\s]+", t):
-        if not part:
-            continue
-        ends = re.split(r"[-–~至到]", part)
-        if len(ends) > 2 or any(e not in _DAY_WORDS for e in ends):
-            raise ValueError(text)
-        a, b = _DAY_WORDS[ends[0]], _DAY_WORDS[ends[-1]]
-        if a > b:
-            raise ValueError(text)
-        days.update(range(a, b + 1))
+    for part in re.split(r"[,，、\s]+", text.strip()):
+        if part:
+            days.update(weekdays(part))
     if not days:
         raise ValueError(text)
     return sorted(days)

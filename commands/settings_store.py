@@ -9,6 +9,7 @@ clock off), ints for minutes and counts.
 """
 from __future__ import annotations
 
+import re
 from datetime import datetime, time
 from typing import TYPE_CHECKING, Any
 
@@ -106,6 +107,22 @@ def parse_hhmm(text: str) -> time:
     """'9:00' or '09:00' -> time(9, 0); ValueError otherwise."""
     h, m = text.strip().split(":")
     return time(int(h), int(m))
+
+
+_WEEKDAY = {**{str(i): i for i in range(1, 8)},
+            **{c: i for i, c in enumerate("一二三四五六日", 1)}, "天": 7,
+            **{d: i for i, d in enumerate(("mon", "tue", "wed", "thu", "fri", "sat", "sun"), 1)}}
+
+
+def weekdays(word: str) -> range:
+    """'周一-周五', '1-5', 'mon-fri', '周二' -> ISO weekdays (1 = Monday); ValueError otherwise."""
+    ends = re.split(r"[-–~至到]", re.sub(r"(周|星期|礼拜)", "", word.strip().lower()))
+    if len(ends) > 2 or any(e not in _WEEKDAY for e in ends):
+        raise ValueError(word)
+    first, last = _WEEKDAY[ends[0]], _WEEKDAY[ends[-1]]
+    if first > last:
+        raise ValueError(word)
+    return range(first, last + 1)
 
 
 def span(value: str) -> tuple[time, time] | None:
