@@ -1,7 +1,9 @@
 """A fake of WeCom's active server API for tests, benchmarks and the demo simulator.
 
 Use FakeWeCom.transport() with httpx, FakeWeCom.wsgi_app as a WSGI app, or
-FakeWeCom.serve() for a real local HTTP server; see core.FakeWeCom for the controls.
+FakeWeCom.serve() for a real local HTTP server, or `python -m devkit.fakewecom.standalone`
+for one in a process of its own (the benchmarks and the reliability runs); see
+core.FakeWeCom for the controls.
 """
 
 from .adapters import FakeWeComServer
