@@ -2,8 +2,8 @@
 
 A command is registered with `@router.command(...)`; the router finds it by the longest alias
 at the start of the text (any case, optional leading `/`), checks the sender's role, parses the
-declared parameters and `key:value` options, and calls `handler(ctx, **args)`. Everything a user
-typed wrong is reported in one reply, with a correct example.
+declared parameters and `key:value` options, and calls `handler(ctx, **args)`, which returns
+`list[Reply]`. Everything a user typed wrong is reported in one reply, with a correct example.
 """
 from __future__ import annotations
 
