@@ -27,6 +27,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from commands import states
 from commands.context import Reply
 from commands.interviews_repo import View, view
 from commands.render import headline, lang_of, mode_text, pick, when
@@ -89,7 +90,8 @@ def auto_complete(s: Session, now: datetime, org: Org) -> int:
         iv = s.get(Interview, iid)
         assert iv is not None
         before = iv.status
-        iv.status, iv.updated_at = "completed", now
+        states.advance("complete", iv)
+        iv.updated_at = now
         s.add(AuditLog(at=now, actor_id=None, actor_kind="scheduler", action="auto_complete",
                        entity="interview", entity_id=str(iid), before={"status": before},
                        after={"status": "completed"}))
