@@ -17,7 +17,7 @@ from sqlalchemy import and_, case, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from commands.interviews_repo import CLOCK_KINDS
-from commands.reminders import stale_reminder
+from commands.reminders import AGENDA_KINDS, stale_message
 from commands.replies import Card, CardUpdate, GroupCreate, GroupPost, Markdown, Reply
 from commands.sanitize import no_tags
 from store.db import Sessions
@@ -183,9 +183,9 @@ def mark_sent(sessions: Sessions, row: OutboxMessage, worker_id: str, now: datet
 
 
 def about_an_interview(row: OutboxMessage) -> bool:
-    """A clock message about one interview (reminder, HR warning, feedback nudge): a change to
-    the interview may make it wrong up to the moment it is sent."""
-    return (row.dedupe_key or "").split(":", 1)[0] in CLOCK_KINDS
+    """A clock message about interviews (reminder, HR warning, feedback nudge, a day's agenda):
+    a change to an interview may make it wrong up to the moment it is sent."""
+    return (row.dedupe_key or "").split(":", 1)[0] in (*CLOCK_KINDS, *AGENDA_KINDS)
 
 
 def hold(s: Session, row: OutboxMessage, worker_id: str) -> bool:
@@ -199,7 +199,7 @@ def hold(s: Session, row: OutboxMessage, worker_id: str) -> bool:
                         .where(OutboxMessage.id == row.id).with_for_update()).first()
     if current is None or tuple(current) != ("sending", worker_id):
         return False          # voided by a change, or the lease was taken over
-    if stale_reminder(row.dedupe_key or "", s):
+    if stale_message(row.dedupe_key or "", row.content, row.created_at, s):
         s.execute(update(OutboxMessage).where(OutboxMessage.id == row.id)
                   .values(status="void", last_error="interview changed before sending"))
         return False

@@ -20,7 +20,7 @@ from bot.pipeline.groups import group_refused
 from bot.wecom.client import WeComClient
 from bot.wecom.errors import SLOW_DOWN, ApiError, TokenUnavailable, TransportError
 from commands.sanitize import no_tags
-from store.db import Sessions
+from store.db import Sessions, is_postgres
 from store.models import OutboxMessage
 
 log = logging.getLogger(__name__)
@@ -83,6 +83,7 @@ class Sender:
         self._done = done   # called after every send: the worker looks for more work
         self._slots = threading.Semaphore(config.concurrency)
         self.next_due: datetime | None = None   # the next row due later, seen when idle
+        self._hold_through_send = is_postgres(sessions.kw["bind"])
 
     def step(self, pool: ThreadPoolExecutor | None = None) -> int:
         """Claim as many rows as there are free slots and send them; returns how many."""
@@ -155,13 +156,20 @@ class Sender:
         # nothing about an interview goes out once its cancellation (or change) has committed.
         # A failed call raises out of the block, which rolls back and releases the lock before
         # `send` records the retry in a transaction of its own.
+        # SQLite (the one-process demo) has one writer at a time: a transaction held through
+        # the call would lock out the token's refresh, so there the check commits first.
         with self.sessions.begin() as s:
             if not outbox.hold(s, row, self.worker_id):
                 log.info("outbox row %s not sent: its interview changed", row.id)
                 return
-            result = self._post(row, path, body)
-            outbox.sent_held(s, row, self.clock(), msgid=result.get("msgid"),
-                             invaliduser=_invalid(row, result))
+            if self._hold_through_send:
+                result = self._post(row, path, body)
+                outbox.sent_held(s, row, self.clock(), msgid=result.get("msgid"),
+                                 invaliduser=_invalid(row, result))
+                return
+        result = self._post(row, path, body)
+        outbox.mark_sent(self.sessions, row, self.worker_id, self.clock(),
+                         msgid=result.get("msgid"), invaliduser=_invalid(row, result))
 
 
 def _invalid(row: OutboxMessage, result: dict[str, Any]) -> str:

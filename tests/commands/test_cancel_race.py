@@ -100,3 +100,26 @@ def test_a_cancel_during_a_send_neither_waits_for_it_nor_lets_a_later_one_out(
     assert len(reminders_to(fake_wecom, LISI)) == 1       # begun before the cancel committed
     assert reminders_to(fake_wecom, WANGWU) == []
     assert statuses(desk) == {LISI: "sent", WANGWU: "void"}
+
+
+def test_an_agenda_naming_a_cancelled_interview_is_not_sent(desk, services, fake_wecom):
+    # 李四's agenda and HR's summary list #2; 王五's lists only #1 and still goes out.
+    desk.ask(HR, PLAN)
+    desk.ask(HR, "安排 赵敏 明天上午11点 面试官 李四")
+    for who, iid in ((LISI, 1), (LISI, 2), (WANGWU, 1)):
+        desk.ask(who, f"接受 #{iid}")
+    at(desk, 2026, 11, 26, 9, 0)
+    tick(desk)
+    sender = services.pipeline.sender
+    rows = outbox.claim(desk.sessions, worker_id=sender.worker_id, now=desk.clock(), limit=8)
+    assert sorted(r.dedupe_key.split(":")[0] for r in rows) == ["agenda", "agenda", "agenda-hr"]
+    assert "已取消 #2" in desk.confirm(HR, desk.ask(HR, "取消 #2"))
+    for row in rows:
+        sender.send(row)
+    assert fake_wecom.messages_to(LISI) == fake_wecom.messages_to(HR) == []
+    [agenda] = fake_wecom.messages_to(WANGWU)
+    assert "#1 " in agenda and "#2 " not in agenda
+    with desk.sessions() as s:
+        assert {r.touser: r.status for r in s.scalars(select(OutboxMessage).where(
+            OutboxMessage.dedupe_key.like("agenda%")))} == {LISI: "void", HR: "void",
+                                                            WANGWU: "sent"}
