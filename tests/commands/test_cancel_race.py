@@ -60,6 +60,18 @@ def test_a_reminder_claimed_then_cancelled_is_never_sent(desk, services, fake_we
     assert statuses(desk) == {LISI: "void", WANGWU: "void"}
 
 
+def test_a_reminder_claimed_then_rescheduled_is_not_sent_with_the_old_time(desk, services,
+                                                                         fake_wecom):
+    reminders_queued(desk)
+    sender = services.pipeline.sender
+    rows = claim(desk, sender.worker_id)
+    assert "16:00" in desk.ask(HR, "改期 #1 今天下午4点")
+    for row in rows:
+        sender.send(row)
+    assert reminders_to(fake_wecom, LISI) == reminders_to(fake_wecom, WANGWU) == []
+    assert statuses(desk) == {LISI: "void", WANGWU: "void"}
+
+
 def test_the_sender_rechecks_the_interview_itself_before_sending(desk, services, fake_wecom):
     # A writer that changed the interview without voiding its queue (none does today; this is
     # the second line): the check under the row's lock still sees the interview is off.
