@@ -72,8 +72,7 @@ def decide(ctx: Context, interview: int, verdict: str, note: str | None = None) 
     waived = [(p, u) for p, u in v.panel if states.allowed("decide", p)]
     states.move_all("decide", v.panel)
     repo.void_queued(ctx.session, interview, ("autonudge",))
-    if v.iv.status != "completed":            # it has ended; the clock may not have said so yet
-        v.iv.status = "completed"
+    states.advance("decide", v.iv)            # it has ended; the clock may not have said so yet
     v.iv.decision, v.iv.decision_note = verdict, note[:500] if note else None
     v.iv.decided_at, v.iv.decided_by, v.iv.updated_at = ctx.now, ctx.sender.id, ctx.now
     cand = ctx.session.get_one(Candidate, v.iv.candidate_id, with_for_update=True)

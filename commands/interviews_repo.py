@@ -196,12 +196,20 @@ def void_queued(session: Session, iid: int, kinds: tuple[str, ...] = CLOCK_KINDS
                 user_id: int | None = None) -> int:
     """Void the clock's messages about #iid (to one interviewer, if given) still waiting in the
     outbox, in the caller's transaction: a change that makes them wrong (cancel, reschedule,
-    decline, decision) and the void commit together, so the sender never sends them after."""
+    decline, decision) and the void commit together, so the sender never sends them after.
+
+    Claimed rows are voided too, except one a sender holds locked: that one is on its way to
+    WeCom right now, begun before this change commits (bot.pipeline.outbox.hold), and the
+    member's next message (about this change) waits behind it. Skipping it, not waiting for
+    it, keeps the command as fast as the send is slow."""
     who = f"{user_id}:" if user_id is not None else ""
-    return changed(session, update(OutboxMessage).where(
-        OutboxMessage.status == "pending",
+    queued = (select(OutboxMessage.id).where(
+        OutboxMessage.status.in_(("pending", "sending")),
         or_(*(OutboxMessage.dedupe_key.like(f"{k}:{iid}:{who}%") for k in kinds)))
-        .values(status="void", last_error="interview changed before sending"))
+        .with_for_update(skip_locked=True))
+    return changed(session, update(OutboxMessage)
+                   .where(OutboxMessage.id.in_(queued.scalar_subquery()))
+                   .values(status="void", last_error="interview changed before sending"))
 
 
 def snapshot(v: View) -> dict[str, Any]:

@@ -72,7 +72,8 @@ def _cancel(ctx: Context, payload: dict[str, Any], choice: int | None) -> list[R
     v = _load(ctx, iid, LIVE, ("取消", "cancelled"), lock=True)
     _not_started(ctx, v)
     before = repo.snapshot(v)
-    v.iv.status, v.iv.cancel_reason, v.iv.updated_at = "cancelled", reason, ctx.now
+    states.advance("cancel", v.iv)
+    v.iv.cancel_reason, v.iv.updated_at = reason, ctx.now
     v.iv.sequence += 1
     told = v.attending                  # declined and removed people are not on it any more
     states.move_all("cancel", v.panel)
@@ -118,7 +119,8 @@ def _noshow(ctx: Context, payload: dict[str, Any], choice: int | None) -> list[R
     iid = payload["interview"]
     v = _noshow_check(ctx, iid, lock=True)
     before = repo.snapshot(v)
-    v.iv.status, v.iv.updated_at = "no_show", ctx.now
+    states.advance("no_show", v.iv)
+    v.iv.updated_at = ctx.now
     states.move_all("no_show", v.panel)
     repo.void_queued(ctx.session, iid)
     ctx.session.flush()
@@ -139,7 +141,8 @@ def done(ctx: Context, interview: int) -> list[Reply]:
         raise CommandError(f"#{interview} 还没开始，不能标记完成。",
                            f"#{interview} has not started yet.")
     before = repo.snapshot(v)
-    v.iv.status, v.iv.updated_at = "completed", ctx.now
+    states.advance("complete", v.iv)
+    v.iv.updated_at = ctx.now
     ctx.session.flush()
     audit.record(ctx, "complete", "interview", interview, before=before, after=repo.snapshot(v))
     waiting = [display(u) for p, u in v.panel if states.owes_feedback(p)]

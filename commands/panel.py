@@ -31,10 +31,7 @@ def settle_status(v: repo.View) -> None:
     """Confirmed when everyone on the panel has accepted; otherwise waiting for RSVPs."""
     rsvps = [p.rsvp for p, _ in v.attending]
     v.iv.needs_attention = any(p.rsvp == "declined" for p, _ in v.panel) or not rsvps
-    if rsvps and all(r == "accepted" for r in rsvps):
-        v.iv.status = "confirmed"
-    elif v.iv.status == "confirmed":
-        v.iv.status = "scheduled"
+    states.settle(v.iv, rsvps)
 
 
 @router.command(

@@ -19,6 +19,7 @@ so two workers, or a worker catching up after downtime, never send anything twic
 """
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -27,6 +28,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from commands import states
 from commands.context import Reply
 from commands.interviews_repo import View, view
 from commands.render import brief, headline, lang_of, pick, when
@@ -89,7 +91,8 @@ def auto_complete(s: Session, now: datetime, org: Org) -> int:
         iv = s.get(Interview, iid)
         assert iv is not None
         before = iv.status
-        iv.status, iv.updated_at = "completed", now
+        states.advance("complete", iv)
+        iv.updated_at = now
         s.add(AuditLog(at=now, actor_id=None, actor_kind="scheduler", action="auto_complete",
                        entity="interview", entity_id=str(iid), before={"status": before},
                        after={"status": "completed"}))
@@ -135,6 +138,25 @@ def stale_reminder(key: str, s: Session) -> bool:
     if kind == "autonudge":
         return iv is None or iv.status != "completed" or iv.decision is not None
     return iv is None or iv.status not in LIVE or f"s{iv.sequence}" != rest[-1]
+
+
+AGENDA_KINDS = ("agenda", "agenda-hr")   # a day's list: several interviews, one line each
+_AGENDA_LINE = re.compile(r"^• \d\d:\d\d #(\d+) ", re.M)
+
+
+def stale_message(key: str, content: str, written_at: datetime, s: Session) -> bool:
+    """True for a clock message that its interviews' changes have made wrong since it was
+    written: a stale reminder, HR warning or nudge (`stale_reminder`), or an agenda naming an
+    interview since cancelled, marked no-show, or moved (rescheduled after it was written)."""
+    kind = key.split(":", 1)[0]
+    if kind not in AGENDA_KINDS:
+        return stale_reminder(key, s)
+    for iid in {int(x) for x in _AGENDA_LINE.findall(content)}:
+        iv = s.get(Interview, iid)
+        if iv is None or iv.status not in LIVE or \
+                (iv.status == "rescheduled" and iv.updated_at >= written_at):
+            return True
+    return False
 
 
 # HR hear about interviewers who have not answered: a day before, two hours before, and at

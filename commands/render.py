@@ -16,10 +16,7 @@ from commands.settings_store import org_setting
 from commands.timeparse import format_when
 from store.models import User
 
-STATUS = {"scheduled": ("已安排", "scheduled"), "confirmed": ("已确认", "confirmed"),
-          "rescheduled": ("已改期，待确认", "rescheduled, awaiting RSVPs"),
-          "cancelled": ("已取消", "cancelled"), "completed": ("已完成", "completed"),
-          "no_show": ("候选人未到场", "candidate no-show")}
+STATUS = states.STATUS   # the interview's status, as a row says it
 RSVP = {"pending": ("未回复", "awaiting reply"), "accepted": ("已接受", "accepted"),
         "declined": ("已拒绝", "declined"), "removed": ("已移除", "removed")}
 DECISION = {"pass": ("通过", "hire"), "fail": ("不通过", "no-hire"), "hold": ("待定", "hold")}

@@ -83,7 +83,8 @@ def move(ctx: Context, iid: int, start: datetime, end: datetime | None, reason: 
                                          f"move #{iid} there"))]
     before = repo.snapshot(v)
     old = (iv.start_at, iv.end_at)
-    iv.start_at, iv.end_at, iv.status = start, end, "rescheduled"
+    states.advance("reschedule", iv)
+    iv.start_at, iv.end_at = start, end
     iv.reschedule_count += 1
     iv.sequence += 1
     iv.needs_attention, iv.updated_at = False, ctx.now

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 import commands.kinds  # noqa: F401  (registers the parameter kinds used below)
-from commands import audit, calendar_jobs, notify, people, pools, workcal
+from commands import audit, calendar_jobs, notify, people, pools, states, workcal
 from commands import interviews_repo as repo
 from commands.candidates_repo import CandidateRef, cid, create_candidate, position_named
 from commands.confirm import ask, confirmable
@@ -171,9 +171,10 @@ def create(ctx: Context, spec: Spec, *, known: list[User], new: list[User]) -> l
     iv = Interview(candidate_id=cand.id, position_id=(pos.id if pos else cand.position_id),
                    round=rnd or repo.next_round(s, cand.id), round_label=spec.round_label,
                    start_at=start, end_at=end, mode=spec.mode, location=spec.location,
-                   meeting_url=spec.link, notes=spec.notes, status="scheduled",
+                   meeting_url=spec.link, notes=spec.notes,
                    needs_attention=False, reschedule_count=0, sequence=0,
                    created_by=ctx.sender.id, created_at=ctx.now, updated_at=ctx.now)
+    states.advance("schedule", iv)
     try:
         with s.begin_nested():        # a concurrent schedule of the same round loses cleanly
             s.add(iv)

@@ -16,8 +16,8 @@ counted and cannot give feedback.
 PANELIST lists every move a command or clock event may make, as
     event: (answers it may start from, feedback states it may start from,
             answer afterwards or None to keep, feedback afterwards or None to keep)
-and `move()` is the only code that changes those two columns. INTERVIEW does the same for
-the interview's own status.
+and `move()` is the only code that changes those two columns. INTERVIEW and `advance()`
+do the same for the interview's own status.
 """
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from commands.router import CommandError
-from store.hiring import ATTENDING, LIVE, Panelist
+from store.hiring import ATTENDING, LIVE, Interview, Panelist
 
 ANSWER = {"pending": ("未回复", "awaiting reply"), "accepted": ("已接受", "accepted"),
           "declined": ("已拒绝", "declined"), "removed": ("已移除", "removed")}
@@ -62,17 +62,29 @@ PANELIST: dict[str, Move] = {
     "no_show": Move(ANSWERED, ("pending", "excused"), None, "waived"),
 }
 
-# The interview's status: event -> (statuses it may start from, status afterwards).
-# "settle" (an answer changed) and "complete" (the clock, or `done`) are the quiet ones.
-INTERVIEW: dict[str, tuple[tuple[str, ...], str | None]] = {
-    "schedule": ((), "scheduled"),
-    "settle": (LIVE, None),                 # confirmed when every attending one has accepted
+STATUS = {"scheduled": ("已安排", "scheduled"), "confirmed": ("已确认", "confirmed"),
+          "rescheduled": ("已改期，待确认", "rescheduled, awaiting RSVPs"),
+          "cancelled": ("已取消", "cancelled"), "completed": ("已完成", "completed"),
+          "no_show": ("候选人未到场", "candidate no-show")}
+
+# The interview's status: event -> (statuses it may start from, status afterwards), and
+# `advance()` is the only code that sets Interview.status (tests/commands/test_states.py
+# checks the source for any other assignment). None as a start is a new interview.
+INTERVIEW: dict[str, tuple[tuple[str | None, ...], str]] = {
+    "schedule": ((None,), "scheduled"),
+    "confirm": (("scheduled", "rescheduled"), "confirmed"),  # every attending one accepted
+    "unconfirm": (("confirmed",), "scheduled"),   # an answer withdrawn, or someone added
     "reschedule": (LIVE, "rescheduled"),
-    "cancel": (LIVE, "cancelled"),           # and only before the start
-    "complete": (LIVE, "completed"),         # after the start (done) or after the end (clock)
+    "cancel": (LIVE, "cancelled"),                 # and only before the start
+    "complete": (LIVE, "completed"),               # after the start (done) or the end (clock)
     "no_show": ((*LIVE, "completed"), "no_show"),
-    "decide": ((*LIVE, "completed"), None),  # after the end; the decision is its own column
+    "decide": ((*LIVE, "completed"), "completed"),  # after the end; the verdict is its own column
 }
+_VERBS = {"schedule": ("安排", "scheduled"), "confirm": ("确认", "confirmed"),
+          "unconfirm": ("改回待确认", "set back to awaiting RSVPs"),
+          "reschedule": ("改期", "rescheduled"), "cancel": ("取消", "cancelled"),
+          "complete": ("标记完成", "marked done"), "no_show": ("标记未到场", "marked no-show"),
+          "decide": ("作出决定", "decided")}
 
 _REFUSALS = {
     "accept": ("你已不在 #{iid} 的面试官中。", "You are no longer on #{iid}."),
@@ -125,9 +137,28 @@ def move_all(event: str, panel: Sequence[tuple[Panelist, object]]) -> list[Panel
     return changed
 
 
-def interview_allowed(event: str, status: str) -> bool:
+def interview_allowed(event: str, status: str | None) -> bool:
     """Whether the interview may go through `event` from `status`."""
     return status in INTERVIEW[event][0]
+
+
+def advance(event: str, iv: Interview) -> None:
+    """Move the interview's status through `event`, or raise a CommandError saying why not."""
+    if not interview_allowed(event, iv.status):
+        zh, en = STATUS.get(iv.status or "", ("未知", "unknown"))
+        verb = _VERBS[event]
+        raise CommandError(f"#{iv.id} 状态为{zh}，不能{verb[0]}。",
+                           f"#{iv.id} is {en}; it cannot be {verb[1]}.")
+    iv.status = INTERVIEW[event][1]
+
+
+def settle(iv: Interview, answers: list[str]) -> None:
+    """Confirmed when every interviewer on the panel has accepted; else back to awaiting them."""
+    if answers and all(a == "accepted" for a in answers):
+        if interview_allowed("confirm", iv.status):
+            advance("confirm", iv)
+    elif iv.status == "confirmed":
+        advance("unconfirm", iv)
 
 
 def label(p: Panelist, lang: str) -> str:
@@ -139,9 +170,14 @@ def label(p: Panelist, lang: str) -> str:
 
 
 def table_text() -> str:
-    """The interviewer transitions as a plain table, for docs and the closing note."""
-    rows = [f"{'event':<11} {'from answer':<28} {'from feedback':<20} → answer, feedback"]
+    """The interviewer and interview transitions as plain tables, for docs and the closing note."""
+    rows = ["PANELIST (one interviewer on one interview)",
+            f"{'event':<11} {'from answer':<28} {'from feedback':<20} → answer, feedback"]
     for event, m in PANELIST.items():
         rows.append(f"{event:<11} {'|'.join(m.answers):<28} {'|'.join(m.feedback):<20} → "
                     f"{m.answer_to or '(same)'}, {m.feedback_to or '(same)'}")
+    rows += ["", "INTERVIEW (Interview.status)", f"{'event':<11} {'from status':<49} → status"]
+    for event, (froms, to) in INTERVIEW.items():
+        names = "|".join(f or "(new)" for f in froms)
+        rows.append(f"{event:<11} {names:<49} → {to}")
     return "\n".join(rows)

@@ -7,6 +7,7 @@ people would, and prints every message WeCom delivered: when, to whom, what.
 """
 from __future__ import annotations
 
+import json
 import tempfile
 from collections.abc import Iterator
 from dataclasses import replace
@@ -90,19 +91,43 @@ def play() -> list[tuple[datetime, str, str]]:
                 log.append((minute, f"{user} →", text))
         worker.drain()
         for d in fake.delivered[seen:]:
-            log.append((minute, f"→ {d.touser}", d.content))
+            log.append((minute, f"→ {d.touser}", readable(d.msgtype, d.content)))
         seen = len(fake.delivered)
     svc.close()
     return log
 
 
+def readable(msgtype: str, content: str) -> str:
+    """What the member sees: a button card as its text and its buttons, anything else as is."""
+    if msgtype != "template_card":
+        return content
+    card = json.loads(content)
+    buttons = " ".join(f"[{b['text']}]" for b in card.get("button_list", []))
+    return f"{card.get('sub_title_text', '')}\n{buttons}".strip()
+
+
+HEADER = """# One day of a sample company
+
+Made by `python -m devkit.sample_day > docs/sample-day.md`: the bot on a throwaway SQLite file \
+and a fake WeCom, HR scheduling the evening before, the clock moved minute by minute through \
+Thursday 2026-11-26 (Asia/Shanghai). `name →` is what a member typed; `→ name` is what WeCom \
+delivered to them (a button card as its text and `[buttons]`). The day has a decline (陈静 on \
+#2), an interviewer who never answers (张伟 on #2: HR is warned in time and at the start, and he \
+is nudged for feedback), an English command that does not change the language 张伟 is written \
+to, an amended evaluation, and HR's decision on #1 followed by the next round.
+"""
+
+
 def main() -> None:
-    """Print the day."""
+    """Print the day, as docs/sample-day.md."""
+    print(HEADER)
+    print("```")
     for when, who, text in play():
         lines = text.splitlines() or [""]
         print(f"{when:%m-%d %H:%M}  {who:<12} {lines[0]}")
         for line in lines[1:]:
             print(f"{'':<32} {line}")
+    print("```")
 
 
 if __name__ == "__main__":

@@ -16,6 +16,8 @@ from typing import Any
 from sqlalchemy import and_, case, func, or_, select, update
 from sqlalchemy.orm import Session
 
+from commands.interviews_repo import CLOCK_KINDS
+from commands.reminders import AGENDA_KINDS, stale_message
 from commands.replies import Card, CardUpdate, GroupCreate, GroupPost, Markdown, Reply
 from commands.sanitize import no_tags
 from store.db import Sessions
@@ -178,6 +180,38 @@ def mark_sent(sessions: Sessions, row: OutboxMessage, worker_id: str, now: datet
     """Record a successful send."""
     return _finish(sessions, row.id, worker_id, status="sent", sent_at=now, wecom_msgid=msgid,
                    invaliduser=invaliduser or None, last_error=None)
+
+
+def about_an_interview(row: OutboxMessage) -> bool:
+    """A clock message about interviews (reminder, HR warning, feedback nudge, a day's agenda):
+    a change to an interview may make it wrong up to the moment it is sent."""
+    return (row.dedupe_key or "").split(":", 1)[0] in (*CLOCK_KINDS, *AGENDA_KINDS)
+
+
+def hold(s: Session, row: OutboxMessage, worker_id: str) -> bool:
+    """Lock a claimed row for its send, in the transaction that will mark it sent: True when it
+    is still this worker's and its interview still wants it; a stale one is voided instead.
+
+    The lock is held through the call to WeCom, so a cancel either commits first (and the row
+    is void, or its interview is seen cancelled, here) or leaves this row alone as already on
+    its way (commands.interviews_repo.void_queued skips locked rows)."""
+    current = s.execute(select(OutboxMessage.status, OutboxMessage.claimed_by)
+                        .where(OutboxMessage.id == row.id).with_for_update()).first()
+    if current is None or tuple(current) != ("sending", worker_id):
+        return False          # voided by a change, or the lease was taken over
+    if stale_message(row.dedupe_key or "", row.content, row.created_at, s):
+        s.execute(update(OutboxMessage).where(OutboxMessage.id == row.id)
+                  .values(status="void", last_error="interview changed before sending"))
+        return False
+    return True
+
+
+def sent_held(s: Session, row: OutboxMessage, now: datetime, *, msgid: str | None,
+              invaliduser: str | None) -> None:
+    """Record the send of a row this transaction holds (see `hold`)."""
+    s.execute(update(OutboxMessage).where(OutboxMessage.id == row.id)
+              .values(status="sent", sent_at=now, wecom_msgid=msgid,
+                      invaliduser=invaliduser or None, last_error=None))
 
 
 def backoff(attempts: int, base: float = 2.0, cap: float = 600.0) -> timedelta:

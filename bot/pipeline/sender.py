@@ -20,7 +20,7 @@ from bot.pipeline.groups import group_refused
 from bot.wecom.client import WeComClient
 from bot.wecom.errors import SLOW_DOWN, ApiError, TokenUnavailable, TransportError
 from commands.sanitize import no_tags
-from store.db import Sessions
+from store.db import Sessions, is_postgres
 from store.models import OutboxMessage
 
 log = logging.getLogger(__name__)
@@ -83,6 +83,7 @@ class Sender:
         self._done = done   # called after every send: the worker looks for more work
         self._slots = threading.Semaphore(config.concurrency)
         self.next_due: datetime | None = None   # the next row due later, seen when idle
+        self._hold_through_send = is_postgres(sessions.kw["bind"])
 
     def step(self, pool: ThreadPoolExecutor | None = None) -> int:
         """Claim as many rows as there are free slots and send them; returns how many."""
@@ -119,10 +120,10 @@ class Sender:
         """Deliver one claimed row and record the outcome."""
         path, body = build_request(row, self.config.agent_id, self.config.markdown)
         try:
-            if row.channel == "response_url":   # one-shot URL, no access_token
-                result = self.client.post_url(path, body)
-            else:
-                result = self.client.call("POST", path, body=body)
+            if outbox.about_an_interview(row):
+                self._send_held(row, path, body)
+                return
+            result = self._post(row, path, body)
         except ApiError as exc:
             error = f"errcode {exc.errcode}: {exc.errmsg}"
             if exc.retryable:
@@ -142,9 +143,37 @@ class Sender:
         except TransportError as exc:
             outbox.mark_retry(self.sessions, row, self.worker_id, self.clock(), str(exc))
             return
-        invalid = "|".join(x for x in (result.get("invaliduser"), result.get("unlicenseduser"))
-                           if x)
-        if invalid:
-            log.warning("outbox row %s: WeCom reports invalid/unlicensed user %s", row.id, invalid)
         outbox.mark_sent(self.sessions, row, self.worker_id, self.clock(),
-                         msgid=result.get("msgid"), invaliduser=invalid)
+                         msgid=result.get("msgid"), invaliduser=_invalid(row, result))
+
+    def _post(self, row: OutboxMessage, path: str, body: dict[str, Any]) -> dict[str, Any]:
+        if row.channel == "response_url":   # one-shot URL, no access_token
+            return self.client.post_url(path, body)
+        return self.client.call("POST", path, body=body)
+
+    def _send_held(self, row: OutboxMessage, path: str, body: dict[str, Any]) -> None:
+        # A message about one interview is checked, sent and marked sent under the row's lock:
+        # nothing about an interview goes out once its cancellation (or change) has committed.
+        # A failed call raises out of the block, which rolls back and releases the lock before
+        # `send` records the retry in a transaction of its own.
+        # SQLite (the one-process demo) has one writer at a time: a transaction held through
+        # the call would lock out the token's refresh, so there the check commits first.
+        with self.sessions.begin() as s:
+            if not outbox.hold(s, row, self.worker_id):
+                log.info("outbox row %s not sent: its interview changed", row.id)
+                return
+            if self._hold_through_send:
+                result = self._post(row, path, body)
+                outbox.sent_held(s, row, self.clock(), msgid=result.get("msgid"),
+                                 invaliduser=_invalid(row, result))
+                return
+        result = self._post(row, path, body)
+        outbox.mark_sent(self.sessions, row, self.worker_id, self.clock(),
+                         msgid=result.get("msgid"), invaliduser=_invalid(row, result))
+
+
+def _invalid(row: OutboxMessage, result: dict[str, Any]) -> str:
+    invalid = "|".join(x for x in (result.get("invaliduser"), result.get("unlicenseduser")) if x)
+    if invalid:
+        log.warning("outbox row %s: WeCom reports invalid/unlicensed user %s", row.id, invalid)
+    return invalid

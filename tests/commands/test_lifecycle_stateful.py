@@ -10,10 +10,13 @@ and the real clock. After every step:
    `待评价` lists exactly the feedback owed; the HR digest names exactly the panel;
 3. every clock message is sent once: a second tick at the same moment adds nothing, and no
    reminder or nudge goes to someone off the panel;
-4. nothing of the clock's is sent about a cancelled interview after its cancellation.
+4. nothing of the clock's is sent about a cancelled interview after its cancellation, including
+   a message a sender claimed before the cancel and tries to send after it;
+5. a live interview is confirmed exactly when everyone on its panel has accepted.
 
-"Sent" is an outbox row taken by a stand-in sender, a step of its own that may come between any
-two others (the WeCom side is not the subject here).
+"Sent" is an outbox row claimed and sent through the real outbox checks (claim, then the check
+under the row's lock), as steps of their own that may come between any two others; only the
+call to WeCom is left out (the WeCom side is not the subject here).
 """
 from __future__ import annotations
 
@@ -24,12 +27,13 @@ from zoneinfo import ZoneInfo
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
-from sqlalchemy import select, text, update
+from sqlalchemy import select, text
 
+from bot.pipeline import outbox
 from bot.pipeline.clock import ReminderClock
 from commands.interviews_repo import FEEDBACK_DUE
 from store.db import Base, make_sessionmaker
-from store.hiring import ATTENDING, FEEDBACK_STATES, Feedback, Interview, Panelist
+from store.hiring import ATTENDING, FEEDBACK_STATES, LIVE, Feedback, Interview, Panelist
 from store.models import OutboxMessage, User
 from tests.commands.conftest import HR, LISI, WANGWU, ZHAOLIU, Desk
 
@@ -38,6 +42,7 @@ PEOPLE = {LISI: "李四", WANGWU: "王五", ZHAOLIU: "赵六"}
 NAMES = st.sampled_from(sorted(PEOPLE))
 CLOCK_KINDS = ("remind", "hrwarn", "autonudge")
 START = datetime(2026, 11, 25, 2, 0, tzinfo=UTC)        # Wed 10:00 in Shanghai
+WORKER = "lives"
 
 
 class Lives(RuleBasedStateMachine):
@@ -131,7 +136,9 @@ class Lives(RuleBasedStateMachine):
 
     @rule(data=st.data())
     def cancel(self, data: st.DataObject) -> None:
-        iid = self.pick_iid(data)
+        self.cancel_one(self.pick_iid(data))
+
+    def cancel_one(self, iid: int) -> None:
         before = self.rows(Interview, Interview.id == iid)
         self.say(HR, f"取消 #{iid}")
         after = self.rows(Interview, Interview.id == iid)
@@ -169,8 +176,8 @@ class Lives(RuleBasedStateMachine):
         iid = self.pick_iid(data)
         self.say(HR, f"决定 #{iid} {verdict}")
 
-    @rule(minutes=st.sampled_from([10, 60, 150, 600, 1440]))
-    def tick(self, minutes: int) -> None:
+    @rule(minutes=st.sampled_from([10, 60, 150, 600, 1440]), claim=st.booleans())
+    def tick(self, minutes: int, claim: bool) -> None:
         self.now += timedelta(minutes=minutes)
         clock = ReminderClock(self.desk.sessions, "Asia/Shanghai")
         clock(self.now)
@@ -182,13 +189,35 @@ class Lives(RuleBasedStateMachine):
         assert again == written, "a second tick at the same moment wrote messages again"
         self._check_new_clock_rows(written)
         self.last_tick_id = written
+        if claim:    # a sender takes the new messages at once and is slow to send them
+            self.claim()
+
+    @rule()
+    def claim(self) -> None:
+        """A sender claims what is due; it may send it only steps later (a cancel in between)."""
+        outbox.claim(self.desk.sessions, worker_id=WORKER, now=self.now, limit=50)
 
     @rule()
     def send(self) -> None:
-        """The sender takes what is queued (at any moment, not only right after a tick)."""
-        with self.desk.sessions.begin() as s:
-            s.execute(update(OutboxMessage).where(OutboxMessage.status == "pending")
-                      .values(status="sent", sent_at=self.now))
+        """The sender sends what it claimed, then everything else queued, through the real
+        outbox checks (bot.pipeline.outbox.hold); only the call to WeCom is left out."""
+        while True:
+            with self.desk.sessions() as s:
+                claimed = list(s.scalars(select(OutboxMessage).where(
+                    OutboxMessage.status == "sending", OutboxMessage.claimed_by == WORKER)))
+            if not claimed:
+                claimed = outbox.claim(self.desk.sessions, worker_id=WORKER, now=self.now,
+                                       limit=50)
+            if not claimed:
+                return
+            for row in claimed:
+                if not outbox.about_an_interview(row):
+                    outbox.mark_sent(self.desk.sessions, row, WORKER, self.now, msgid=None,
+                                     invaliduser=None)
+                    continue
+                with self.desk.sessions.begin() as s:
+                    if outbox.hold(s, row, WORKER):
+                        outbox.sent_held(s, row, self.now, msgid=None, invaliduser=None)
 
     # --- invariants ------------------------------------------------------------------------
 
@@ -293,10 +322,39 @@ class Lives(RuleBasedStateMachine):
                     and k.split(":")[0] in CLOCK_KINDS and k.split(":")[1] == str(iid)]
             assert not late, late
 
+    @invariant()
+    def each_interviews_status_agrees_with_its_panels_answers(self) -> None:
+        # states.INTERVIEW: confirmed exactly when everyone on the panel has accepted.
+        with self.desk.sessions() as s:
+            for iv in s.scalars(select(Interview).where(Interview.status.in_(LIVE))):
+                answers = [p.rsvp for p in s.scalars(select(Panelist).where(
+                    Panelist.interview_id == iv.id, Panelist.rsvp.in_(ATTENDING)))]
+                everyone = bool(answers) and all(a == "accepted" for a in answers)
+                assert (iv.status == "confirmed") == everyone, (iv.id, iv.status, answers)
+
 
 def test_random_lives_keep_every_view_consistent_with_the_state_table(db, settings):
     Lives.engine, Lives.settings_ = db, settings
     run_state_machine_as_test(Lives, settings=settings_for_lives())
+
+
+def test_the_lives_see_a_message_claimed_before_a_cancel_and_sent_after_it(db, settings):
+    # The steps random lives reach only now and then, in order: invariant 4 must hold.
+    Lives.engine, Lives.settings_ = db, settings
+    lives = Lives()
+    lives.schedule(offset=0, hour=17, panel={LISI})
+    lives.tick(minutes=60, claim=True)             # HR's warning: 李四 has not answered
+    with lives.desk.sessions() as s:
+        claimed = s.scalars(select(OutboxMessage.dedupe_key).where(
+            OutboxMessage.status == "sending")).all()
+    assert any(k.startswith("hrwarn:1:") for k in claimed), claimed
+    lives.cancel_one(1)
+    assert 1 in lives.cancelled_at
+    lives.send()
+    lives.nothing_of_the_clocks_is_sent_after_a_cancellation()
+    with lives.desk.sessions() as s:
+        assert s.scalars(select(OutboxMessage.status).where(
+            OutboxMessage.dedupe_key.like("hrwarn:1:%"))).all() == ["void"]
 
 
 def settings_for_lives() -> settings:

@@ -2,8 +2,10 @@
 message; amendments, absence, the decision and the next round; HR warnings; languages."""
 from __future__ import annotations
 
+import ast
 import json
 from datetime import UTC, datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -11,7 +13,7 @@ from sqlalchemy import select
 
 from bot.pipeline.clock import ReminderClock
 from commands import states
-from store.hiring import ATTENDING, AuditLog, Candidate, Feedback, Interview, Panelist
+from store.hiring import ATTENDING, STATUSES, AuditLog, Candidate, Feedback, Interview, Panelist
 from store.models import OutboxMessage
 from tests.commands.conftest import HR, LISI, WANGWU, ZHAOLIU
 
@@ -56,6 +58,96 @@ def test_moves_outside_the_table_are_refused_with_the_state_named():
     assert "已拒绝" in err.value.zh and "declined" in err.value.en
     assert (p.rsvp, p.feedback_status) == ("declined", "excused")   # unchanged
     assert "decline" in states.table_text() and "reschedule" in states.table_text()
+
+
+@pytest.mark.parametrize("event", sorted(states.INTERVIEW))
+def test_every_interview_event_lands_in_a_status_the_schema_allows(event):
+    froms, to = states.INTERVIEW[event]
+    for status in froms:
+        iv = Interview(id=3, status=status)
+        states.advance(event, iv)
+        assert iv.status == to and to in STATUSES
+
+
+def test_interview_events_outside_the_table_are_refused_with_the_status_named():
+    iv = Interview(id=3, status="cancelled")
+    for event in ("reschedule", "complete", "decide", "confirm", "cancel", "schedule"):
+        with pytest.raises(states.CommandError) as err:
+            states.advance(event, iv)
+        assert "#3" in err.value.zh and "已取消" in err.value.zh and "cancelled" in err.value.en
+    assert iv.status == "cancelled"
+    text = states.table_text()
+    assert "INTERVIEW" in text and "no_show" in text.split("INTERVIEW")[1]
+
+
+def test_settle_confirms_on_the_last_acceptance_and_steps_back_on_a_withdrawal():
+    iv = Interview(id=3, status="rescheduled")
+    states.settle(iv, ["accepted", "pending"])
+    assert iv.status == "rescheduled"
+    states.settle(iv, ["accepted", "accepted"])
+    assert iv.status == "confirmed"
+    states.settle(iv, ["accepted", "pending"])     # someone added, or an answer withdrawn
+    assert iv.status == "scheduled"
+    done = Interview(id=4, status="completed")
+    states.settle(done, ["accepted"])               # an answer after the end changes nothing
+    assert done.status == "completed"
+
+
+# Assignments to `.status` that are not an interview's: the claim loops of the outbox and of the
+# WeCom office jobs set their own rows' status; the fake WeCom and the simulator their own.
+OTHER_TABLES = {("bot/pipeline/outbox.py", "r.status"), ("bot/pipeline/oa_jobs.py", "r.status"),
+                ("devkit/simulator/wecom_side.py", "self.status"),
+                ("devkit/fakewecom/errors.py", "self.status")}
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def status_writers(source: str) -> list[tuple[int, str]]:
+    """Every place in `source` that may write an interview's status outside commands.states."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        targets: list[ast.expr] = []
+        if isinstance(node, ast.Assign):
+            targets = node.targets
+        elif isinstance(node, ast.AugAssign | ast.AnnAssign):
+            targets = [node.target]
+        for t in targets:
+            found += [(node.lineno, ast.unparse(e)) for e in ast.walk(t)
+                      if isinstance(e, ast.Attribute) and e.attr == "status"
+                      and isinstance(e.ctx, ast.Store)]
+        if isinstance(node, ast.Call):
+            name = ast.unparse(node.func)
+            keywords = {k.arg for k in node.keywords}
+            if name == "Interview" and "status" in keywords:
+                found.append((node.lineno, "Interview(status=…)"))
+            if name.endswith(".values") and "status" in keywords and "Interview" in name:
+                found.append((node.lineno, "update(Interview).values(status=…)"))
+            if name == "setattr" and len(node.args) > 1 and \
+                    isinstance(node.args[1], ast.Constant) and node.args[1].value == "status":
+                found.append((node.lineno, "setattr(…, 'status', …)"))
+    return found
+
+
+def test_status_writer_scan_sees_every_form_of_write():
+    src = ("iv.status = 'x'\nv.iv.status, v.iv.updated_at = 'x', now\n"
+           "Interview(status='x')\nsetattr(iv, 'status', 'x')\n"
+           "s.execute(update(Interview).where(Interview.id == 1).values(status='x'))\n"
+           "if iv.status == 'x': pass\n")
+    assert [line for line, _ in status_writers(src)] == [1, 2, 3, 4, 5]
+
+
+def test_only_the_state_table_sets_an_interviews_status():
+    # A new handler that sets Interview.status itself would skip INTERVIEW's checks; go
+    # through states.advance instead.
+    offenders = []
+    for package in ("commands", "bot", "store", "devkit"):
+        for path in sorted((ROOT / package).rglob("*.py")):
+            rel = path.relative_to(ROOT).as_posix()
+            if rel == "commands/states.py":
+                continue
+            offenders += [f"{rel}:{line} {what}" for line, what in
+                          status_writers(path.read_text(encoding="utf-8"))
+                          if (rel, what) not in OTHER_TABLES]
+    assert offenders == []
 
 
 # --- declined and removed, everywhere ---------------------------------------------------------
