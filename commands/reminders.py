@@ -20,7 +20,7 @@ so two workers, or a worker catching up after downtime, never send anything twic
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -279,6 +279,7 @@ def agendas(s: Session, now: datetime, org: Org, sent: set[str]) -> list[Reply]:
                             Interview.start_at < now + timedelta(hours=38))
                      .order_by(Interview.start_at, Interview.id)).all()
     mine: dict[tuple[int, date], list[int]] = defaultdict(list)
+    first: dict[tuple[int, date], datetime] = {}   # rows come in start order
     people: dict[int, User] = {}
     for iid, start, user in rows:
         tz = zone(user, org)
@@ -286,13 +287,16 @@ def agendas(s: Session, now: datetime, org: Org, sent: set[str]) -> list[Reply]:
         day = start.astimezone(tz).date()
         if day == local_now.date() and local_now.time() >= at and day.weekday() not in WEEKEND:
             mine[(user.id, day)].append(iid)
+            first.setdefault((user.id, day), start)
             people[user.id] = user
     out: list[Reply] = []
     for (uid, day), iids in mine.items():
         key = f"agenda:{uid}:{day.isoformat()}"
         if key in sent or not user_setting(s, uid, "digest_enabled"):
             continue
-        out.append(_agenda(s, people[uid], day, list(dict.fromkeys(iids)), org, key))
+        agenda = _agenda(s, people[uid], day, list(dict.fromkeys(iids)), org, key)
+        # When thousands are due at once, whoever interviews first is sent first.
+        out.append(replace(agenda, rank_at=first[(uid, day)]))
     return out + _hr_summaries(s, now, org, sent, at)
 
 
@@ -332,7 +336,8 @@ def _hr_summaries(s: Session, now: datetime, org: Org, sent: set[str], at: time)
                     or pick(lang, ("⚠ 无面试官", "⚠ no interviewer"))
                 lines.append(f"• {v.iv.start_at.astimezone(tz):%H:%M} {headline(v, lang)} "
                              f"({names})")
-        out.append(Reply("\n".join(lines), to=hr.wecom_userid, dedupe_key=key))
+        out.append(Reply("\n".join(lines), to=hr.wecom_userid, dedupe_key=key,
+                         rank_at=s.get(Interview, ids[0]).start_at))  # type: ignore[union-attr]
     return out
 
 
