@@ -81,14 +81,18 @@ class Budget:
         return Grant(calls, retry_at)
 
     def exhaust(self, s: Session, api: str, now: datetime, window_seconds: int) -> datetime:
-        """WeCom refused a call (45009): mark that window spent; returns when it ends."""
-        ends = [now + timedelta(seconds=window_seconds)]
+        """WeCom refused a call (45009): its block lasts a whole window from now (§6.9).
+
+        Every window of that length the block touches is marked spent, so no process claims
+        calls into it; returns when the block ends.
+        """
+        until = now + timedelta(seconds=window_seconds)
         for lim in self.limits(api):
             if lim.seconds == window_seconds:
-                row = _row(s, api, lim, now)
-                row.used = max(row.used, lim.most)
-                ends = [lim.end(now)]
-        return ends[0]
+                for at in (now, until - timedelta(microseconds=1)):
+                    row = _row(s, api, lim, at)
+                    row.used = max(row.used, lim.most)
+        return until
 
     def used(self, s: Session, api: str, now: datetime) -> dict[str, int]:
         """Calls counted in the current windows of `api` (for admin tools and tests)."""

@@ -7,6 +7,7 @@ FakeWeCom.serve() for a real local HTTP server; see core.FakeWeCom for the contr
 from .adapters import FakeWeComServer
 from .core import ROUTES, FakeWeCom
 from .errors import ERRMSG, InjectedHTTPStatus, InjectedTimeout
+from .ratelimits import CorpLimits
 from .records import Delivered, GroupMessage, RecordedRequest
 from .state import MEMBER_LIMITS
 
@@ -14,6 +15,7 @@ __all__ = [
     "ERRMSG",
     "MEMBER_LIMITS",
     "ROUTES",
+    "CorpLimits",
     "Delivered",
     "FakeWeCom",
     "FakeWeComServer",
