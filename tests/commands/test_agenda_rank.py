@@ -4,10 +4,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from bot.pipeline import outbox as box
 from bot.pipeline.clock import ReminderClock
+from commands.replies import Reply
 from store.models import OutboxMessage
 from tests.commands.conftest import HR, LISI, WANGWU
 
@@ -36,3 +37,16 @@ def test_agendas_due_at_nine_are_claimed_earliest_interview_first(desk):
     assert [r.rank_at for r in got] == [two, two, three]
     assert order[2] == (WANGWU, "agenda")
     assert sorted(order[:2]) == sorted([(LISI, "agenda"), (HR, "agenda-hr")])
+
+
+def test_a_tick_queues_every_agenda_not_just_fourteen(desk):
+    # deliver()'s cap on messages to others is for one inbound message; at 09:00 a large
+    # company has thousands of agendas in one tick, and each must be queued.
+    replies = [Reply(f"agenda {i}", to=f"u{i}", dedupe_key=f"agenda:{i}:2026-11-26")
+               for i in range(box.MAX_TO_OTHERS * 3)]
+    with desk.sessions.begin() as s:
+        ReminderClock._write(s, replies, desk.clock())
+    with desk.sessions() as s:
+        queued = s.scalars(select(OutboxMessage.touser)
+                           .where(OutboxMessage.dedupe_key.like("agenda:%"))).all()
+    assert sorted(queued) == sorted(f"u{i}" for i in range(box.MAX_TO_OTHERS * 3))
