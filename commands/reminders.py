@@ -312,6 +312,12 @@ def _agenda(s: Session, user: User, day: date, iids: list[int], org: Org, key: s
     return Reply("\n".join(lines), to=user.wecom_userid, dedupe_key=key)
 
 
+# WeCom's text limit (protocol §6.3): a notice to someone else is one message, cut there by the
+# outbox (bot.pipeline.outbox.enqueue, single); on a day of 3,000 interviews, rendering them all
+# for each HR member took most of the 09:00 tick.
+NOTICE_BYTES = 2048
+
+
 def _hr_summaries(s: Session, now: datetime, org: Org, sent: set[str], at: time) -> list[Reply]:
     out: list[Reply] = []
     for hr in s.scalars(select(User).where(User.role == "hr")):
@@ -329,13 +335,17 @@ def _hr_summaries(s: Session, now: datetime, org: Org, sent: set[str], at: time)
         lang = lang_of(hr)
         lines = [pick(lang, (f"今天（{local:%m-%d}）共 {len(ids)} 场面试：",
                              f"Today ({local:%m-%d}): {len(ids)} interview(s)"))]
+        size = len(lines[0].encode())
         for iid in ids:
+            if size > NOTICE_BYTES:   # the outbox cuts the digest here: render no further
+                break
             v = view(s, iid)
             if v is not None:
                 names = ("、" if lang == "zh" else ", ").join(u.name for _, u in v.attending) \
                     or pick(lang, ("⚠ 无面试官", "⚠ no interviewer"))
                 lines.append(f"• {v.iv.start_at.astimezone(tz):%H:%M} {headline(v, lang)} "
                              f"({names})")
+                size += len(lines[-1].encode()) + 1
         out.append(Reply("\n".join(lines), to=hr.wecom_userid, dedupe_key=key,
                          rank_at=s.get(Interview, ids[0]).start_at))  # type: ignore[union-attr]
     return out
