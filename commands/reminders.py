@@ -32,7 +32,7 @@ from commands.interviews_repo import View, view
 from commands.render import headline, lang_of, mode_text, pick, when
 from commands.replies import Card
 from commands.settings_store import org_settings, user_setting
-from store.hiring import ATTENDING, LIVE, AuditLog, Interview, Panelist
+from store.hiring import ATTENDING, LIVE, AuditLog, Candidate, Interview, Panelist
 from store.models import User
 
 WEEKEND = (5, 6)
@@ -289,6 +289,12 @@ def agendas(s: Session, now: datetime, org: Org, sent: set[str]) -> list[Reply]:
             mine[(user.id, day)].append(iid)
             first.setdefault((user.id, day), start)
             people[user.id] = user
+    # The day's interviews and candidates in two queries, kept referenced here so that view()
+    # finds them in the session instead of asking for each of 3,000 agendas at 09:00.
+    wanted = {iid for iids in mine.values() for iid in iids}
+    loaded = list(s.scalars(select(Interview).where(Interview.id.in_(wanted)))) if wanted else []
+    candidates = list(s.scalars(select(Candidate).where(
+        Candidate.id.in_({iv.candidate_id for iv in loaded})))) if loaded else []
     out: list[Reply] = []
     for (uid, day), iids in mine.items():
         key = f"agenda:{uid}:{day.isoformat()}"
@@ -297,6 +303,7 @@ def agendas(s: Session, now: datetime, org: Org, sent: set[str]) -> list[Reply]:
         agenda = _agenda(s, people[uid], day, list(dict.fromkeys(iids)), org, key)
         # When thousands are due at once, whoever interviews first is sent first.
         out.append(replace(agenda, rank_at=first[(uid, day)]))
+    del loaded, candidates
     return out + _hr_summaries(s, now, org, sent, at)
 
 
