@@ -186,3 +186,19 @@ def test_gettoken_is_budgeted_across_processes(services, clock):
     assert 0 < refused.value.retry_after <= 60 and len(calls) == 1
     clock.advance(seconds=60)
     assert two.get() == "token2"
+
+
+def test_budget_settings_from_the_environment():
+    from config.settings import Settings, SettingsError
+    from tests.test_settings import GOOD
+
+    s = Settings.from_env(dict(GOOD, WECOM_BUDGET_PER_MINUTE="500",
+                               WECOM_BUDGET_LICENSED_MEMBERS="20000",
+                               WECOM_BUDGET_MINUTE_SECONDS="10"), dotenv=None)
+    assert (s.budget_per_minute, s.budget_per_hour, s.budget_licensed_members,
+            s.budget_headroom, s.budget_minute_seconds) == (500, 150_000, 20_000, 90, 10)
+    with pytest.raises(SettingsError) as bad:
+        Settings.from_env(dict(GOOD, WECOM_BUDGET_HEADROOM="150",
+                               WECOM_BUDGET_MINUTE_SECONDS="0"), dotenv=None)
+    assert "WECOM_BUDGET_HEADROOM" in str(bad.value)
+    assert "WECOM_BUDGET_MINUTE_SECONDS" in str(bad.value)
