@@ -9,7 +9,7 @@ BROWSER_FILES := /usr/bin/chromium /usr/bin/chromedriver /usr/share/fonts/truety
                  /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: demo test lint install browser nginx screenshot bench reliability fuzz clean
+.PHONY: demo test lint install browser nginx screenshot bench rush reliability fuzz clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -57,6 +57,12 @@ screenshot: $(STAMP) browser
 
 bench: $(STAMP)
 	$(PY) bench/run.py
+
+# The 09:00 rush (issue 14): 3,000 agendas due at once, against the fake with WeCom's limits on;
+# ~2 min a run on 2 cores. Figures: bench/rush-results.md.
+rush: $(STAMP)
+	$(PY) bench/rush.py --workers 2
+	$(PY) bench/rush.py --workers 4
 
 # Retry storm, PostgreSQL restart, WeCom API faults, SIGKILLed workers, slow clients (through
 # nginx and straight at gunicorn), a half-open partition and a frozen database; ~9 min on 2 cores.

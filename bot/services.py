@@ -26,6 +26,7 @@ from bot.wecom.token import TokenStore
 from commands.registry import load
 from config.settings import Settings
 from crypto import WeComCrypto
+from store.budget import from_settings
 from store.db import SESSION_LIMITS, Limits, Sessions, make_engine, make_sessionmaker
 
 
@@ -102,13 +103,15 @@ def build(settings: Settings, *, transport: httpx.BaseTransport | None = None,
     crypto = settings.app_crypto(seconds(clock))
     http = api_http(settings.api_base, transport,
                     max_connections=max(4, settings.worker_concurrency))
+    budget = from_settings(settings)
     tokens = TokenStore(sessions, f"{settings.corp_id}:{settings.agent_id}",
-                        GetToken(http, settings.corp_id, settings.secret), clock)
+                        GetToken(http, settings.corp_id, settings.secret), clock, budget)
     client = WeComClient(http, AccessTokenAuth(tokens))
     config = sender or SenderConfig(
         agent_id=settings.agent_id, markdown=settings.markdown,
         concurrency=settings.worker_concurrency,
-        lease=timedelta(seconds=settings.claim_lease_seconds))
+        lease=timedelta(seconds=settings.claim_lease_seconds), budget=budget,
+        minute=timedelta(seconds=settings.budget_minute_seconds))
     # PostgreSQL wakes workers in every process (NOTIFY); SQLite is the one-process demo.
     wakeup = ListenWakeup(engine.url) if engine.dialect.name == "postgresql" else Wakeup()
     dispatcher = Dispatcher(settings=settings, router=load())

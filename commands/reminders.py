@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -34,7 +34,7 @@ from commands.interviews_repo import View, view
 from commands.render import brief, headline, lang_of, pick, when
 from commands.replies import Card
 from commands.settings_store import org_settings, user_setting
-from store.hiring import ATTENDING, LIVE, AuditLog, Interview, Panelist
+from store.hiring import ATTENDING, LIVE, AuditLog, Candidate, Interview, Panelist
 from store.models import User
 
 WEEKEND = (5, 6)
@@ -291,6 +291,7 @@ def agendas(s: Session, now: datetime, org: Org, sent: set[str]) -> list[Reply]:
                             Interview.start_at < now + timedelta(hours=38))
                      .order_by(Interview.start_at, Interview.id)).all()
     mine: dict[tuple[int, date], list[int]] = defaultdict(list)
+    first: dict[tuple[int, date], datetime] = {}   # rows come in start order
     people: dict[int, User] = {}
     for iid, start, user in rows:
         tz = zone(user, org)
@@ -298,13 +299,23 @@ def agendas(s: Session, now: datetime, org: Org, sent: set[str]) -> list[Reply]:
         day = start.astimezone(tz).date()
         if day == local_now.date() and local_now.time() >= at and day.weekday() not in WEEKEND:
             mine[(user.id, day)].append(iid)
+            first.setdefault((user.id, day), start)
             people[user.id] = user
+    # The day's interviews and candidates in two queries, kept referenced here so that view()
+    # finds them in the session instead of asking for each of 3,000 agendas at 09:00.
+    wanted = {iid for iids in mine.values() for iid in iids}
+    loaded = list(s.scalars(select(Interview).where(Interview.id.in_(wanted)))) if wanted else []
+    candidates = list(s.scalars(select(Candidate).where(
+        Candidate.id.in_({iv.candidate_id for iv in loaded})))) if loaded else []
     out: list[Reply] = []
     for (uid, day), iids in mine.items():
         key = f"agenda:{uid}:{day.isoformat()}"
         if key in sent or not user_setting(s, uid, "digest_enabled"):
             continue
-        out.append(_agenda(s, people[uid], day, list(dict.fromkeys(iids)), org, key))
+        agenda = _agenda(s, people[uid], day, list(dict.fromkeys(iids)), org, key)
+        # When thousands are due at once, whoever interviews first is sent first.
+        out.append(replace(agenda, rank_at=first[(uid, day)]))
+    del loaded, candidates
     return out + _hr_summaries(s, now, org, sent, at)
 
 
@@ -318,6 +329,12 @@ def _agenda(s: Session, user: User, day: date, iids: list[int], org: Org, key: s
         if v is not None:
             lines.append(f"• {v.iv.start_at.astimezone(tz):%H:%M} {headline(v, lang)}")
     return Reply("\n".join(lines), to=user.wecom_userid, dedupe_key=key)
+
+
+# WeCom's text limit (protocol §6.3): a notice to someone else is one message, cut there by the
+# outbox (bot.pipeline.outbox.enqueue, single); on a day of 3,000 interviews, rendering them all
+# for each HR member took most of the 09:00 tick.
+NOTICE_BYTES = 2048
 
 
 def _hr_summaries(s: Session, now: datetime, org: Org, sent: set[str], at: time) -> list[Reply]:
@@ -337,14 +354,19 @@ def _hr_summaries(s: Session, now: datetime, org: Org, sent: set[str], at: time)
         lang = lang_of(hr)
         lines = [pick(lang, (f"今天（{local:%m-%d}）共 {len(ids)} 场面试：",
                              f"Today ({local:%m-%d}): {len(ids)} interview(s)"))]
+        size = len(lines[0].encode())
         for iid in ids:
+            if size > NOTICE_BYTES:   # the outbox cuts the digest here: render no further
+                break
             v = view(s, iid)
             if v is not None:
                 names = ("、" if lang == "zh" else ", ").join(u.name for _, u in v.attending) \
                     or pick(lang, ("⚠ 无面试官", "⚠ no interviewer"))
                 lines.append(f"• {v.iv.start_at.astimezone(tz):%H:%M} {headline(v, lang)} "
                              f"({names})")
-        out.append(Reply("\n".join(lines), to=hr.wecom_userid, dedupe_key=key))
+                size += len(lines[-1].encode()) + 1
+        out.append(Reply("\n".join(lines), to=hr.wecom_userid, dedupe_key=key,
+                         rank_at=s.get(Interview, ids[0]).start_at))  # type: ignore[union-attr]
     return out
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 
@@ -15,13 +16,15 @@ class Reply:
     """A text message to a member: the sender, unless `to` names another userid.
 
     `private` marks content that must never reach a group chat (contact details, feedback);
-    `dedupe_key` makes a notification unique in the outbox.
+    `dedupe_key` makes a notification unique in the outbox; `rank_at` orders messages due
+    at the same time (an agenda ranks by its first interview: earliest goes out first).
     """
 
     text: str
     to: str | None = None
     private: bool = False
     dedupe_key: str | None = None
+    rank_at: datetime | None = None
 
 
 @dataclass(frozen=True)

@@ -59,6 +59,13 @@ class Settings:
     inbox_max_age_seconds: int = 120   # /healthz and check-config fail when a message waits longer
     aibot_token: str = _secret()
     aibot_encoding_aes_key: str = _secret()
+    # WeCom's documented limits (docs/wecom-limits.md): per corp, per API, per minute and per
+    # hour; message/send per app per day is 200 × the licensed members (0: not enforced).
+    budget_per_minute: int = 10_000
+    budget_per_hour: int = 150_000
+    budget_licensed_members: int = 0
+    budget_headroom: int = 90          # percent of each limit the bot allows itself
+    budget_minute_seconds: int = 60    # a minute's length; benchmarks shorten it, scaling all
 
     def problems(self) -> list[str]:
         """Return a list of human-readable problems; empty when the settings are usable."""
@@ -103,6 +110,14 @@ class Settings:
                        "(a resend after it must stay inside WeCom's duplicate check)")
         if self.inbox_max_age_seconds < 1:
             out.append("BOT_INBOX_MAX_AGE must be a positive number of seconds")
+        if min(self.budget_per_minute, self.budget_per_hour) < 1 \
+                or self.budget_licensed_members < 0:
+            out.append("WECOM_BUDGET_PER_MINUTE and _PER_HOUR must be positive, "
+                       "WECOM_BUDGET_LICENSED_MEMBERS 0 (off) or more")
+        if not 1 <= self.budget_headroom <= 100:
+            out.append("WECOM_BUDGET_HEADROOM must be a percentage from 1 to 100")
+        if self.budget_minute_seconds < 1:
+            out.append("WECOM_BUDGET_MINUTE_SECONDS must be at least 1")
         return out
 
     def validated(self) -> Settings:
@@ -178,6 +193,11 @@ class Settings:
             inbox_max_age_seconds=integer("BOT_INBOX_MAX_AGE", 120),
             aibot_token=env.get("WECOM_AIBOT_TOKEN", "").strip(),
             aibot_encoding_aes_key=env.get("WECOM_AIBOT_ENCODING_AES_KEY", "").strip(),
+            budget_per_minute=integer("WECOM_BUDGET_PER_MINUTE", 10_000),
+            budget_per_hour=integer("WECOM_BUDGET_PER_HOUR", 150_000),
+            budget_licensed_members=integer("WECOM_BUDGET_LICENSED_MEMBERS", 0),
+            budget_headroom=integer("WECOM_BUDGET_HEADROOM", 90),
+            budget_minute_seconds=integer("WECOM_BUDGET_MINUTE_SECONDS", 60),
         )
         problems.extend(p for p in settings.problems() if p not in problems
                         and not any(p.startswith(q.split(" ")[0]) for q in problems))

@@ -76,6 +76,9 @@ class OutboxMessage(Base):
     invaliduser: Mapped[str | None] = mapped_column(Text)
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Among rows due together, the earlier rank is claimed first (an agenda: its first
+    # interview's start); None ranks by next_attempt_at, so replies due now go ahead.
+    rank_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Not a column: set by outbox.claim when this new message repeats one the member got
     # within WeCom's duplicate-check window, so that the check does not drop it.
     repeats_recent = False
@@ -93,6 +96,17 @@ class AccessToken(Base):
     gettoken_calls: Mapped[int] = mapped_column(Integer, default=0)
     fail_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_error: Mapped[str | None] = mapped_column(Text)
+
+
+class ApiBudget(Base):
+    """Calls made to one WeCom API in one window, by every process (store.budget)."""
+
+    __tablename__ = "api_budget"
+
+    api: Mapped[str] = mapped_column(String(64), primary_key=True)       # e.g. message/send
+    window: Mapped[str] = mapped_column(String(8), primary_key=True)     # minute | hour | day
+    window_start: Mapped[datetime] = mapped_column(UTCDateTime, primary_key=True)
+    used: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class WorkerHeartbeat(Base):

@@ -53,7 +53,11 @@ class ReminderClock:
     def _write(s: Session, replies: list[Reply], now: datetime) -> None:
         assert all(r.to and r.dedupe_key for r in replies), \
             "clock messages always have a recipient and a key"
-        outbox.deliver(s, replies, sender=None, source_key=None, now=now)
+        # One at a time: deliver's cap on messages to others (MAX_TO_OTHERS) guards what one
+        # inbound message may fan out to; the clock's messages are each their own cause, and
+        # at 09:00 a large company has thousands of agendas in one tick.
+        for reply in replies:
+            outbox.deliver(s, [reply], sender=None, source_key=None, now=now)
 
     @staticmethod
     def _void_stale(s: Session) -> None:

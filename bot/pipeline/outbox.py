@@ -14,12 +14,13 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import and_, case, func, or_, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from commands.interviews_repo import CLOCK_KINDS
 from commands.reminders import AGENDA_KINDS, stale_message
 from commands.replies import Card, CardUpdate, GroupCreate, GroupPost, Markdown, Reply
 from commands.sanitize import no_tags
+from store.budget import Budget
 from store.db import Sessions
 from store.models import OutboxMessage
 from store.sql import changed, insert_ignore
@@ -41,6 +42,11 @@ MAX_ATTEMPTS = 12
 # the longest a vanished worker's session can hold the row's lock (store.db.Limits.longest_hold,
 # 45 s), plus one send (5 s); tests/reliability/test_network.py checks the sum.
 DUPLICATE_CHECK_INTERVAL = 600
+# The WeCom API each channel calls, for the corp-wide budget (store.budget); a response_url
+# is the intelligent bot's one-shot URL, outside the corp's API limits.
+CHANNEL_API = {"app": "message/send", "appchat": "appchat/send",
+               "appchat_create": "appchat/create",
+               "card_update": "message/update_template_card"}
 
 
 def split_utf8(text: str, limit: int = TEXT_LIMIT) -> list[str]:
@@ -69,12 +75,14 @@ def split_utf8(text: str, limit: int = TEXT_LIMIT) -> list[str]:
 def enqueue(session: Session, *, touser: str, content: str, now: datetime,
             msgtype: str = "text", channel: str = "app", dedupe_key: str | None = None,
             source_key: str | None = None, due_at: datetime | None = None,
-            url: str | None = None, single: bool = False) -> int:
+            url: str | None = None, single: bool = False,
+            rank_at: datetime | None = None) -> int:
     """Write a message to send; long text becomes several rows. Returns rows written.
 
     With a dedupe_key, a second enqueue of the same key writes nothing: that is how
     notifications, reminders and welcomes are made exactly-once. `single`: one row at most,
     cut short with "…" (a notification to someone else is never a series of messages).
+    `rank_at` orders rows due together (claim): an agenda ranks by its first interview.
     """
     if msgtype == "text" and channel in ("app", "appchat"):
         # Plain text may quote users, and WeCom renders <a href> in text: make it inert first,
@@ -90,7 +98,7 @@ def enqueue(session: Session, *, touser: str, content: str, now: datetime,
         key = dedupe_key if dedupe_key is None or len(parts) == 1 else f"{dedupe_key}#{i}"
         row = dict(touser=touser, content=part, msgtype=msgtype, channel=channel, url=url,
                    dedupe_key=key, source_key=source_key, status="pending", attempts=0,
-                   next_attempt_at=due_at or now, created_at=now)
+                   next_attempt_at=due_at or now, created_at=now, rank_at=rank_at)
         written += insert_ignore(session, OutboxMessage, row, ("dedupe_key",)) \
             if key else _insert(session, row)
     return written
@@ -102,12 +110,25 @@ def _insert(session: Session, row: dict[str, Any]) -> int:
 
 
 def claim(sessions: Sessions, *, worker_id: str, now: datetime, limit: int,
-          lease: timedelta = LEASE) -> list[OutboxMessage]:
-    """Claim up to `limit` due rows for this worker: FIFO per member, rate limits applied."""
+          lease: timedelta = LEASE, budget: Budget | None = None) -> list[OutboxMessage]:
+    """Claim up to `limit` due rows for this worker: FIFO per member, rate limits applied.
+
+    Rows due together go by rank (an agenda by its first interview), replies due now first;
+    with a `budget`, the corp-wide limits are taken in the same transaction, so no number of
+    workers can claim more calls than a window allows.
+    """
     due = or_(and_(OutboxMessage.status == "pending", OutboxMessage.next_attempt_at <= now),
               and_(OutboxMessage.status == "sending", OutboxMessage.claimed_at < now - lease))
+    # Only each member's oldest unsent row: ordered by rank, a member's later rows would
+    # otherwise crowd out a head that the member limit put back by a few seconds.
+    older = aliased(OutboxMessage)
+    head = ~select(older.id).where(older.touser == OutboxMessage.touser,
+                                   older.status.in_(("pending", "sending")),
+                                   older.id < OutboxMessage.id).exists()
+    order = (func.coalesce(OutboxMessage.rank_at, OutboxMessage.next_attempt_at),
+             OutboxMessage.id)
     with sessions.begin() as s:
-        rows = s.scalars(select(OutboxMessage).where(due).order_by(OutboxMessage.id)
+        rows = s.scalars(select(OutboxMessage).where(due, head).order_by(*order)
                          .limit(limit * 4).with_for_update(skip_locked=True)).all()
         if not rows:
             return []
@@ -129,12 +150,34 @@ def claim(sessions: Sessions, *, worker_id: str, now: datetime, limit: int,
             r.status, r.claimed_at, r.claimed_by = "sending", now, worker_id
             r.attempts += 1
             chosen.append(r)
+        if budget is not None:
+            chosen = _within_budget(s, budget, chosen, now)
         # WeCom's duplicate check is there for our resends; it would also drop a new message
         # that repeats one sent minutes ago (the same question asked twice, the same answer).
         repeated = _recent_contents(s, {r.touser for r in chosen if r.channel == "app"}, now)
         for r in chosen:
             r.repeats_recent = r.attempts == 1 and (r.touser, r.msgtype, r.content) in repeated
         return chosen
+
+
+def _within_budget(s: Session, budget: Budget, chosen: list[OutboxMessage],
+                   now: datetime) -> list[OutboxMessage]:
+    """The chosen rows the budget allows; the rest wait, unclaimed, for the next window."""
+    by_api: dict[str, list[OutboxMessage]] = {}
+    for r in chosen:
+        api = CHANNEL_API.get(r.channel)
+        if api is not None:
+            by_api.setdefault(api, []).append(r)
+    refused: set[int] = set()
+    for api in sorted(by_api):   # one lock order in every process
+        rows = by_api[api]
+        grant = budget.take(s, api, len(rows), now)
+        for r in rows[grant.calls:]:
+            r.status, r.claimed_at, r.claimed_by = "pending", None, None
+            r.attempts -= 1
+            r.next_attempt_at = grant.retry_at or now
+            refused.add(r.id)
+    return [r for r in chosen if r.id not in refused]
 
 
 def next_due(sessions: Sessions) -> datetime | None:
@@ -229,6 +272,18 @@ def mark_retry(sessions: Sessions, row: OutboxMessage, worker_id: str, now: date
                    last_error=error[:2000], claimed_by=None)
 
 
+def mark_throttled(sessions: Sessions, row: OutboxMessage, worker_id: str, until: datetime,
+                   error: str) -> bool:
+    """WeCom refused the call for its rate limit (45009/45033): try again at `until`.
+
+    Not a failure of the message: the attempt is given back, so a busy morning never makes a
+    row dead.
+    """
+    return _finish(sessions, row.id, worker_id, status="pending", next_attempt_at=until,
+                   attempts=max(0, row.attempts - 1), last_error=error[:2000],
+                   claimed_by=None)
+
+
 def mark_dead(sessions: Sessions, row: OutboxMessage, worker_id: str, error: str) -> bool:
     """Give up on a row; it stays visible to `interview-bot outbox list`."""
     return _finish(sessions, row.id, worker_id, status="dead", last_error=error[:2000])
@@ -283,7 +338,7 @@ def deliver(session: Session, replies: Iterable[Reply], *, sender: str | None,
         mine = to == sender and channel == "app"
         written += enqueue(session, touser=to, content=content, msgtype=msgtype, now=now,
                            channel=channel, dedupe_key=r.dedupe_key, source_key=source_key,
-                           single=not mine)
+                           single=not mine, rank_at=r.rank_at)
     return written
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import logging
+import random
 import re
 import threading
 from collections.abc import Callable
@@ -20,6 +21,7 @@ from bot.pipeline.groups import group_refused
 from bot.wecom.client import WeComClient
 from bot.wecom.errors import SLOW_DOWN, ApiError, TokenUnavailable, TransportError
 from commands.sanitize import no_tags
+from store.budget import Budget
 from store.db import Sessions, is_postgres
 from store.models import OutboxMessage
 
@@ -71,6 +73,8 @@ class SenderConfig:
     markdown: bool = True
     concurrency: int = 8
     lease: timedelta = outbox.LEASE   # a claimed row held longer belongs to a dead worker
+    budget: Budget | None = None      # the corp-wide limits (store.budget); None: unlimited
+    minute: timedelta = timedelta(seconds=60)   # WeCom's limit window, scaled in benchmarks
 
 
 class Sender:
@@ -94,7 +98,8 @@ class Sender:
         try:
             if free:
                 rows = outbox.claim(self.sessions, worker_id=self.worker_id, now=self.clock(),
-                                    limit=free, lease=self.config.lease)
+                                    limit=free, lease=self.config.lease,
+                                    budget=self.config.budget)
         finally:   # a failed claim (database down) must give its slots back, or none are left
             for _ in range(free - len(rows)):
                 self._slots.release()
@@ -116,6 +121,19 @@ class Sender:
             self._slots.release()
             self._done()
 
+    def _refused(self, row: OutboxMessage, errcode: int) -> datetime:
+        """When to try again after WeCom's rate limit refused a call: after the window."""
+        now = self.clock()
+        minute = int(self.config.minute.total_seconds())
+        api = outbox.CHANNEL_API.get(row.channel)
+        log.warning("outbox row %s: WeCom rate limit (errcode %s); waiting a window",
+                    row.id, errcode)
+        if errcode != 45009 or self.config.budget is None or api is None:
+            return now + self.config.minute * random.uniform(1.0, 1.5)
+        # The corp's window is spent whatever our count says: no worker claims more of it.
+        with self.sessions.begin() as s:
+            return self.config.budget.exhaust(s, api, now, minute)
+
     def send(self, row: OutboxMessage) -> None:
         """Deliver one claimed row and record the outcome."""
         path, body = build_request(row, self.config.agent_id, self.config.markdown)
@@ -126,10 +144,11 @@ class Sender:
             result = self._post(row, path, body)
         except ApiError as exc:
             error = f"errcode {exc.errcode}: {exc.errmsg}"
-            if exc.retryable:
-                delay = 60.0 if exc.errcode in SLOW_DOWN else 0.0
-                outbox.mark_retry(self.sessions, row, self.worker_id, self.clock(), error,
-                                  min_delay=delay)
+            if exc.errcode in SLOW_DOWN:
+                outbox.mark_throttled(self.sessions, row, self.worker_id,
+                                      self._refused(row, exc.errcode), error)
+            elif exc.retryable:
+                outbox.mark_retry(self.sessions, row, self.worker_id, self.clock(), error)
             else:
                 log.warning("outbox row %s dead: %s", row.id, error)
                 if outbox.mark_dead(self.sessions, row, self.worker_id, error) \

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import update
 
 from bot.wecom.errors import SLOW_DOWN, ApiError, TokenUnavailable, TransportError
+from store.budget import Budget
 from store.db import Sessions
 from store.models import AccessToken
 from store.sql import insert_ignore
@@ -25,8 +26,10 @@ class TokenStore:
     """Hands out a valid access_token; `fetch` performs the actual gettoken call."""
 
     def __init__(self, sessions: Sessions, app_key: str,
-                 fetch: Callable[[], tuple[str, int]], clock: Callable[[], datetime]):
+                 fetch: Callable[[], tuple[str, int]], clock: Callable[[], datetime],
+                 budget: Budget | None = None):
         self.sessions, self.app_key, self.fetch, self.clock = sessions, app_key, fetch, clock
+        self.budget = budget   # gettoken's corp-wide limits, taken under the row lock
         self._cache: tuple[str, datetime] | None = None
         self._lock = threading.Lock()
 
@@ -56,6 +59,11 @@ class TokenStore:
             if row.fail_until and row.fail_until > now:
                 raise TokenUnavailable(f"gettoken failed recently: {row.last_error}",
                                        (row.fail_until - now).total_seconds())
+            if self.budget is not None:
+                grant = self.budget.take(s, "gettoken", 1, now)
+                if not grant.calls:
+                    wait = ((grant.retry_at or now) - now).total_seconds()
+                    raise TokenUnavailable("gettoken's corp-wide budget is spent", max(1.0, wait))
             try:
                 token, expires_in = self.fetch()
             except ApiError as exc:

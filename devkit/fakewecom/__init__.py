@@ -9,6 +9,7 @@ core.FakeWeCom for the controls.
 from .adapters import FakeWeComServer
 from .core import ROUTES, FakeWeCom
 from .errors import ERRMSG, InjectedHTTPStatus, InjectedTimeout
+from .ratelimits import CorpLimits
 from .records import Delivered, GroupMessage, RecordedRequest
 from .state import MEMBER_LIMITS
 
@@ -16,6 +17,7 @@ __all__ = [
     "ERRMSG",
     "MEMBER_LIMITS",
     "ROUTES",
+    "CorpLimits",
     "Delivered",
     "FakeWeCom",
     "FakeWeComServer",

@@ -14,6 +14,7 @@ from . import appchat, control, messages
 from . import oa as office
 from .adapters import FakeWeComServer, make_transport, make_wsgi_app
 from .errors import ApiError, InjectedHTTPStatus, InjectedTimeout, error_payload
+from .ratelimits import CorpLimits
 from .records import ApiRequest, Delivered, Fault, FaultQueue, GroupMessage, RecordedRequest
 from .state import Config, State
 
@@ -62,10 +63,12 @@ class FakeWeCom:
         clock: Callable[[], float] = time.time,
         *,
         timeout_seconds: float = 3.0,
+        limits: CorpLimits | None = None,
     ) -> None:
         self.config = Config(corp_id, secret, agent_id, token_ttl, clock)
         self.timeout_seconds = timeout_seconds
         self._state = State(self.config, users)
+        self._state.corp_limits = limits   # None: no corp-wide limits (most tests)
         self._faults = FaultQueue()
         # One re-entrant lock: control requests call public methods while holding it.
         self._lock = threading.RLock()
@@ -97,6 +100,9 @@ class FakeWeCom:
         if fault is not None:
             return self._inject(fault)
         request = ApiRequest(method, api_name(path), query, body)
+        limits = self._state.corp_limits
+        if limits is not None and not limits.allow(api_name(path), self._state.now()):
+            return 200, error_payload(45009)
         try:
             if method != route.method:
                 raise ApiError(43001 if route.method == "GET" else 43002)
@@ -384,6 +390,7 @@ class FakeWeCom:
                 "card_updates": list(state.card_updates),
                 "chats": self.chats,
                 "request_count": len(state.requests),
+                "limits": state.corp_limits.snapshot() if state.corp_limits else None,
             }
 
     # --- adapters ------------------------------------------------------------

@@ -63,6 +63,10 @@ def send(state: State, req: ApiRequest) -> dict[str, Any]:
     for userid in recipients.users:
         entry = Delivered(userid, msgtype, content, body, msgid, state.now(), response_code)
         allowed = state.limiter.allow(userid, entry.at)
+        refusal = None if allowed or state.corp_limits is None \
+            else state.corp_limits.refuse_member("message/send")
+        if refusal is not None:
+            raise ApiError(refusal)
         (state.delivered if allowed else state.dropped).append(entry)
     state.duplicates.remember(key, state.now(), msgid)
     extra = {"response_code": response_code} if response_code else {}

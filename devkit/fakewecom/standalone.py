@@ -29,6 +29,7 @@ from werkzeug.serving import make_server
 
 from .adapters import QuietHandler
 from .core import FakeWeCom
+from .ratelimits import CorpLimits
 
 
 class SlowFront:
@@ -83,8 +84,17 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--timeout-seconds", type=float, default=None,
                    help="how long a fault of kind timeout holds the answer")
     p.add_argument("--until-stdin-closes", action="store_true")
+    p.add_argument("--limits", action="store_true",
+                   help="enforce WeCom's corp-wide limits (45009), devkit.fakewecom.ratelimits")
+    p.add_argument("--per-minute", type=int, default=CorpLimits.per_minute)
+    p.add_argument("--per-hour", type=int, default=CorpLimits.per_hour)
+    p.add_argument("--minute-seconds", type=float, default=60.0,
+                   help="a minute's length in seconds (scales every window)")
     args = p.parse_args(argv)
-    extra = {} if args.timeout_seconds is None else {"timeout_seconds": args.timeout_seconds}
+    extra: dict[str, Any] = {} if args.timeout_seconds is None \
+        else {"timeout_seconds": args.timeout_seconds}
+    if args.limits:
+        extra["limits"] = CorpLimits(args.per_minute, args.per_hour, args.minute_seconds)
     fake = FakeWeCom(corp_id=args.corp_id, secret=args.secret, agent_id=args.agent_id, **extra)
     server = make_server("127.0.0.1", args.port, SlowFront(fake), threaded=True,
                          request_handler=QuietHandler)

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .errors import ApiError
+from .ratelimits import CorpLimits
 from .records import Chat, Delivered, GroupMessage, RecordedRequest
 
 # §6.9: per app, per member: at most 30 per minute and 1000 per hour; excess is dropped.
@@ -110,6 +111,7 @@ class State:
         self.tokens: dict[str, float] = {}
         # Ids keep counting across reset() so they stay unique for the process.
         self._counters: dict[str, itertools.count[int]] = {}
+        self.corp_limits: CorpLimits | None = None
         self.clear_traffic()
 
     def clear_traffic(self) -> None:

@@ -1,0 +1,139 @@
+"""The corp-wide call budget of each WeCom API, shared by every process through the database.
+
+WeCom counts calls per corp per API per minute and per hour, and message/send per app per day
+(docs/wecom-limits.md). Each (api, window, window start) is one row of `api_budget`; a caller
+takes calls from it under the row's lock in its own transaction (the outbox claim, the token
+refresh), so however many workers run, no window hands out more calls than its limit.
+Windows are fixed and aligned to the epoch (the day to the organisation's midnight); the limits
+kept here are below WeCom's by a headroom, since WeCom's own window edges are not documented.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from config.settings import Settings
+from store.models import ApiBudget
+from store.sql import insert_ignore
+
+
+@dataclass(frozen=True)
+class Limit:
+    """At most `most` calls in each window of `seconds`, windows shifted by `offset` seconds."""
+
+    seconds: int
+    most: int
+    offset: int = 0   # the day: the organisation's UTC offset, so it starts at local midnight
+
+    @property
+    def name(self) -> str:
+        """The window's key in `api_budget` (its length, so scaled windows never mix)."""
+        return f"{self.seconds}s"
+
+    def start(self, now: datetime) -> datetime:
+        """The start of the window holding `now`."""
+        epoch = int(now.timestamp()) + self.offset
+        return datetime.fromtimestamp(epoch - epoch % self.seconds - self.offset, UTC)
+
+    def end(self, now: datetime) -> datetime:
+        """The start of the next window."""
+        return self.start(now) + timedelta(seconds=self.seconds)
+
+
+@dataclass(frozen=True)
+class Grant:
+    """Calls granted, and when more may be asked for if fewer than wanted were granted."""
+
+    calls: int
+    retry_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Budget:
+    """Limits per API; `default` covers every API not named (WeCom: the same per-API limit)."""
+
+    default: Sequence[Limit] = ()
+    per_api: Mapping[str, Sequence[Limit]] = field(default_factory=dict)
+
+    def limits(self, api: str) -> Sequence[Limit]:
+        """The limits of one API, shortest window first (the lock order of every process)."""
+        return sorted(self.per_api.get(api, self.default), key=lambda lim: lim.seconds)
+
+    def take(self, s: Session, api: str, want: int, now: datetime) -> Grant:
+        """Take up to `want` calls of `api` at `now`; the rows stay locked until `s` commits."""
+        limits = self.limits(api)
+        if want <= 0 or not limits:
+            return Grant(max(want, 0))
+        rows = [_row(s, api, lim, now) for lim in limits]
+        rooms = [max(0, lim.most - row.used) for lim, row in zip(limits, rows, strict=True)]
+        calls = min(want, *rooms)
+        if calls:
+            for row in rows:
+                row.used += calls
+        retry_at = None
+        if calls < want:   # the first full window decides when to ask again
+            retry_at = max(lim.end(now) for lim, room in zip(limits, rooms, strict=True)
+                           if room == calls)
+        return Grant(calls, retry_at)
+
+    def exhaust(self, s: Session, api: str, now: datetime, window_seconds: int) -> datetime:
+        """WeCom refused a call (45009): its block lasts a whole window from now (§6.9).
+
+        Every window of that length the block touches is marked spent, so no process claims
+        calls into it; returns when the block ends.
+        """
+        until = now + timedelta(seconds=window_seconds)
+        for lim in self.limits(api):
+            if lim.seconds == window_seconds:
+                for at in (now, until - timedelta(microseconds=1)):
+                    row = _row(s, api, lim, at)
+                    row.used = max(row.used, lim.most)
+        return until
+
+    def used(self, s: Session, api: str, now: datetime) -> dict[str, int]:
+        """Calls counted in the current windows of `api` (for admin tools and tests)."""
+        out: dict[str, int] = {}
+        for lim in self.limits(api):
+            out[lim.name] = s.scalar(select(ApiBudget.used).where(
+                ApiBudget.api == api, ApiBudget.window == lim.name,
+                ApiBudget.window_start == lim.start(now))) or 0
+        return out
+
+
+def _row(s: Session, api: str, lim: Limit, now: datetime) -> ApiBudget:
+    start = lim.start(now)
+    if insert_ignore(s, ApiBudget, {"api": api, "window": lim.name, "window_start": start,
+                                    "used": 0}, ("api", "window", "window_start")):
+        # A new window: forget the windows before the previous one, so the table stays small.
+        s.execute(delete(ApiBudget).where(
+            ApiBudget.api == api, ApiBudget.window == lim.name,
+            ApiBudget.window_start < start - timedelta(seconds=lim.seconds)))
+    row = s.scalars(select(ApiBudget).where(
+        ApiBudget.api == api, ApiBudget.window == lim.name, ApiBudget.window_start == start)
+        .with_for_update().execution_options(populate_existing=True)).one()
+    return row
+
+
+
+def from_settings(settings: Settings, now: datetime | None = None) -> Budget:
+    """The budget of WeCom's documented limits as configured (config.Settings)."""
+    minute = settings.budget_minute_seconds
+    share = settings.budget_headroom
+
+    def within(limit: int) -> int:
+        return max(1, limit * share // 100)
+
+    default = (Limit(minute, within(settings.budget_per_minute)),
+               Limit(60 * minute, within(settings.budget_per_hour)))
+    per_api: dict[str, Sequence[Limit]] = {}
+    if settings.budget_licensed_members:
+        # Person-times per app per natural day: 200 × the licensed members (doc 90454).
+        offset = (datetime.now(settings.tz) if now is None else now.astimezone(settings.tz))
+        shift = int((offset.utcoffset() or timedelta()).total_seconds()) * minute // 60
+        day = Limit(1440 * minute, within(200 * settings.budget_licensed_members), shift)
+        per_api["message/send"] = (*default, day)
+    return Budget(default, per_api)
