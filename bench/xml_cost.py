@@ -24,8 +24,17 @@ from xml.parsers import expat
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import AES_KEY, AGENT_ID, CORP_ID, OUR_PATH, SECRET, TOKEN  # noqa: E402
-from common import MessageFactory, ScratchDB, median  # noqa: E402
+from common import (  # noqa: E402
+    AES_KEY,
+    AGENT_ID,
+    CORP_ID,
+    OUR_PATH,
+    SECRET,
+    TOKEN,
+    MessageFactory,
+    ScratchDB,
+    median,
+)
 from wsgi_cost import cost  # noqa: E402
 
 MESSAGE = ("<xml><ToUserName><![CDATA[wx5823bf96d3bd56c7]]></ToUserName><FromUserName>"
