@@ -501,6 +501,7 @@ class Bench:
         raw = ack.pop("_raw")
         waited = self.wait_sent(n, 30)
         state = self.fake_state()
+        stages = self.e2e_stages()
         self.results["memory_worker_e2e"] = [memory_kib(w.pid) for w in workers]
         for w in workers:
             self.procs.stop(w)
@@ -517,11 +518,28 @@ class Bench:
                "waited_after_last_post_s": round(waited, 2),
                "p50_ms": percentile(lat_ms, 50), "p90_ms": percentile(lat_ms, 90),
                "p99_ms": percentile(lat_ms, 99), "max_ms": percentile(lat_ms, 100),
-               "ack_with_worker": ack, "echo_peer": echo}
+               "ack_with_worker": ack, "echo_peer": echo, "stages_ms": stages}
         log(f"  delivered {len(lat_ms)}/{n}: p50 {res['p50_ms']:.1f} ms, p99 "
             f"{res['p99_ms']:.1f} ms (ack p99 with the worker running {ack['p99_ms']:.2f} ms); "
             f"echo peer's answer p50 {echo['p50_ms']:.2f} ms, p99 {echo['p99_ms']:.2f} ms")
+        log("  where the time goes, p50 / p99 ms: " + "; ".join(
+            f"{k} {v['p50']:.1f} / {v['p99']:.1f}" for k, v in stages.items()))
         return res
+
+    def e2e_stages(self) -> dict[str, dict[str, float]]:
+        """Where a message's time goes, from the rows' own timestamps: stored -> claimed by
+        the sender (woken, acted on, outbox row committed, claimed) -> marked sent (the
+        message/send call included). The outbox row's created_at is its message's time."""
+        rows = self.db.connect().execute(
+            "SELECT extract(epoch FROM o.claimed_at - i.received_at),"
+            " extract(epoch FROM o.sent_at - o.claimed_at)"
+            " FROM outbox o JOIN inbound_messages i ON i.dedupe_key = o.source_key"
+            " WHERE o.status = 'sent'").fetchall()
+        out = {}
+        for i, name in enumerate(("stored → claimed", "claimed → sent")):
+            ms = [float(r[i]) * 1000 for r in rows if r[i] is not None]
+            out[name] = {"p50": percentile(ms, 50), "p99": percentile(ms, 99)}
+        return out
 
     # --- 3a. an idle worker's transactions --------------------------------------------------
 

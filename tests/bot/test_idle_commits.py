@@ -78,3 +78,23 @@ def test_a_pool_checkout_costs_the_database_no_transaction(pg_url):
         assert after - before < 10, after - before
     finally:
         engine.dispose()
+
+
+def test_acting_on_a_message_commits_without_waiting_for_the_flush(services, wecom, db):
+    """One fsync less per message: the act's commit is asynchronous (the send's claim, a
+    synchronous commit later, flushes it), the callback's insert and the claim are not."""
+    said: list[str] = []
+
+    def record(_conn, _cursor, statement, *_args) -> None:
+        said.append(statement)
+
+    wecom.after = None                         # the callback only: the test acts itself
+    assert wecom.text("zhangsan", "帮助").status_code == 200
+    event.listen(db, "before_cursor_execute", record)
+    try:
+        assert services.pipeline.act() == 1
+    finally:
+        event.remove(db, "before_cursor_execute", record)
+    assert "SET LOCAL synchronous_commit TO OFF" in said
+    with db.connect() as conn:                 # and only for that transaction
+        assert conn.execute(text("SHOW synchronous_commit")).scalar_one() == "on"
