@@ -1262,7 +1262,7 @@ def report(res: dict[str, Any]) -> str:
 
 def main() -> int:
     p = argparse.ArgumentParser(description="Benchmark our WeCom callback app against the peer.")
-    p.add_argument("--budget", type=float, default=720, help="hard bound on the run (s)")
+    p.add_argument("--budget", type=float, default=960, help="hard bound on the run (s)")
     p.add_argument("--rounds", type=int, default=3)
     p.add_argument("--duration", type=float, default=8, help="seconds per wrk run")
     p.add_argument("--connections", type=int, default=8)
