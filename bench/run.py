@@ -551,6 +551,8 @@ class Bench:
         log(f"phase 3a: one idle `interview-bot worker` for {seconds:g} s: its transactions "
             "(pg_stat_database on the scratch database; the web processes idle too)")
         self.reset_spine()
+        # A company whose directory names were synced long ago: nothing for the name sync.
+        self.db.execute("UPDATE users SET name_synced = true")
         workers = self.start_workers(1)
         # Past start-up, and past the late reports of the previous phase: PostgreSQL flushes an
         # idle backend's counts up to 10 s after its last transaction.
