@@ -195,6 +195,11 @@ class Bench:
         own scratch database."""
         port = free_port()
         url = "postgresql+psycopg://" + self.peer_db.url.split("://", 1)[1]
+        # Its workers each run create_all() at import; two at once on an empty database race
+        # ("relation inbound already exists") and one fails to boot. Create the table first.
+        subprocess.run([str(PEER_VENV / "bin" / "python"), "-c", "import peer_durable_app"],
+                       cwd=PEER_DIR, env={**self.peer_env(), "PEER_DATABASE_URL": url},
+                       check=True, capture_output=True, timeout=60)
         proc = self.procs.start(
             "durable-web", [str(PEER_VENV / "bin" / "gunicorn"), "-w", "2", "-b",
                             f"127.0.0.1:{port}", "--chdir", str(PEER_DIR),
