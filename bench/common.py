@@ -25,7 +25,9 @@ OUT = BENCH / "out"
 VENV_BIN = Path(sys.executable).parent
 PEER_DIR = Path(os.environ.get("PEER_DIR", ROOT.parent / "shared" / "bench")).resolve()
 PEER_VENV = Path(os.environ.get("PEER_VENV", BENCH / ".peer-venv"))
-PEER_PACKAGES = ["wechatpy==1.8.18", "flask", "gunicorn", "cryptography"]
+# The echo peer needs the first four; the durable peer (peer_durable_app.py) also stores.
+PEER_PACKAGES = ["wechatpy==1.8.18", "flask", "gunicorn", "cryptography", "sqlalchemy",
+                 "psycopg[binary]"]
 ADMIN_DB_URL = os.environ.get("BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 
 # The peer's credentials, used for our app too, so both get the same ciphertext sizes.

@@ -19,7 +19,11 @@ def _parse(data: bytes, max_depth: int) -> Any:
     text is its text or None, one with children a dict of them ("#text" for mixed text), and
     a name repeated among siblings a list. Built here in the same pass as the screening, it
     costs a third of screening and then running xmltodict (bench/RESULTS.md); the two are
-    checked against each other in tests/crypto/test_xmlsafe_shape.py.
+    checked against each other in tests/crypto/test_xmlsafe_shape.py. Issue 14 asked for
+    xmltodict at runtime unless it cost more than 5 % of a callback's CPU: bench/xml_cost.py
+    measured xmltodict behind this same screening, in three runs, at +41 to +61 µs on the
+    whole callback's CPU, +9.0 to +12.8 % (parsing alone +21 to +45 µs, 4.5 to 9.4 %), so
+    this parser stays.
     """
     # Forcing UTF-8 overrides any encoding named in the XML declaration, so invalid
     # UTF-8 (or a UTF-16/Latin-1 document) is a parse error rather than a transcoding.

@@ -154,6 +154,24 @@ def connect(conninfo: str, limits: Limits = SESSION_LIMITS, **kwargs: Any) -> Bo
     return conn
 
 
+def _ping_without_transaction(dbapi_connection: Any) -> bool:
+    """pre_ping with a bare protocol Sync: one round trip that starts no transaction."""
+    # SQLAlchemy pings psycopg with an autocommit `SELECT 1`, and PostgreSQL counts every
+    # statement, even an empty one, as a committed transaction: one per pool checkout, which
+    # more than doubled an idle worker's commits (issue 14). A Sync with nothing before it is
+    # answered with ReadyForQuery and no transaction, and still fails on a dead connection.
+    before = dbapi_connection.autocommit
+    if not before:
+        dbapi_connection.autocommit = True
+    try:
+        with dbapi_connection.pipeline() as pipeline:
+            pipeline.sync()
+    finally:
+        if not before and not dbapi_connection.closed:
+            dbapi_connection.autocommit = before
+    return True
+
+
 def make_engine(url: str, *, limits: Limits = SESSION_LIMITS, **kwargs: Any) -> Engine:
     """Create an engine that survives database restarts and fails fast when it is down."""
     # Errors are logged with tracebacks; bound values (access tokens, decrypted messages)
@@ -194,6 +212,8 @@ def make_engine(url: str, *, limits: Limits = SESSION_LIMITS, **kwargs: Any) -> 
     # while the database is down a callback gets its 503 in about a second, not a hang.
     engine = create_engine(url, pool_pre_ping=True, connect_args={"connect_timeout": 2},
                            **kwargs)
+    if psycopg.Pipeline.is_supported():   # libpq >= 14; else SQLAlchemy's own ping
+        engine.dialect.do_ping = _ping_without_transaction  # type: ignore[method-assign]
 
     @event.listens_for(engine, "do_connect")
     def _bounded_connect(_dialect: Any, _rec: Any, cargs: Any, cparams: dict[str, Any]) -> Any:

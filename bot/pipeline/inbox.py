@@ -21,7 +21,7 @@ from datetime import datetime
 from typing import Any
 
 import psycopg
-from sqlalchemy import exists, func, select, tuple_, update
+from sqlalchemy import exists, func, select, text, tuple_, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import aliased
 
@@ -149,6 +149,13 @@ def _batch(sessions: Sessions, dispatcher: Dispatcher, limit: int, trying: list[
         rows = s.execute(pending(limit)).all()
         if not rows:
             return 0
+        if s.get_bind().dialect.name == "postgresql":
+            # Commit without waiting for the WAL flush: one fsync less on every message's way
+            # to message/send (issue 14). Safe because nothing of an act leaves the database
+            # before a later synchronous commit (the sender's claim of its outbox row, an
+            # office job's claim), and PostgreSQL flushes the WAL in order, this act with it.
+            # A crash before that loses the act whole and the message is pending again.
+            s.execute(text("SET LOCAL synchronous_commit TO OFF"))
         # Looked up once for the batch (a member has at most one message in it): the members,
         # and every message of theirs in the minute before each one, for the rate limit.
         known = {u.wecom_userid: u for u in s.scalars(select(User).where(

@@ -18,10 +18,16 @@ from store.sql import insert_ignore
 
 log = logging.getLogger(__name__)
 
-HEARTBEAT_EVERY = timedelta(seconds=5)
+# Every 15 s, not 5: with NOTIFY waking the worker for messages, the heartbeat and the clock's
+# six short transactions were most of an idle worker's commits (issue 14: aim <= 2 a second).
+# Reminders and agendas are "due or past", so a tick up to 15 s late sends them 15 s late.
+HEARTBEAT_EVERY = timedelta(seconds=15)
 WORKER_STALE_AFTER = 60  # seconds without a heartbeat before a worker counts as down
 FAILED_STEP_PAUSE = 1.0   # seconds between steps while the database is unreachable
 MIN_WAIT = 0.05           # seconds: the shortest idle sleep
+# A sleep until the next tick may end a hair early (select's rounding, two clocks): a tick
+# that due counts as due, or the worker would look once more 50 ms later, for nothing.
+TICK_SLACK = timedelta(seconds=MIN_WAIT)
 
 # A tick runs every HEARTBEAT_EVERY with the current time (reminders, name sync).
 Tick = Callable[[datetime], None]
@@ -77,7 +83,7 @@ class Worker:
     def step(self, pool: ThreadPoolExecutor | None = None) -> int:
         """One pass: heartbeat and ticks when due, act, deliver. Returns the work done."""
         now = self.clock()
-        if self._last_beat is None or now - self._last_beat >= HEARTBEAT_EVERY:
+        if self._last_beat is None or now - self._last_beat >= HEARTBEAT_EVERY - TICK_SLACK:
             self._beat(now)
             for tick in self.ticks:
                 tick(now)
