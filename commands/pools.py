@@ -232,3 +232,6 @@ def explained(ctx: Context, picks: list[picking.Pick], result: Any) -> Any:
     if isinstance(result, Reply):
         return replace(result, text=f"{lines}\n{result.text}")
     return result
+
+
+no_pool = _no_pool      # the public name: "there is no pool …"

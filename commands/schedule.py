@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 import commands.kinds  # noqa: F401  (registers the parameter kinds used below)
-from commands import audit, calendar_jobs, notify, people, pools, workcal
+from commands import audit, calendar_jobs, notify, people, picking, pools, workcal
 from commands import interviews_repo as repo
 from commands.candidates_repo import CandidateRef, cid, create_candidate, position_named
 from commands.confirm import ask, confirmable
@@ -49,6 +49,9 @@ class Spec:
     notes: str | None = None
     room: str | None = None          # a WeCom meeting room name, or 自动 / auto
     off_hours_ok: bool = False        # HR confirmed a time outside the work calendar
+    # Picked from a pool or a found slot: their interview hours and caps are rechecked at the
+    # write, however long the spec waited in a confirmation.
+    bounded: list[str] = field(default_factory=list)
 
 
 @router.command(
@@ -89,7 +92,8 @@ def schedule(ctx: Context, when: tuple[datetime, datetime | None], interviewers:
     spec = Spec(cand_id, candidate.name,
                 start.isoformat(), end.isoformat(), [u.wecom_userid for u in interviewers],
                 round[0] if round else None, round[1] if round else None, mode, position,
-                link, location, notes, room)
+                link, location, notes, room,
+                bounded=[u.wecom_userid for p in picks for u in p.chosen])
     return pools.explained(ctx, picks, create(
         ctx, spec, known=[u for u in interviewers if u.id is not None],
         new=[u for u in interviewers if u.id is None]))
@@ -153,6 +157,7 @@ def create(ctx: Context, spec: Spec, *, known: list[User], new: list[User]) -> A
     if clashes:
         return refuse(ctx, clashes, user_ids=[u.id for u in known], start=start, end=end,
                       action="schedule_slot", payload=asdict(spec))
+    limits(ctx, [u for u in known if u.wecom_userid in spec.bounded], start, end)
     rnd = spec.round
     if spec.candidate_id and rnd:
         taken = repo.live_round(s, spec.candidate_id, rnd)
@@ -195,6 +200,20 @@ def create(ctx: Context, spec: Spec, *, known: list[User], new: list[User]) -> A
     for u in panel:
         out += notify.assigned(ctx, v, u, entry.id)
     return out + calendar_jobs.after_change(ctx, v, "create", room=spec.room)
+
+
+def limits(ctx: Context, users: list[User], start: datetime, end: datetime) -> None:
+    """Refuse (nothing written) when any of these people is now outside their interview
+    hours or working time, or at a cap, for [start, end)."""
+    _, tz = work_hours(ctx)
+    blocked = picking.blockers(ctx.session, users, start, end, tz)
+    if blocked:
+        zh = "、".join(f"{people.display(u)} {w[0]}" for u, w in blocked)
+        en = "; ".join(f"{people.display(u)} {w[1]}" for u, w in blocked)
+        at_zh, at_en = when(start, end, ctx.tz, "zh"), when(start, end, ctx.tz, "en")
+        raise CommandError(f"未安排：{at_zh} {zh}。请重新安排或换人。",
+                           f"Not scheduled: at {at_en}, {en}. Please schedule again or "
+                           "choose other interviewers.")
 
 
 def _echo(ctx: Context, v: repo.View, new_candidate: bool, cand: Any) -> str:
