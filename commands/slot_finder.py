@@ -69,7 +69,7 @@ def earliest(ctx: Context, named: list[User], refs: list[tuple[str, int]], lo: d
     if named and len({u.wecom_userid for u in named}) < len(named):
         raise CommandError("同一个人写了两次。", "The same person is named twice.")
     groups = _pool_members(ctx, refs)
-    lo = max(lo, ctx.now)
+    lo = max(lo, ctx.now + timedelta(minutes=1))   # a slot starting now is already late
     day, last = lo.astimezone(tz).date(), (hi - timedelta(microseconds=1)).astimezone(tz).date()
     last = min(last, day + timedelta(days=MAX_DAYS))
     out: list[Offer] = []
