@@ -27,7 +27,7 @@ def test_clash_slot_confirmation_rechecks_the_picked_members_hours(desk):
     assert desk.count(Interview) == 1
 
 
-def test_without_the_change_the_confirmation_still_books(desk):
+def test_a_confirmation_within_limits_still_books(desk):
     desk.ask(HR, "面试官池 后端 李四")
     question = desk.ask(HR, "安排 张三 今天晚上8点 面试官 后端池")
     assert "已安排 #1 张三" in desk.confirm(HR, question)
