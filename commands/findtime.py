@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import select
 
 from commands import interviews_repo as repo
-from commands import people, picking, schedule, slot_finder
+from commands import people, picking, schedule, shadowing, slot_finder
 from commands.candidates_repo import CandidateRef
 from commands.confirm import confirmable, park
 from commands.conflicts import work_hours
@@ -190,5 +190,10 @@ def _take(ctx: Context, payload: dict[str, Any], choice: int | None) -> Any:
                       head=(f"{at_zh} 已不可用（{why_zh}），未安排。\n",
                             f"{at_en} is no longer free ({why_en}); nothing was booked.\n"))
     spec.start, spec.end = start.isoformat(), end.isoformat()
-    spec.userids, spec.bounded = list(userids), list(userids)
-    return schedule.create(ctx, spec, known=known, new=[u for u in panel if u.id is None])
+    shadows = shadowing.join(ctx, [name for name, _ in payload["search"]["pools"]], panel,
+                             start, end)
+    spec.userids = [*userids, *(u.wecom_userid for u, _ in shadows)]
+    spec.bounded = list(userids)
+    spec.shadows = [[u.wecom_userid, pool] for u, pool in shadows]
+    return schedule.create(ctx, spec, known=[*known, *(u for u, _ in shadows)],
+                           new=[u for u in panel if u.id is None])

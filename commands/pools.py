@@ -23,6 +23,7 @@ _ADD = ("add", "添加", "加入", "加")
 _REMOVE = ("remove", "rm", "删除", "移除", "去掉")
 _LIST = ("list", "ls", "列表", "全部")
 _RENAME = ("rename", "改名", "重命名")
+_SHADOW = ("shadow", "trainee", "见习")
 _DELETE = ("delete", "删除", "解散")   # 删除 with people after it removes them instead
 # A pool name: letters, digits, CJK, - and _; never a person-like token such as "@lisi".
 _NAME = re.compile(rf"[\w\-]{{1,{NAME_LIMIT}}}")
@@ -40,11 +41,22 @@ def find(ctx: Context, name: str, *, lock: bool = False) -> InterviewerPool | No
     return ctx.session.scalars(q.with_for_update() if lock else q).one_or_none()
 
 
-def members(ctx: Context, pool: InterviewerPool, *, lock: bool = False) -> list[User]:
-    """The pool's members in a stable order; with lock, their rows are locked FOR UPDATE."""
+def members(ctx: Context, pool: InterviewerPool, *, lock: bool = False,
+            pickable: bool = False) -> list[User]:
+    """The pool's members in a stable order; with lock, their rows are locked FOR UPDATE;
+    pickable leaves out trainees (they shadow, they are not picked)."""
     q = (select(User).join(PoolMember, PoolMember.user_id == User.id)
          .where(PoolMember.pool_id == pool.id).order_by(User.id))
+    if pickable:
+        q = q.where(PoolMember.shadow_left.is_(None))
     return list(ctx.session.scalars(q.with_for_update(of=User) if lock else q))
+
+
+def trainees(ctx: Context, pool: InterviewerPool) -> dict[int, int]:
+    """user id -> interviews still to shadow, for the pool's trainees (见习)."""
+    rows = ctx.session.execute(select(PoolMember.user_id, PoolMember.shadow_left).where(
+        PoolMember.pool_id == pool.id, PoolMember.shadow_left.is_not(None)))
+    return {uid: left for uid, left in rows}
 
 
 def _names(users: list[User]) -> str:
@@ -52,9 +64,14 @@ def _names(users: list[User]) -> str:
 
 
 def show(ctx: Context, pool: InterviewerPool) -> str:
-    who = members(ctx, pool)
-    return ctx.t(f"面试官池「{pool.name}」（{len(who)} 人）：{_names(who)}",
-                 f"Pool “{pool.name}” ({len(who)}): {_names(who)}")
+    """面试官池「后端」（3 人）：李四、王五、赵六（见习，还剩 2 场）."""
+    who, left = members(ctx, pool), trainees(ctx, pool)
+    zh = "、".join(people.display(u) + (f"（见习，还剩 {left[u.id]} 场）" if u.id in left else "")
+                  for u in who) or "—"
+    en = ", ".join(people.display(u) + (f" (shadow, {left[u.id]} to go)" if u.id in left else "")
+                   for u in who) or "—"
+    return ctx.t(f"面试官池「{pool.name}」（{len(who)} 人）：{zh}",
+                 f"Pool “{pool.name}” ({len(who)}): {en}")
 
 
 def _list(ctx: Context) -> Reply:
@@ -136,10 +153,12 @@ def _existing(ctx: Context, name: str) -> InterviewerPool:
 @router.command(
     "pool", en=("pool", "pools"), zh=("面试官池",), role="hr",
     params=(Param("text", kind="text", required=False),),
-    summary=("管理面试官池（新建、添加、移除、查看、改名、删除）",
-             "manage interviewer pools (add, remove, list, rename, delete)"),
-    usage=("面试官池 [池名 [添加|移除] 人…]，面试官池 池名 改名 新名，面试官池 池名 删除",
-           "pool [<name> add|remove <people>], pool <name> rename <new>, pool <name> delete"),
+    summary=("管理面试官池（新建、添加、移除、查看、见习、改名、删除）",
+             "manage interviewer pools (add, remove, list, shadow, rename, delete)"),
+    usage=("面试官池 [池名 [添加|移除] 人…]，面试官池 池名 见习 人 场数，面试官池 池名 改名 新名，"
+           "面试官池 池名 删除",
+           "pool [<name> add|remove <people>], pool <name> shadow <person> <n>, "
+           "pool <name> rename <new>, pool <name> delete"),
     example=("面试官池 后端 李四 张伟 陈静", "pool backend add @lisi"))
 def pool(ctx: Context, text: str | None = None) -> Reply:
     """List pools, show one, or add/remove members (creating the pool on first add)."""
@@ -152,6 +171,8 @@ def pool(ctx: Context, text: str | None = None) -> Reply:
 
     if verb in _RENAME:
         return pool_admin.rename(ctx, _existing(ctx, name), words[2] if len(words) > 2 else "")
+    if verb in _SHADOW:
+        return pool_admin.shadow(ctx, _existing(ctx, name), words[2] if len(words) > 2 else "")
     if verb in _DELETE and len(words) == 2:
         return pool_admin.ask_delete(ctx, _existing(ctx, name))
     if verb in _ADD:
@@ -223,7 +244,8 @@ def fill(ctx: Context, interviewers: list[User], start: datetime, end: datetime,
         pool = find(ctx, name)
         if pool is None:
             raise _no_pool(name)
-        p = picking.pick(ctx.session, pool.name, members(ctx, pool), n, start, end, tz,
+        p = picking.pick(ctx.session, pool.name, members(ctx, pool, pickable=True), n, start,
+                         end, tz,
                          candidate_id=candidate_id,
                          skip={u.id for u in panel if u.id is not None})
         if len(p.chosen) < n:

@@ -41,7 +41,7 @@ def _pool_members(ctx: Context, refs: list[tuple[str, int]]) -> list[tuple[str, 
         pool = pools.find(ctx, name)
         if pool is None:
             raise pools.no_pool(name)
-        out.append((pool.name, n, pools.members(ctx, pool)))
+        out.append((pool.name, n, pools.members(ctx, pool, pickable=True)))
     return out
 
 
