@@ -46,6 +46,7 @@ def counts(session: Session, user_ids: list[int], start: datetime,
         select(Panelist.user_id, func.count()).join(Interview, Interview.id ==
                                                     Panelist.interview_id)
         .where(Panelist.user_id.in_(user_ids), Panelist.rsvp.in_(ATTENDING),
+               Panelist.feedback_status != "shadow",   # sitting in as a trainee is not load
                Interview.status.in_(COUNTED), Panelist.start_at >= start,
                Panelist.start_at < end)
         .group_by(Panelist.user_id))
@@ -57,6 +58,7 @@ def _last(session: Session, user_ids: list[int], before: datetime,
     q = (select(Panelist.user_id, func.max(Panelist.start_at))
          .join(Interview, Interview.id == Panelist.interview_id)
          .where(Panelist.user_id.in_(user_ids), Panelist.rsvp.in_(ATTENDING),
+                Panelist.feedback_status != "shadow",
                 Interview.status.in_(COUNTED), Panelist.start_at < before)
          .group_by(Panelist.user_id))
     if candidate_id is not None:
