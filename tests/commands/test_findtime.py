@@ -105,3 +105,15 @@ def test_typed_confirm_with_a_number_works_too(desk):
     code = re.search(r"确认 ([A-Z2-9]{4}) 序号", card.text).group(1)
     assert "已安排 #1 张三" in desk.ask(HR, f"确认 {code} 2")
     assert "2026-11-26 (周四) 09:30–10:00 CST" in desk.ask(HR, "面试 #1")
+
+
+def test_a_missing_panel_is_asked_and_the_answer_completes_the_search(desk):
+    question = desk.ask(HR, "找时间 张三 明天 30分钟")
+    assert "缺少面试官" in question
+    card = card_of(desk.say(HR, "李四"))
+    assert "为 张三 找到 李四 明天最早的共同空闲时段（30 分钟）" in card.text
+
+
+def test_help_shows_the_grammar(desk):
+    assert "找时间 张三 面试官 李四 王五 本周 60分钟" in desk.ask(HR, "帮助 找时间")
+    assert "pool <name> shadow <person> <n>" in desk.ask(HR, "help pool")
