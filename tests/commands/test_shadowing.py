@@ -103,3 +103,11 @@ def test_shadowed_interviews_are_not_load_after_graduation(desk):
     desk.ask(HR, "安排 甲 明天上午10点 面试官 后端池")      # 李四 picked, 赵六 shadows, graduates
     reply = desk.ask(HR, "安排 乙 明天下午2点 面试官 后端池")
     assert "从「后端」池选了 赵六" in reply and "赵六 0 场" in reply
+
+
+def test_the_load_report_leaves_shadowing_out(desk):
+    desk.ask(HR, "面试官池 后端 李四")
+    desk.ask(HR, "面试官池 后端 见习 赵六 1")
+    desk.ask(HR, "安排 甲 明天上午10点 面试官 后端池")
+    report = desk.ask(HR, "负载 本月")
+    assert "李四：已完成 0，待进行 1" in report and "赵六" not in report
