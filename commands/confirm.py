@@ -38,13 +38,7 @@ def confirmable(name: str, role: str) -> Callable[[Action], Action]:
 def ask(ctx: Context, action: str, payload: dict[str, Any], zh: str, en: str,
         choices: int = 0) -> Reply:
     """Park `action` behind a new code and return the question to send."""
-    taken = set(ctx.session.scalars(select(PendingConfirmation.code).where(
-        PendingConfirmation.actor_id == ctx.sender.id)))
-    code = next(c for c in iter(lambda: "".join(secrets.choice(_ALPHABET) for _ in range(4)),
-                                None) if c not in taken)
-    ctx.session.add(PendingConfirmation(
-        code=code, actor_id=ctx.sender.id, action=action, payload=payload, created_at=ctx.now,
-        expires_at=ctx.now + VALID_FOR))
+    code = park(ctx, action, payload)
     if choices:
         return Reply(ctx.t(f"{zh}\n回复「确认 {code} 序号」选用（10 分钟内有效），或重新安排其他时间。",
                            f"{en}\nReply “confirm {code} <number>” to take one (valid for "
@@ -54,6 +48,18 @@ def ask(ctx: Context, action: str, payload: dict[str, Any], zh: str, en: str,
                  "or “abort” to drop it.")
     buttons = card(ctx, code, text)
     return Reply(text) if buttons is None else Card(text, card=buttons)
+
+
+def park(ctx: Context, action: str, payload: dict[str, Any]) -> str:
+    """Store `action` as pending for the sender under a new code, and return the code."""
+    taken = set(ctx.session.scalars(select(PendingConfirmation.code).where(
+        PendingConfirmation.actor_id == ctx.sender.id)))
+    code = next(c for c in iter(lambda: "".join(secrets.choice(_ALPHABET) for _ in range(4)),
+                                None) if c not in taken)
+    ctx.session.add(PendingConfirmation(
+        code=code, actor_id=ctx.sender.id, action=action, payload=payload, created_at=ctx.now,
+        expires_at=ctx.now + VALID_FOR))
+    return code
 
 
 def card(ctx: Context, code: str, text: str) -> dict[str, Any] | None:

@@ -53,7 +53,8 @@ def load(ctx: Context, text: str | None = None) -> list[Reply]:
          .join(Interview, Interview.id == Panelist.interview_id)
          .outerjoin(Feedback, (Feedback.interview_id == Panelist.interview_id)
                     & (Feedback.user_id == Panelist.user_id))
-         .where(Panelist.start_at >= start, Panelist.start_at < end))
+         .where(Panelist.start_at >= start, Panelist.start_at < end,
+                Panelist.feedback_status != "shadow"))   # shadowing (见习) is training, not load
     if not role_allows(ctx.sender.role, "hr"):
         q = q.where(User.id == ctx.sender.id)
     stats: dict[int, dict[str, Any]] = {}

@@ -46,6 +46,7 @@ def counts(session: Session, user_ids: list[int], start: datetime,
         select(Panelist.user_id, func.count()).join(Interview, Interview.id ==
                                                     Panelist.interview_id)
         .where(Panelist.user_id.in_(user_ids), Panelist.rsvp.in_(ATTENDING),
+               Panelist.feedback_status != "shadow",   # sitting in as a trainee is not load
                Interview.status.in_(COUNTED), Panelist.start_at >= start,
                Panelist.start_at < end)
         .group_by(Panelist.user_id))
@@ -57,6 +58,7 @@ def _last(session: Session, user_ids: list[int], before: datetime,
     q = (select(Panelist.user_id, func.max(Panelist.start_at))
          .join(Interview, Interview.id == Panelist.interview_id)
          .where(Panelist.user_id.in_(user_ids), Panelist.rsvp.in_(ATTENDING),
+                Panelist.feedback_status != "shadow",
                 Interview.status.in_(COUNTED), Panelist.start_at < before)
          .group_by(Panelist.user_id))
     if candidate_id is not None:
@@ -81,16 +83,38 @@ def _why_not(session: Session, user: User, start: datetime, end: datetime, tz: Z
     return None
 
 
+def _day_week(session: Session, ids: list[int], start: datetime,
+              tz: ZoneInfo) -> tuple[dict[int, int], dict[int, int]]:
+    local = start.astimezone(tz)
+    day0 = local.replace(hour=0, minute=0, second=0, microsecond=0)
+    return (counts(session, ids, day0, day0 + timedelta(days=1)),
+            counts(session, ids, *availability.week_bounds(start, tz)))
+
+
+def blockers(session: Session, users: list[User], start: datetime, end: datetime,
+             tz: ZoneInfo) -> list[tuple[User, tuple[str, str]]]:
+    """Who of these people cannot take [start, end) right now, and why (busy, outside their
+    interview hours or working time, at a cap); checked again at the moment of every write."""
+    known = [u for u in users if u.id is not None]   # someone never met has no limits yet
+    if not known:
+        return []
+    day, week = _day_week(session, [u.id for u in known], start, tz)
+    org_off = set(workcal.outside_reasons(session, None, start, end, tz))
+    out = []
+    for user in known:
+        why = _why_not(session, user, start, end, tz, org_off, day, week)
+        if why is not None:
+            out.append((user, why))
+    return out
+
+
 def pick(session: Session, pool: str, members: list[User], n: int, start: datetime,
          end: datetime, tz: ZoneInfo, *, candidate_id: int | None,
          skip: set[int]) -> Pick:
     """Choose n of `members` (not in `skip`) for [start, end); fewer when fewer are eligible."""
     ids = [u.id for u in members if u.id not in skip]
     repo.lock_users(session, ids)
-    local = start.astimezone(tz)
-    day0 = local.replace(hour=0, minute=0, second=0, microsecond=0)
-    day = counts(session, ids, day0, day0 + timedelta(days=1))
-    week = counts(session, ids, *availability.week_bounds(start, tz))
+    day, week = _day_week(session, ids, start, tz)
     load = counts(session, ids, start - WINDOW, start + WINDOW)
     with_cand = _last(session, ids, start, candidate_id) if candidate_id else {}
     last_any = _last(session, ids, start)

@@ -21,6 +21,9 @@ NAME_LIMIT = 32
 _ADD = ("add", "添加", "加入", "加")
 _REMOVE = ("remove", "rm", "删除", "移除", "去掉")
 _LIST = ("list", "ls", "列表", "全部")
+_RENAME = ("rename", "改名", "重命名")
+_SHADOW = ("shadow", "trainee", "见习")
+_DELETE = ("delete", "删除", "解散")   # 删除 with people after it removes them instead
 # A pool name: letters, digits, CJK, - and _; never a person-like token such as "@lisi".
 _NAME = re.compile(rf"[\w\-]{{1,{NAME_LIMIT}}}")
 _POOL_SUFFIX = re.compile(r"(池|pool)$", re.IGNORECASE)
@@ -37,21 +40,37 @@ def find(ctx: Context, name: str, *, lock: bool = False) -> InterviewerPool | No
     return ctx.session.scalars(q.with_for_update() if lock else q).one_or_none()
 
 
-def members(ctx: Context, pool: InterviewerPool, *, lock: bool = False) -> list[User]:
-    """The pool's members in a stable order; with lock, their rows are locked FOR UPDATE."""
+def members(ctx: Context, pool: InterviewerPool, *, lock: bool = False,
+            pickable: bool = False) -> list[User]:
+    """The pool's members in a stable order; with lock, their rows are locked FOR UPDATE;
+    pickable leaves out trainees (they shadow, they are not picked)."""
     q = (select(User).join(PoolMember, PoolMember.user_id == User.id)
          .where(PoolMember.pool_id == pool.id).order_by(User.id))
+    if pickable:
+        q = q.where(PoolMember.shadow_left.is_(None))
     return list(ctx.session.scalars(q.with_for_update(of=User) if lock else q))
+
+
+def trainees(ctx: Context, pool: InterviewerPool) -> dict[int, int]:
+    """user id -> interviews still to shadow, for the pool's trainees (见习)."""
+    rows = ctx.session.execute(select(PoolMember.user_id, PoolMember.shadow_left).where(
+        PoolMember.pool_id == pool.id, PoolMember.shadow_left.is_not(None)))
+    return {uid: left for uid, left in rows if left is not None}
 
 
 def _names(users: list[User]) -> str:
     return "、".join(people.display(u) for u in users) if users else "—"
 
 
-def _show(ctx: Context, pool: InterviewerPool) -> str:
-    who = members(ctx, pool)
-    return ctx.t(f"面试官池「{pool.name}」（{len(who)} 人）：{_names(who)}",
-                 f"Pool “{pool.name}” ({len(who)}): {_names(who)}")
+def show(ctx: Context, pool: InterviewerPool) -> str:
+    """面试官池「后端」（3 人）：李四、王五、赵六（见习，还剩 2 场）."""
+    who, left = members(ctx, pool), trainees(ctx, pool)
+    zh = "、".join(people.display(u) + (f"（见习，还剩 {left[u.id]} 场）" if u.id in left else "")
+                  for u in who) or "—"
+    en = ", ".join(people.display(u) + (f" (shadow, {left[u.id]} to go)" if u.id in left else "")
+                   for u in who) or "—"
+    return ctx.t(f"面试官池「{pool.name}」（{len(who)} 人）：{zh}",
+                 f"Pool “{pool.name}” ({len(who)}): {en}")
 
 
 def _list(ctx: Context) -> Reply:
@@ -59,10 +78,10 @@ def _list(ctx: Context) -> Reply:
     if not pools:
         return Reply(ctx.t("还没有面试官池。例：面试官池 后端 李四 张伟 陈静",
                            "No pools yet. Example: pool backend add @lisi @zhangwei"))
-    return Reply("\n".join(_show(ctx, p) for p in pools))
+    return Reply("\n".join(show(ctx, p) for p in pools))
 
 
-def _check_name(ctx: Context, name: str) -> str:
+def check_name(ctx: Context, name: str) -> str:
     if not _NAME.fullmatch(name) or name.startswith("@"):
         raise CommandError(
             f"池名「{inert(name[:40])}」不可用：最多 {NAME_LIMIT} 个字，只用文字、数字、- 和 _",
@@ -83,7 +102,7 @@ def _resolve(ctx: Context, text: str) -> list[User]:
 
 
 def _add(ctx: Context, name: str, text: str) -> Reply:
-    key = _check_name(ctx, name)
+    key = check_name(ctx, name)
     users = _resolve(ctx, text)       # every name understood before anything is written
     pool = find(ctx, key)
     created = pool is None
@@ -103,7 +122,7 @@ def _add(ctx: Context, name: str, text: str) -> Reply:
                  f"Created pool “{key}”." if created else f"Added {_names(new)}.")
     if not created and not new:
         head = ctx.t("他们都已在池中，未作改动。", "They were all in the pool already; nothing changed.")
-    return Reply(f"{head}\n{_show(ctx, pool)}")
+    return Reply(f"{head}\n{show(ctx, pool)}")
 
 
 def _remove(ctx: Context, name: str, text: str) -> Reply:
@@ -119,7 +138,7 @@ def _remove(ctx: Context, name: str, text: str) -> Reply:
     audit.record(ctx, "pool_remove", "pool", pool.name,
                  before={"removed": [u.wecom_userid for u in users]})
     return Reply(ctx.t(f"已移除 {_names(users)}。", f"Removed {_names(users)}.")
-                 + "\n" + _show(ctx, pool))
+                 + "\n" + show(ctx, pool))
 
 
 def _existing(ctx: Context, name: str) -> InterviewerPool:
@@ -133,21 +152,34 @@ def _existing(ctx: Context, name: str) -> InterviewerPool:
 @router.command(
     "pool", en=("pool", "pools"), zh=("面试官池",), role="hr",
     params=(Param("text", kind="text", required=False),),
-    summary=("管理面试官池（新建、添加、移除、查看）", "manage interviewer pools (add, remove, list)"),
-    usage=("面试官池 [池名 [添加|移除] 人…]", "pool [<name> add|remove <people>]"),
+    summary=("管理面试官池（新建、添加、移除、查看、见习、改名、删除）",
+             "manage interviewer pools (add, remove, list, shadow, rename, delete)"),
+    usage=("面试官池 [池名 [添加|移除] 人…]，面试官池 池名 见习 人 场数，面试官池 池名 改名 新名，"
+           "面试官池 池名 删除",
+           "pool [<name> add|remove <people>], pool <name> shadow <person> <n>, "
+           "pool <name> rename <new>, pool <name> delete"),
     example=("面试官池 后端 李四 张伟 陈静", "pool backend add @lisi"))
 def pool(ctx: Context, text: str | None = None) -> list[Reply]:
     """List pools, show one, or add/remove members (creating the pool on first add)."""
     words = (text or "").split(None, 2)
     if not words or words[0].lower() in _LIST:
         return [_list(ctx)]
+    from commands import pool_admin  # rename and delete live there; it builds on this module
+
     name, verb = words[0], (words[1].lower() if len(words) > 1 else "")
+
+    if verb in _RENAME:
+        return [pool_admin.rename(ctx, _existing(ctx, name), words[2] if len(words) > 2 else "")]
+    if verb in _SHADOW:
+        return [pool_admin.shadow(ctx, _existing(ctx, name), words[2] if len(words) > 2 else "")]
+    if verb in _DELETE and len(words) == 2:
+        return [pool_admin.ask_delete(ctx, _existing(ctx, name))]
     if verb in _ADD:
         return [_add(ctx, name, words[2] if len(words) > 2 else "")]
     if verb in _REMOVE:
         return [_remove(ctx, name, words[2] if len(words) > 2 else "")]
     if len(words) == 1:
-        return [Reply(_show(ctx, _existing(ctx, name)))]
+        return [Reply(show(ctx, _existing(ctx, name)))]
     # 面试官池 后端 李四 张伟: people straight after the name means add.
     return [_add(ctx, name, " ".join(words[1:]))]
 
@@ -211,7 +243,8 @@ def fill(ctx: Context, interviewers: list[User], start: datetime, end: datetime,
         pool = find(ctx, name)
         if pool is None:
             raise _no_pool(name)
-        p = picking.pick(ctx.session, pool.name, members(ctx, pool), n, start, end, tz,
+        p = picking.pick(ctx.session, pool.name, members(ctx, pool, pickable=True), n, start,
+                         end, tz,
                          candidate_id=candidate_id,
                          skip={u.id for u in panel if u.id is not None})
         if len(p.chosen) < n:
@@ -227,3 +260,6 @@ def explained(ctx: Context, picks: list[picking.Pick], result: list[Reply]) -> l
         return result
     lines = "\n".join(picking.explain(p, ctx.lang) for p in picks)
     return [replace(result[0], text=f"{lines}\n{result[0].text}"), *result[1:]]
+
+
+no_pool = _no_pool      # the public name: "there is no pool …"

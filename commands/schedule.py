@@ -15,7 +15,17 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 import commands.kinds  # noqa: F401  (registers the parameter kinds used below)
-from commands import audit, calendar_jobs, notify, people, pools, states, workcal
+from commands import (
+    audit,
+    calendar_jobs,
+    notify,
+    people,
+    picking,
+    pools,
+    shadowing,
+    states,
+    workcal,
+)
 from commands import interviews_repo as repo
 from commands.candidates_repo import CandidateRef, cid, create_candidate, position_named
 from commands.confirm import ask, confirmable
@@ -49,6 +59,11 @@ class Spec:
     notes: str | None = None
     room: str | None = None          # a WeCom meeting room name, or 自动 / auto
     off_hours_ok: bool = False        # HR confirmed a time outside the work calendar
+    # Picked from a pool or a found slot: their interview hours and caps are rechecked at the
+    # write, however long the spec waited in a confirmation.
+    bounded: list[str] = field(default_factory=list)
+    # Trainees shadowing this interview, [[userid, pool]]: they are in userids too.
+    shadows: list[list[str]] = field(default_factory=list)
 
 
 @router.command(
@@ -86,10 +101,14 @@ def schedule(ctx: Context, when: tuple[datetime, datetime | None], interviewers:
                                         "the location is too long (256 at most)")])
     cand_id = candidate.candidate.id if candidate.candidate else None
     interviewers, picks = pools.fill(ctx, interviewers, start, end, cand_id)   # 后端池×2
+    shadows = shadowing.join(ctx, [p.pool for p in picks], interviewers, start, end)
+    interviewers += [u for u, _ in shadows]
     spec = Spec(cand_id, candidate.name,
                 start.isoformat(), end.isoformat(), [u.wecom_userid for u in interviewers],
                 round[0] if round else None, round[1] if round else None, mode, position,
-                link, location, notes, room)
+                link, location, notes, room,
+                bounded=[u.wecom_userid for p in picks for u in p.chosen],
+                shadows=[[u.wecom_userid, pool] for u, pool in shadows])
     return pools.explained(ctx, picks, create(
         ctx, spec, known=[u for u in interviewers if u.id is not None],
         new=[u for u in interviewers if u.id is None]))
@@ -146,10 +165,16 @@ def create(ctx: Context, spec: Spec, *, known: list[User], new: list[User]) -> l
     start, end = datetime.fromisoformat(spec.start), datetime.fromisoformat(spec.end)
     s = ctx.session
     repo.lock_users(s, [u.id for u in known])
+    trainee_pool = dict(spec.shadows)
+    # A trainee never blocks a booking: one busy at this time just does not shadow it.
+    shadows = [u for u in known if u.wecom_userid in trainee_pool
+               and not repo.conflicts(s, [u.id], start, end)]
+    known = [u for u in known if u.wecom_userid not in trainee_pool]
     clashes = repo.conflicts(s, [u.id for u in known], start, end)
     if clashes:
         return refuse(ctx, clashes, user_ids=[u.id for u in known], start=start, end=end,
                       action="schedule_slot", payload=asdict(spec))
+    limits(ctx, [u for u in known if u.wecom_userid in spec.bounded], start, end)
     rnd = spec.round
     if spec.candidate_id and rnd:
         taken = repo.live_round(s, spec.candidate_id, rnd)
@@ -186,19 +211,40 @@ def create(ctx: Context, spec: Spec, *, known: list[User], new: list[User]) -> l
     for u in panel:
         s.add(Panelist(interview_id=iv.id, user_id=u.id, start_at=start, rsvp="pending",
                        feedback_status="pending", nudges=0, added_at=ctx.now))
+    for u in shadows:
+        s.add(Panelist(interview_id=iv.id, user_id=u.id, start_at=start, rsvp="pending",
+                       feedback_status="shadow", nudges=0, added_at=ctx.now))
     s.flush()
+    graduated = shadowing.count_down(ctx, [(u, trainee_pool[u.wecom_userid]) for u in shadows])
     v = repo.existing(s, iv.id)
     entry = audit.record(ctx, "create", "interview", iv.id, after=repo.snapshot(v))
-    out: list[Reply] = [Reply(_echo(ctx, v, spec.candidate_id is None, cand))]
-    for u in panel:
+    out: list[Reply] = [Reply("\n".join([_echo(ctx, v, spec.candidate_id is None, cand),
+                                         *graduated]))]
+    for u in [*panel, *shadows]:
         out += notify.assigned(ctx, v, u, entry.id)
     return out + calendar_jobs.after_change(ctx, v, "create", room=spec.room)
+
+
+def limits(ctx: Context, users: list[User], start: datetime, end: datetime) -> None:
+    """Refuse (nothing written) when any of these people is now outside their interview
+    hours or working time, or at a cap, for [start, end)."""
+    _, tz = work_hours(ctx)
+    blocked = picking.blockers(ctx.session, users, start, end, tz)
+    if blocked:
+        zh = "、".join(f"{people.display(u)} {w[0]}" for u, w in blocked)
+        en = "; ".join(f"{people.display(u)} {w[1]}" for u, w in blocked)
+        at_zh, at_en = when(start, end, ctx.tz, "zh"), when(start, end, ctx.tz, "en")
+        raise CommandError(f"未安排：{at_zh} {zh}。请重新安排或换人。",
+                           f"Not scheduled: at {at_en}, {en}. Please schedule again or "
+                           "choose other interviewers.")
 
 
 def _echo(ctx: Context, v: repo.View, new_candidate: bool, cand: Any) -> str:
     """The confirmation of a new interview: exact time, panel, and how to undo it."""
     iv, lang = v.iv, ctx.lang
-    names = ctx.t("、", ", ").join(people.labelled(u) for _, u in v.panel)
+    names = ctx.t("、", ", ").join(people.labelled(u) + (ctx.t("（见习）", " (shadow)")
+                                                        if states.is_shadow(p) else "")
+                                  for p, u in v.panel)
     lines = [ctx.t("已安排 ", "Scheduled ") + headline(v, lang),
              ctx.t("时间：", "Time: ") + when(iv.start_at, iv.end_at, ctx.tz, lang),
              *understood(ctx, iv.start_at),

@@ -73,3 +73,6 @@ def inside(start: datetime, end: datetime, work: tuple[time, time], tz: ZoneInfo
     """True when [start, end) lies within one day's working hours."""
     s, e = start.astimezone(tz), end.astimezone(tz)
     return s.date() == e.date() and work[0] <= s.time() and e.time() <= work[1]
+
+
+round_up = _round_up    # the public name, for slot finders outside this module

@@ -30,7 +30,9 @@ from store.hiring import ATTENDING, LIVE, Interview, Panelist
 ANSWER = {"pending": ("未回复", "awaiting reply"), "accepted": ("已接受", "accepted"),
           "declined": ("已拒绝", "declined"), "removed": ("已移除", "removed")}
 FEEDBACK = {"pending": ("待评价", "feedback due"), "submitted": ("已评价", "feedback given"),
-            "excused": ("免评价", "excused"), "waived": ("无需评价", "not needed")}
+            "excused": ("免评价", "excused"), "waived": ("无需评价", "not needed"),
+            "shadow": ("见习，无需评价", "shadowing, no feedback")}
+SHADOW_LABEL = ("见习", "shadow")
 ABSENT = ("缺席", "absent")
 
 
@@ -60,6 +62,20 @@ PANELIST: dict[str, Move] = {
     "decide": Move(ATTENDING, ("pending",), None, "waived"),
     "cancel": Move(ANSWERED, ("pending", "excused"), None, "waived"),
     "no_show": Move(ANSWERED, ("pending", "excused"), None, "waived"),
+}
+
+# A shadow (a trainee from a pool, feedback state "shadow") answers, is reminded and sees the
+# agenda like anyone on the panel, but their feedback state never leaves "shadow": they are
+# never nudged, never owe feedback and cannot give it. HR's moves keep them a shadow.
+SHADOW: dict[str, Move] = {
+    "accept": Move(("pending", "declined"), ("shadow",), "accepted", None),
+    "decline": Move(("pending", "accepted"), ("shadow",), "declined", None),
+    "invite": Move(("declined", "removed"), ("shadow",), "pending", None),
+    "remove": Move(ANSWERED, ("shadow",), "removed", None),
+    "reschedule": Move(ANSWERED, ("shadow",), "pending", None),
+    "decide": Move(ATTENDING, ("shadow",), None, None),
+    "cancel": Move(ANSWERED, ("shadow",), None, None),
+    "no_show": Move(ANSWERED, ("shadow",), None, None),
 }
 
 STATUS = {"scheduled": ("已安排", "scheduled"), "confirmed": ("已确认", "confirmed"),
@@ -97,6 +113,14 @@ _REFUSALS = {
                "{who} is {state} on #{iid}; they cannot be marked absent."),
     "remove": ("{who} 已提交评价，不能移除。", "{who} has submitted feedback and cannot be removed."),
 }
+_SHADOW_REFUSALS = {
+    "feedback": ("你在 #{iid} 是见习面试官，不需要也不能提交评价。",
+                 "You shadowed #{iid}: shadows give no feedback."),
+    "amend": ("你在 #{iid} 是见习面试官，不需要也不能提交评价。",
+              "You shadowed #{iid}: shadows give no feedback."),
+    "absent": ("{who} 在 #{iid} 是见习面试官，无需标记缺席。",
+               "{who} shadows #{iid}; there is no absence to mark."),
+}
 
 
 def attending(p: Panelist) -> bool:
@@ -109,20 +133,30 @@ def owes_feedback(p: Panelist) -> bool:
     return p.rsvp in ATTENDING and p.feedback_status == "pending"
 
 
+def is_shadow(p: Panelist) -> bool:
+    """True for a trainee sitting in (见习): reminded, never asked for feedback."""
+    return p.feedback_status == "shadow"
+
+
+def _moves(p: Panelist) -> dict[str, Move]:
+    return SHADOW if is_shadow(p) else PANELIST
+
+
 def allowed(event: str, p: Panelist) -> bool:
     """Whether `event` may happen to this interviewer now."""
-    m = PANELIST[event]
-    return p.rsvp in m.answers and p.feedback_status in m.feedback
+    m = _moves(p).get(event)
+    return m is not None and p.rsvp in m.answers and p.feedback_status in m.feedback
 
 
 def move(event: str, p: Panelist, *, iid: int = 0, who: str = "") -> None:
     """Apply `event` to one interviewer, or raise a CommandError saying why it cannot happen."""
     if not allowed(event, p):
-        zh, en = _REFUSALS.get(event, ("#{iid}：{who}（{state}）不能这样操作。",
-                                        "#{iid}: not possible for {who} ({state})."))
+        refusals = _SHADOW_REFUSALS if is_shadow(p) else _REFUSALS
+        zh, en = refusals.get(event, ("#{iid}：{who}（{state}）不能这样操作。",
+                                      "#{iid}: not possible for {who} ({state})."))
         raise CommandError(zh.format(iid=iid, who=who, state=label(p, "zh")),
                            en.format(iid=iid, who=who, state=label(p, "en")))
-    m = PANELIST[event]
+    m = _moves(p)[event]
     if m.answer_to is not None:
         p.rsvp = m.answer_to
     if m.feedback_to is not None:
@@ -166,14 +200,16 @@ def label(p: Panelist, lang: str) -> str:
     if p.rsvp in ATTENDING and p.feedback_status == "excused":
         return ABSENT[0] if lang == "zh" else ABSENT[1]
     pair = ANSWER[p.rsvp]
+    if is_shadow(p):
+        pair = (f"{SHADOW_LABEL[0]}·{pair[0]}", f"{SHADOW_LABEL[1]}, {pair[1]}")
     return pair[0] if lang == "zh" else pair[1]
 
 
 def table_text() -> str:
     """The interviewer and interview transitions as plain tables, for docs and the closing note."""
-    rows = ["PANELIST (one interviewer on one interview)",
+    rows = ["PANELIST (one interviewer on one interview; a shadow's moves after it)",
             f"{'event':<11} {'from answer':<28} {'from feedback':<20} → answer, feedback"]
-    for event, m in PANELIST.items():
+    for event, m in [*PANELIST.items(), *((f"{e} (shadow)", m) for e, m in SHADOW.items())]:
         rows.append(f"{event:<11} {'|'.join(m.answers):<28} {'|'.join(m.feedback):<20} → "
                     f"{m.answer_to or '(same)'}, {m.feedback_to or '(same)'}")
     rows += ["", "INTERVIEW (Interview.status)", f"{'event':<11} {'from status':<49} → status"]

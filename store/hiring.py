@@ -40,8 +40,9 @@ STATUSES = (*LIVE, "cancelled", "completed", "no_show")
 RSVPS = ("pending", "accepted", "declined", "removed")    # pending: invited, no answer yet
 ATTENDING = ("pending", "accepted")                        # on the panel; the others are not
 # pending: due (or will be, once it ends); excused: absent, declined or removed;
-# waived: cancelled, no-show, or HR decided without it. commands.states has the transitions.
-FEEDBACK_STATES = ("pending", "submitted", "waived", "excused")
+# waived: cancelled, no-show, or HR decided without it; shadow: a trainee sitting in, never
+# asked for feedback. commands.states has the transitions.
+FEEDBACK_STATES = ("pending", "submitted", "waived", "excused", "shadow")
 RECOMMENDATIONS = ("strong_no", "no", "yes", "strong_yes")  # four levels, no neutral
 DECISIONS = ("pending", "pass", "fail", "hold")
 VERDICTS = ("pass", "fail", "hold")                        # HR's decision on one interview
@@ -286,3 +287,6 @@ class PoolMember(Base):
                                                            ondelete="CASCADE"), primary_key=True)
     user_id: Mapped[int] = mapped_column(RefId, ForeignKey("users.id"), primary_key=True)
     added_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # A trainee (见习): shadows the next N interviews scheduled from the pool, then graduates
+    # to a full member (None).
+    shadow_left: Mapped[int | None] = mapped_column(Integer)

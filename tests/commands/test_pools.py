@@ -4,6 +4,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from store.hiring import AuditLog, InterviewerPool, PoolMember
+from store.models import User
 from tests.commands.conftest import HR, LISI
 
 
@@ -60,3 +61,33 @@ def test_unknown_pool_and_bad_name_are_refused(desk):
 def test_interviewers_may_not_manage_pools(desk):
     desk.ask(LISI, "面试官池 后端 李四")
     assert desk.count(InterviewerPool) == 0
+
+
+def test_rename_keeps_members_and_refuses_a_taken_name(desk):
+    desk.ask(HR, "面试官池 后端 李四 王五")
+    desk.ask(HR, "面试官池 前端 赵六")
+    assert "已有名为「前端」" in desk.ask(HR, "面试官池 后端 改名 前端池")
+    reply = desk.ask(HR, "面试官池 后端 改名 服务端")
+    assert "已将面试官池「后端」改名为「服务端」" in reply and "李四、王五" in reply
+    assert pool_members(desk, "服务端") == {"lisi", "wangwu"}
+    assert "Renamed pool “服务端” to “server”" in desk.ask(HR, "pool 服务端 rename server")
+    assert desk.count(InterviewerPool, InterviewerPool.name == "后端") == 0
+    assert [a.action for a in _audit(desk)][-2:] == ["pool_rename", "pool_rename"]
+
+
+def test_delete_waits_for_confirmation(desk):
+    desk.ask(HR, "面试官池 后端 李四 王五")
+    question = desk.ask(HR, "面试官池 后端 删除")
+    assert "删除面试官池「后端」（2 人）？" in question and "确认" in question
+    assert desk.count(InterviewerPool) == 1
+    assert "已删除面试官池「后端」" in desk.confirm(HR, question)
+    assert desk.count(InterviewerPool) == 0 and desk.count(PoolMember) == 0
+    assert desk.count(User) >= 2
+    assert "没有名为「后端」" in desk.ask(HR, "面试官池 后端 删除")
+
+
+def test_delete_with_people_still_removes_members(desk):
+    desk.ask(HR, "面试官池 后端 李四 王五")
+    assert "已移除 李四" in desk.ask(HR, "面试官池 后端 删除 李四")
+    assert pool_members(desk, "后端") == {"wangwu"}
+    assert "Delete pool “后端” (1 member)?" in desk.ask(HR, "pool 后端 delete")
