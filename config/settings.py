@@ -59,6 +59,7 @@ class Settings:
     inbox_max_age_seconds: int = 120   # /healthz and check-config fail when a message waits longer
     aibot_token: str = _secret()
     aibot_encoding_aes_key: str = _secret()
+    public_url: str = ""               # where candidates reach the bot's pages (self-scheduling links)
 
     def problems(self) -> list[str]:
         """Return a list of human-readable problems; empty when the settings are usable."""
@@ -82,6 +83,8 @@ class Settings:
             out.append("WECOM_AIBOT_ENCODING_AES_KEY must be exactly 43 letters or digits")
         if not re.match(r"https?://[^/\s]+", self.api_base):
             out.append("WECOM_API_BASE must be an http(s) URL")
+        if self.public_url and not re.fullmatch(r"https?://[^/\s]+(/\S*)?", self.public_url):
+            out.append("BOT_PUBLIC_URL must be an http(s) URL (e.g. https://bot.example.com)")
         if not re.match(r"(postgresql|sqlite)(\+\w+)?://", self.database_url):
             out.append("DATABASE_URL must be a postgresql:// or sqlite:// URL")
         try:
@@ -178,6 +181,7 @@ class Settings:
             inbox_max_age_seconds=integer("BOT_INBOX_MAX_AGE", 120),
             aibot_token=env.get("WECOM_AIBOT_TOKEN", "").strip(),
             aibot_encoding_aes_key=env.get("WECOM_AIBOT_ENCODING_AES_KEY", "").strip(),
+            public_url=env.get("BOT_PUBLIC_URL", "").strip().rstrip("/"),
         )
         problems.extend(p for p in settings.problems() if p not in problems
                         and not any(p.startswith(q.split(" ")[0]) for q in problems))
