@@ -55,7 +55,8 @@ def read(key: bytes, token: str) -> tuple[int, str] | None:
 
 def slot_id(key: bytes, invitation_id: int, nonce: str, start_minute: int) -> str:
     """A slot the page offers: bound to its invitation, so it means nothing for another."""
-    return f"{invitation_id}-{start_minute}-{_mac(key, 'slot', str(invitation_id), nonce, str(start_minute), size=12)}"
+    mac = _mac(key, "slot", str(invitation_id), nonce, str(start_minute), size=12)
+    return f"{invitation_id}-{start_minute}-{mac}"
 
 
 def read_slot(key: bytes, invitation_id: int, nonce: str, value: str) -> int | None:

@@ -83,10 +83,14 @@ def _why_not(session: Session, user: User, start: datetime, end: datetime, tz: Z
 
 def pick(session: Session, pool: str, members: list[User], n: int, start: datetime,
          end: datetime, tz: ZoneInfo, *, candidate_id: int | None,
-         skip: set[int]) -> Pick:
-    """Choose n of `members` (not in `skip`) for [start, end); fewer when fewer are eligible."""
+         skip: set[int], lock: bool = True) -> Pick:
+    """Choose n of `members` (not in `skip`) for [start, end); fewer when fewer are eligible.
+
+    lock=False only to look (the self-scheduling page listing slots); a booking locks.
+    """
     ids = [u.id for u in members if u.id not in skip]
-    repo.lock_users(session, ids)
+    if lock:
+        repo.lock_users(session, ids)
     local = start.astimezone(tz)
     day0 = local.replace(hour=0, minute=0, second=0, microsecond=0)
     day = counts(session, ids, day0, day0 + timedelta(days=1))

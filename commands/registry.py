@@ -16,7 +16,7 @@ COMMAND_MODULES = (
     "commands.decision",
     "commands.hr_views", "commands.admin", "commands.audit", "commands.settings_cmd",
     "commands.confirm", "commands.group", "commands.office", "commands.pools",
-    "commands.load_report",
+    "commands.load_report", "commands.selfsched",
 )
 
 
@@ -28,7 +28,7 @@ HELP_ORDER = (
     "schedule", "reschedule", "cancel", "add interviewer", "remove interviewer", "noshow",
     "done", "absent", "decide", "next round", "interviews", "free", "pending feedback", "nudge",
     "add candidate", "name",
-    "group", "role", "audit", "pool", "load",
+    "group", "role", "audit", "pool", "load", "invite", "reschedule link",
 )
 
 

@@ -40,6 +40,7 @@ ORG_DEFAULTS: dict[str, Any] = {
     "rooms": False,                     # 形式:现场 books a WeCom meeting room (会议室)
     "interview_hours": None,            # {"days": [...], "hours": "HH:MM-HH:MM"}; None = any
     "interview_caps": None,             # {"day": n, "week": n}; None = no cap (commands.availability)
+    "invite_wording": None,             # the words atop the self-scheduling page; None = ours
 }
 # Keys a user may override for themselves; the rest are organisation-wide only.
 USER_KEYS = ("remind_offsets_min", "digest_enabled", "work_hours", "work_days", "lunch",
