@@ -167,13 +167,12 @@ def take(token: str) -> ResponseReturnValue:
     w, svc = WORDS[lang()], services()
     if request.headers.get("Sec-Fetch-Site", "same-origin") not in ("same-origin", "none"):
         raise Refused(403, w["400"])   # a form posted from another site
-    key = _key()
-    if not tokens.csrf_ok(key, iid, nonce, request.form.get("csrf", "")):
-        raise Refused(400, w["400"])
-    minute = tokens.read_slot(key, iid, nonce, request.form.get("slot", ""))
-    now = svc.clock()
+    key, now = _key(), svc.clock()
     with svc.sessions.begin() as s:
         inv = _invitation(s, iid, nonce, lock=True)
+        if not tokens.csrf_ok(key, iid, nonce, request.form.get("csrf", "")):
+            raise Refused(400, w["400"])
+        minute = tokens.read_slot(key, iid, nonce, request.form.get("slot", ""))
         if minute is None:   # missing, altered, or a slot of another invitation
             return _pick_page(token, inv, s, w["pick"], 400)
         start = datetime.fromtimestamp(minute * 60, UTC)
