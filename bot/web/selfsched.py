@@ -199,8 +199,7 @@ def done(token: str) -> ResponseReturnValue:
     with svc.sessions() as s:
         inv = _invitation(s, iid, nonce, want="used")
         assert inv.booked_start is not None and inv.booked_end is not None
-        html = render(state="done", w=w, lang=lg, title=w["done_title"],
-                      wording=selfsched.wording(s, lg), reschedule=inv.kind == "reschedule",
+        html = render(state="done", w=w, lang=lg, title=w["done_title"], reschedule=inv.kind == "reschedule",
                       when=when(inv.booked_start, inv.booked_end, svc.settings.tz, lg),
                       ics=url_for("selfsched.calendar_file", token=token), lang_link=None)
     return Response(html, mimetype="text/html")

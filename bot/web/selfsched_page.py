@@ -66,8 +66,10 @@ PAGE = """<!doctype html>
   .slot input:checked + span { border-color: var(--accent); background: #e8f8ef;
                                font-weight: 600; }
   .slot input:focus-visible + span { outline: 2px solid var(--accent); }
-  button { width: 100%; margin-top: 20px; padding: 14px; font-size: 17px; color: #fff;
-           background: var(--accent); border: 0; border-radius: 8px; }
+  /* The button stays in reach under a long list of slots. */
+  button { position: sticky; bottom: 12px; width: 100%; margin-top: 20px; padding: 14px;
+           font-size: 17px; color: #fff; background: var(--accent); border: 0;
+           border-radius: 8px; box-shadow: 0 2px 8px rgba(0, 0, 0, .15); }
   .card { background: #fff; border-radius: 12px; padding: 18px 16px; }
   .when { font-size: 20px; font-weight: 600; margin: 6px 0 14px; }
   a.ics { display: block; text-align: center; padding: 12px; border: 1px solid var(--accent);
@@ -104,11 +106,10 @@ PAGE = """<!doctype html>
 {% elif state == "done" %}
   <div class="card">
     <h1>{{ w.done_title }}</h1>
-    <p class="wording">{{ wording }}</p>
     <p>{{ w.moved if reschedule else w.done }}</p>
     <p class="when" id="booked">{{ when }}</p>
     <a class="ics" href="{{ ics }}" download>{{ w.ics }}</a>
-    <p class="meta">{{ w.close }}</p>
+    <p class="meta" style="margin-top: 14px">{{ w.close }}</p>
   </div>
 {% else %}
   <div class="card"><h1>{{ title }}</h1><p id="message">{{ message }}</p></div>
