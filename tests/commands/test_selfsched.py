@@ -132,3 +132,30 @@ def test_reschedule_link_moves_the_interview_to_a_slot_the_whole_panel_has(desk)
     assert desk.count(Invitation) == 1
     with desk.sessions() as s:
         assert s.scalar(select(Panelist.start_at).where(Panelist.interview_id == 1)) == slots[0]
+
+
+def test_with_the_calendar_on_a_booking_makes_the_event_as_schedule_does(desk):
+    from commands.settings_store import set_org_setting
+    from store.wecom_oa import WeComJob
+    with desk.sessions.begin() as s:
+        set_org_setting(s, "calendar", True, by=None, now=desk.clock())
+        set_org_setting(s, "calendar_id", "wcCALENDAR", by=None, now=desk.clock())
+    desk.ask(HR, "面试官池 后端 李四")
+    iid = invite_token.read(invite_token.derive_key(desk.settings.secret),
+                            token_of(desk.ask(HR, "邀约 张三 后端池 明天")))[0]
+    booked = book(desk, iid, open_slots(desk, iid)[0][0])
+    assert any("写入面试官的企业微信日历" in r.text for r in booked.replies if r.to is None)
+    job = desk.get(WeComJob, WeComJob.interview_id == 1)
+    assert (job.kind, job.payload) == ("sync", {"what": "create"})
+
+
+def test_admin_sets_the_company_wording(desk):
+    desk.user("boss", "admin", "老板")
+    reply = desk.ask("boss", "设置 全局 邀约文案 感谢关注星河科技，请选择面试时间")
+    assert "invite_wording = 感谢关注星河科技，请选择面试时间" in reply, reply
+    with desk.sessions() as s:
+        assert selfsched.wording(s, "zh") == "感谢关注星河科技，请选择面试时间"
+    desk.ask("boss", "设置 全局 邀约文案 默认")
+    with desk.sessions() as s:
+        assert selfsched.wording(s, "en") == selfsched.WORDING[1]
+    assert "不是 invite_wording 的有效值" in desk.ask("boss", "设置 全局 邀约文案 " + "长" * 301)
