@@ -29,7 +29,7 @@ from commands.reschedule import move
 from commands.router import CommandError, Param, as_replies
 from commands.sanitize import inert
 from commands.schedule import Spec, create
-from commands.settings_store import org_setting
+from commands.settings_store import MEMO, org_setting
 from commands.slots import STEP
 from commands.usage import usage_error
 from store.hiring import LIVE, Interview, InterviewerPool, PoolMember
@@ -316,7 +316,20 @@ def _starts(session: Any, inv: Invitation, now: datetime, tz: ZoneInfo,
 
 def slots(session: Any, inv: Invitation, now: datetime,
           tz: ZoneInfo) -> list[tuple[datetime, datetime]]:
-    """The slots the page offers now (at most MAX_SLOTS), found as fair picking finds people."""
+    """The slots the page offers now (at most MAX_SLOTS), found as fair picking finds people.
+
+    Settings are memoised for the duration (hundreds of identical lookups otherwise); the
+    booking itself runs without the memo, under locks.
+    """
+    session.info[MEMO] = {}
+    try:
+        return _slots(session, inv, now, tz)
+    finally:
+        session.info.pop(MEMO, None)
+
+
+def _slots(session: Any, inv: Invitation, now: datetime,
+           tz: ZoneInfo) -> list[tuple[datetime, datetime]]:
     length = timedelta(minutes=inv.minutes)
     out: list[tuple[datetime, datetime]] = []
     if inv.kind == "invite":
