@@ -85,9 +85,14 @@ def wording(session: Any, lang: str) -> str:
 
 
 def link(ctx: Context, inv: Invitation) -> str:
-    """The URL to forward (BOT_PUBLIC_URL + path + signed token)."""
+    """The URL to forward (BOT_PUBLIC_URL + path + signed token), with a warning when the
+    bot does not know its public address."""
     key = tokens.derive_key(ctx.settings.secret)
-    return f"{ctx.settings.public_url}{LINK_PATH}{tokens.make(key, inv.id, inv.nonce)}"
+    url = f"{ctx.settings.public_url}{LINK_PATH}{tokens.make(key, inv.id, inv.nonce)}"
+    if ctx.settings.public_url:
+        return url
+    return url + ctx.t("\n（管理员尚未设置 BOT_PUBLIC_URL：请在链接前补上机器人的网址）",
+                       "\n(BOT_PUBLIC_URL is not set: put the bot's address in front of it)")
 
 
 # --- the chat commands -------------------------------------------------------------------

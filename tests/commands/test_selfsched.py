@@ -159,3 +159,13 @@ def test_admin_sets_the_company_wording(desk):
     with desk.sessions() as s:
         assert selfsched.wording(s, "en") == selfsched.WORDING[1]
     assert "不是 invite_wording 的有效值" in desk.ask("boss", "设置 全局 邀约文案 " + "长" * 301)
+
+
+def test_the_link_uses_the_public_url_or_says_it_is_missing(desk):
+    from dataclasses import replace
+    desk.ask(HR, "面试官池 后端 李四")
+    assert "尚未设置 BOT_PUBLIC_URL" in desk.ask(HR, "邀约 张三 后端池 明天")
+    desk.settings = replace(desk.settings, public_url="https://bot.example.com")
+    reply = desk.ask(HR, "邀约 李雷 后端池 明天")
+    assert re.search(r"^https://bot\.example\.com/book/\d+\.\S+$", reply, re.M), reply
+    assert "BOT_PUBLIC_URL" not in reply
