@@ -167,3 +167,22 @@ def test_floods_get_429(client, desk):
 def _invitations(desk) -> list[Invitation]:
     with desk.sessions() as s:
         return list(s.scalars(select(Invitation).order_by(Invitation.id)))
+
+
+def test_reschedule_link_moves_the_interview_and_says_so(client, desk):
+    desk.ask(HR, "安排 张三 明天下午3点 面试官 李四 王五")
+    url = re.search(r"/book/\S+", desk.ask(HR, "改约链接 #1")).group(0)
+    html = client.get(url).get_data(as_text=True)
+    thursday = html.split("11-26 周四")[1].split("11-27")[0]
+    assert "改约：请选择新的面试时间" in html and "14:00–15:00" in thursday
+    assert "15:00–16:00" not in thursday              # where it is now
+    resp = client.post(url, data=form(client, url))
+    assert resp.status_code == 303
+    done = client.get(resp.headers["Location"]).get_data(as_text=True)
+    assert "面试已改到：" in done and "2026-11-25 (周三) 12:00–13:00" not in done
+    moved = desk.get(Interview, Interview.id == 1)
+    assert moved.status == "rescheduled" and moved.start_at == datetime(2026, 11, 25, 5, 30,
+                                                                         tzinfo=UTC)
+    with desk.sessions() as s:
+        told = set(s.scalars(select(OutboxMessage.touser)))
+    assert {HR, LISI, WANGWU} <= told
