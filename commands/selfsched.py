@@ -119,8 +119,8 @@ def _minutes(text: str) -> tuple[int | None, str]:
 
 def _period(text: str) -> tuple[tuple[str, str] | None, str]:
     low = f" {text.lower()} "
-    hits = [(k, v) for k, v in _PERIODS.items()
-            if (f" {k} " in low if k.isascii() else k in low)]
+    # Whole words only: 本周五 is a day, not 本周 plus a stray 五.
+    hits = [(k, v) for k, v in _PERIODS.items() if f" {k} " in low]
     hits = [h for h in hits if not any(h[0] != o[0] and h[0] in o[0] for o in hits)]
     if len(hits) > 1:
         raise CommandError("时段写了两次", "the period is given twice")
@@ -410,6 +410,13 @@ def _book_new(ctx: Context, inv: Invitation, start: datetime, end: datetime,
         raise _NotBooked
     if pools.find(ctx, inv.pool_name or "") is None:
         raise _NotBooked
+    if inv.candidate_id is None:   # new at the time of the link: saved since by another?
+        try:
+            found = find_candidate(ctx.session, inv.candidate_name).candidate
+        except CommandError:          # several of that name now: a new one, as the link said
+            found = None
+        if found is not None:
+            inv.candidate_id = found.id
     panel = pools.Panel([], [(inv.pool_name or "", inv.pool_count)])
     try:
         chosen, picks = pools.fill(ctx, panel, start, end, inv.candidate_id)

@@ -169,3 +169,21 @@ def test_the_link_uses_the_public_url_or_says_it_is_missing(desk):
     reply = desk.ask(HR, "邀约 李雷 后端池 明天")
     assert re.search(r"^https://bot\.example\.com/book/\d+\.\S+$", reply, re.M), reply
     assert "BOT_PUBLIC_URL" not in reply
+
+
+def test_period_words_must_stand_alone_and_two_links_make_one_candidate(desk):
+    from store.hiring import Candidate
+    desk.ask(HR, "面试官池 后端 李四 王五")
+    assert "请写出时段" in desk.ask(HR, "邀约 张三 后端池 本周五")     # a day, not 本周
+    key = invite_token.derive_key(desk.settings.secret)
+    first = invite_token.read(key, token_of(desk.ask(HR, "邀约 张三 后端池 明天")))[0]
+    again = invite_token.read(key, token_of(desk.ask(HR, "邀约 张三 后端池 后天")))[0]
+    book(desk, first, open_slots(desk, first)[0][0])
+    book(desk, again, open_slots(desk, again)[0][0])
+    assert desk.count(Candidate) == 1 and desk.count(Interview) == 2
+    assert {iv.round for iv in _all(desk, Interview)} == {1, 2}
+
+
+def _all(desk, model):
+    with desk.sessions() as s:
+        return list(s.scalars(select(model)))
