@@ -74,9 +74,20 @@ def _refused(exc: Refused) -> Response:
     return _page(exc.status, key, exc.message)
 
 
+def client_address() -> str:
+    """The visitor's address: behind our own nginx (config/nginx-site.conf, on this host) the
+    hop it appended to X-Forwarded-For, the only one not written by the client."""
+    addr = request.remote_addr or ""
+    if addr in ("127.0.0.1", "::1"):
+        last = request.headers.get("X-Forwarded-For", "").split(",")[-1].strip()
+        if last:
+            return last[:64]
+    return addr
+
+
 @bp.before_request
 def _per_address() -> None:
-    if not limiters()[1].allow(f"ip:{request.remote_addr}"):
+    if not limiters()[1].allow(f"ip:{client_address()}"):
         raise Refused(429, WORDS[lang()]["429"])
 
 

@@ -186,3 +186,12 @@ def test_reschedule_link_moves_the_interview_and_says_so(client, desk):
     with desk.sessions() as s:
         told = set(s.scalars(select(OutboxMessage.touser)))
     assert {HR, LISI, WANGWU} <= told
+
+
+def test_behind_the_local_proxy_each_visitor_has_their_own_limit(client, desk):
+    def garbage(xff: str) -> int:
+        return client.get(f"/book/1.abcdefghijkl.{'A' * 22}",
+                          headers={"X-Forwarded-For": xff}).status_code
+    codes = [garbage(f"1.2.3.{i}, 203.0.113.7") for i in range(61)]   # spoofed first hops
+    assert codes[-1] == 429 and codes[:60] == [404] * 60
+    assert garbage("203.0.113.8") == 404                 # another visitor, same proxy
