@@ -110,10 +110,14 @@ def blockers(session: Session, users: list[User], start: datetime, end: datetime
 
 def pick(session: Session, pool: str, members: list[User], n: int, start: datetime,
          end: datetime, tz: ZoneInfo, *, candidate_id: int | None,
-         skip: set[int]) -> Pick:
-    """Choose n of `members` (not in `skip`) for [start, end); fewer when fewer are eligible."""
+         skip: set[int], lock: bool = True) -> Pick:
+    """Choose n of `members` (not in `skip`) for [start, end); fewer when fewer are eligible.
+
+    lock=False only to look (the self-scheduling page listing slots); a booking locks.
+    """
     ids = [u.id for u in members if u.id not in skip]
-    repo.lock_users(session, ids)
+    if lock:
+        repo.lock_users(session, ids)
     day, week = _day_week(session, ids, start, tz)
     load = counts(session, ids, start - WINDOW, start + WINDOW)
     with_cand = _last(session, ids, start, candidate_id) if candidate_id else {}

@@ -17,7 +17,7 @@ COMMAND_MODULES = (
     "commands.hr_views", "commands.admin", "commands.audit", "commands.settings_cmd",
     "commands.confirm", "commands.group", "commands.office", "commands.pools",
     "commands.findtime",
-    "commands.load_report",
+    "commands.load_report", "commands.selfsched",
 )
 
 
@@ -26,10 +26,11 @@ HELP_ORDER = (
     "help", "my interviews", "today", "interview", "accept", "decline", "feedback",
     "amend feedback", "candidate",
     "settings", "confirm", "abort",
-    "schedule", "find time", "reschedule", "cancel", "add interviewer", "remove interviewer", "noshow",
+    "schedule", "find time", "reschedule", "cancel", "add interviewer", "remove interviewer",
+    "noshow",
     "done", "absent", "decide", "next round", "interviews", "free", "pending feedback", "nudge",
     "add candidate", "name",
-    "group", "role", "audit", "pool", "load",
+    "group", "role", "audit", "pool", "load", "invite", "reschedule link",
 )
 
 

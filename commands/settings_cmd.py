@@ -94,6 +94,16 @@ def _on_off(text: str) -> bool:
             "关闭": False}[text.strip().lower()]
 
 
+def _wording(text: str) -> str | None:
+    """The self-scheduling page's words: plain text, at most 300 characters; 默认 = ours."""
+    value = " ".join(text.split())
+    if value.lower() in ("default", "默认"):
+        return None
+    if not value or len(value) > 300:
+        raise ValueError(text)
+    return value
+
+
 # key: (aliases, parser, example)
 ORG_KEYS: dict[str, tuple[tuple[str, ...], Parser, str]] = {
     "work_hours": (("workhours", "work-hours", "工作时间"), _range(False), "09:00-19:00"),
@@ -113,6 +123,8 @@ ORG_KEYS: dict[str, tuple[tuple[str, ...], Parser, str]] = {
     "interview_hours": (("面试时段", "interviewhours", "interview-hours"), parse_hours,
                         "周二 周四 14:00-18:00"),
     "interview_caps": (("上限", "caps", "cap"), parse_caps, "每天2 每周6"),
+    "invite_wording": (("邀约文案", "invite-wording", "wording"), _wording,
+                       "感谢您参加某某公司的面试，请选择时间。"),
 }
 USER_KEYS = {"reminders": "remind_offsets_min", "提醒": "remind_offsets_min",
              "timezone": "timezone", "tz": "timezone", "时区": "timezone",

@@ -41,6 +41,7 @@ ORG_DEFAULTS: dict[str, Any] = {
     "rooms": False,                     # 形式:现场 books a WeCom meeting room (会议室)
     "interview_hours": None,            # {"days": [...], "hours": "HH:MM-HH:MM"}; None = any
     "interview_caps": None,             # {"day": n, "week": n}; None = no cap (commands.availability)
+    "invite_wording": None,             # the words atop the self-scheduling page; None = ours
 }
 # Keys a user may override for themselves; the rest are organisation-wide only.
 USER_KEYS = ("remind_offsets_min", "digest_enabled", "work_hours", "work_days", "lunch",
@@ -48,11 +49,22 @@ USER_KEYS = ("remind_offsets_min", "digest_enabled", "work_hours", "work_days", 
 USER_DEFAULTS: dict[str, Any] = {"digest_enabled": True}
 
 
+# A read-only pass that asks the same settings hundreds of times (the self-scheduling page
+# trying every slot) puts a dict under this key of session.info; lookups are then memoised.
+MEMO = "settings_memo"
+
+
 def org_setting(session: Session, key: str) -> Any:
     """The organisation's value of `key`, or its default; unknown keys raise KeyError."""
     default = ORG_DEFAULTS[key]
+    memo = session.info.get(MEMO)
+    if memo is not None and ("org", key) in memo:
+        return memo[("org", key)]
     row = session.get(OrgSetting, key)
-    return default if row is None else row.value
+    value = default if row is None else row.value
+    if memo is not None:
+        memo[("org", key)] = value
+    return value
 
 
 def org_settings(session: Session) -> dict[str, Any]:
@@ -79,10 +91,17 @@ def set_org_setting(session: Session, key: str, value: Any, *, by: User | None,
 
 def user_setting(session: Session, user_id: int, key: str) -> Any:
     """The user's own value of `key`, else the organisation's (or the default)."""
+    memo = session.info.get(MEMO)
+    if memo is not None and (user_id, key) in memo:
+        return memo[(user_id, key)]
     row = session.get(UserSetting, (user_id, key))
     if row is not None:
-        return row.value
-    return USER_DEFAULTS[key] if key in USER_DEFAULTS else org_setting(session, key)
+        value = row.value
+    else:
+        value = USER_DEFAULTS[key] if key in USER_DEFAULTS else org_setting(session, key)
+    if memo is not None:
+        memo[(user_id, key)] = value
+    return value
 
 
 def set_user_setting(session: Session, user_id: int, key: str, value: Any,

@@ -66,6 +66,7 @@ class Settings:
     budget_licensed_members: int = 0
     budget_headroom: int = 90          # percent of each limit the bot allows itself
     budget_minute_seconds: int = 60    # a minute's length; benchmarks shorten it, scaling all
+    public_url: str = ""               # where candidates reach the bot's pages (self-scheduling links)
 
     def problems(self) -> list[str]:
         """Return a list of human-readable problems; empty when the settings are usable."""
@@ -89,6 +90,8 @@ class Settings:
             out.append("WECOM_AIBOT_ENCODING_AES_KEY must be exactly 43 letters or digits")
         if not re.match(r"https?://[^/\s]+", self.api_base):
             out.append("WECOM_API_BASE must be an http(s) URL")
+        if self.public_url and not re.fullmatch(r"https?://[^/\s]+(/\S*)?", self.public_url):
+            out.append("BOT_PUBLIC_URL must be an http(s) URL (e.g. https://bot.example.com)")
         if not re.match(r"(postgresql|sqlite)(\+\w+)?://", self.database_url):
             out.append("DATABASE_URL must be a postgresql:// or sqlite:// URL")
         try:
@@ -198,6 +201,7 @@ class Settings:
             budget_licensed_members=integer("WECOM_BUDGET_LICENSED_MEMBERS", 0),
             budget_headroom=integer("WECOM_BUDGET_HEADROOM", 90),
             budget_minute_seconds=integer("WECOM_BUDGET_MINUTE_SECONDS", 60),
+            public_url=env.get("BOT_PUBLIC_URL", "").strip().rstrip("/"),
         )
         problems.extend(p for p in settings.problems() if p not in problems
                         and not any(p.startswith(q.split(" ")[0]) for q in problems))

@@ -48,13 +48,16 @@ def database_url(instance: Path) -> str:
     return f"sqlite:///{instance / DB_FILE}"
 
 
-def demo_settings(creds: DevCredentials, api_base: str, db_url: str) -> Settings:
-    """Settings for the demo: dev credentials, the fake API, the simulator on."""
+def demo_settings(creds: DevCredentials, api_base: str, db_url: str,
+                  public_url: str = "") -> Settings:
+    """Settings for the demo: dev credentials, the fake API, the simulator on; links to the
+    candidate page (邀约) point at the demo's own address."""
     return Settings(corp_id=creds.corp_id, agent_id=creds.agent_id, secret=creds.secret,
                     token=creds.token, encoding_aes_key=creds.encoding_aes_key,
                     aibot_token=creds.aibot_token,
                     aibot_encoding_aes_key=creds.aibot_encoding_aes_key,
-                    api_base=api_base, database_url=db_url, simulator=True).validated()
+                    api_base=api_base, database_url=db_url, simulator=True,
+                    public_url=public_url).validated()
 
 
 def loopback_for(host: str) -> str:
@@ -101,7 +104,7 @@ class Demo:
         base = f"http://{loopback_for(self.host)}:{port}"
         self.fake = FakeWeCom(corp_id=creds.corp_id, secret=creds.secret,
                               agent_id=creds.agent_id, clock=lambda: clock().timestamp())
-        settings = demo_settings(creds, base + FAKE_PREFIX, db_url)
+        settings = demo_settings(creds, base + FAKE_PREFIX, db_url, public_url=base)
         self.services = svc = build(settings, clock=clock)
         from bot.web.app import create_app
 

@@ -145,4 +145,5 @@ class User(Base):
 
 # The hiring tables live in their own module; importing it here registers them with Base.
 import store.hiring  # noqa: E402,F401
+import store.invitations  # noqa: E402,F401
 import store.wecom_oa  # noqa: E402,F401

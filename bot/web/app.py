@@ -24,9 +24,10 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = services.settings.max_body_bytes
     app.extensions["wecom"] = services
-    from bot.web import aibot_callback, callback, health
+    from bot.web import aibot_callback, callback, health, selfsched
 
     app.register_blueprint(callback.bp)
     app.register_blueprint(aibot_callback.bp)
     app.register_blueprint(health.bp)
+    app.register_blueprint(selfsched.bp)   # the candidates' self-scheduling page
     return app

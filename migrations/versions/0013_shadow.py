@@ -1,7 +1,7 @@
 """shadow: trainee pool members (shadows left) and the "shadow" feedback state
 
 Revision ID: 0013
-Revises: 0011
+Revises: 0012
 Create Date: 2026-12-03
 """
 import sqlalchemy as sa

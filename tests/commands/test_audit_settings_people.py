@@ -81,7 +81,8 @@ def test_org_settings_have_the_agreed_defaults_and_can_be_set(desk):
         "work_days": [1, 2, 3, 4, 5], "lunch": "12:00-13:30",
         # WeCom office features (issue 15): off until an admin switches them on.
         "calendar": False, "calendar_id": None, "meetings": False, "rooms": False,
-        "interview_hours": None, "interview_caps": None}
+        "interview_hours": None, "interview_caps": None,
+        "invite_wording": None}   # the self-scheduling page's words (issue 16): ours
     with desk.sessions.begin() as s:
         assert org_settings(s) == ORG_DEFAULTS
         assert set_org_setting(s, "remind_offsets_min", [30], by=None, now=NOW) == [60, 15]
