@@ -167,7 +167,7 @@ def _button(start: datetime, ctx: Context) -> str:
 
 
 @confirmable("find_slot", role="hr")
-def _take(ctx: Context, payload: dict[str, Any], choice: int | None) -> Any:
+def _take(ctx: Context, payload: dict[str, Any], choice: int | None) -> list[Reply]:
     """Book the tapped slot through schedule.create; a slot gone meanwhile gets a fresh card."""
     offers = payload.get("offers") or []
     if choice is None or not 1 <= choice <= len(offers):
@@ -186,9 +186,9 @@ def _take(ctx: Context, payload: dict[str, Any], choice: int | None) -> Any:
         why_en = "; ".join(f"{people.display(u)} {w[1]}" for u, w in gone) or "it has passed"
         at_zh, at_en = when(start, end, ctx.tz, "zh"), when(start, end, ctx.tz, "en")
         search = payload["search"]
-        return _offer(ctx, spec, search, _named(ctx, search["named"]),
-                      head=(f"{at_zh} 已不可用（{why_zh}），未安排。\n",
-                            f"{at_en} is no longer free ({why_en}); nothing was booked.\n"))
+        return [_offer(ctx, spec, search, _named(ctx, search["named"]),
+                       head=(f"{at_zh} 已不可用（{why_zh}），未安排。\n",
+                             f"{at_en} is no longer free ({why_en}); nothing was booked.\n"))]
     spec.start, spec.end = start.isoformat(), end.isoformat()
     shadows = shadowing.join(ctx, [name for name, _ in payload["search"]["pools"]], panel,
                              start, end)

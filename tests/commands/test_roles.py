@@ -19,7 +19,7 @@ EXPECTED_ROLE = {
     "remove interviewer": "hr", "noshow": "hr", "done": "hr", "interviews": "hr", "free": "hr",
     "pending feedback": "hr", "nudge": "hr", "add candidate": "hr", "name": "hr", "group": "hr",
     "absent": "hr", "decide": "hr", "next round": "hr", "pool": "hr", "load": "interviewer",
-    "find time": "hr",
+    "find time": "hr", "invite": "hr", "reschedule link": "hr",
     "rooms": "hr", "book room": "hr", "link": "hr",
     "role": "admin", "audit": "admin",
 }

@@ -97,7 +97,9 @@ def test_settle_confirms_on_the_last_acceptance_and_steps_back_on_a_withdrawal()
 # WeCom office jobs set their own rows' status; the fake WeCom and the simulator their own.
 OTHER_TABLES = {("bot/pipeline/outbox.py", "r.status"), ("bot/pipeline/oa_jobs.py", "r.status"),
                 ("devkit/simulator/wecom_side.py", "self.status"),
-                ("devkit/fakewecom/errors.py", "self.status")}
+                ("devkit/fakewecom/errors.py", "self.status"),
+                # a self-scheduling link's own status (used, revoked), and an HTTP refusal's code
+                ("commands/selfsched.py", "inv.status"), ("bot/web/selfsched.py", "self.status")}
 ROOT = Path(__file__).resolve().parents[2]
 
 

@@ -10,6 +10,7 @@ from crypto import WeComCrypto
 from store.db import make_engine
 from store.models import User
 from tests.e2e.conftest import AIBOT_KEY, AIBOT_TOKEN
+from tests.support.days import next_working_day, zh_day
 
 CRYPTO = WeComCrypto(AIBOT_TOKEN, AIBOT_KEY, "")
 
@@ -43,7 +44,7 @@ def test_group_scheduling_keeps_the_phone_out_of_the_group(server, worker, fake_
     engine.dispose()
     group = []
     for i, text in enumerate(["@面试助手 新建候选人 张三 手机:13800000000",
-                              "@面试助手 安排 张三 明天下午3点 面试官 李四",
+                              f"@面试助手 安排 张三 {zh_day(next_working_day())}下午3点 面试官 李四",
                               "@面试助手 候选人 张三"]):
         reply = say(server, "wangfang", text, f"g{i}")
         group.append(json.dumps(reply, ensure_ascii=False))

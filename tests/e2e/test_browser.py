@@ -25,6 +25,7 @@ from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.support.ui import WebDriverWait
 
 from tests.e2e.demo_process import DemoProcess, running_demo
+from tests.support.days import next_working_day, zh_day
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
@@ -140,7 +141,7 @@ def test_hr_schedules_and_the_interviewer_sees_it_in_a_real_browser(browser, dem
     wait_text(b, "#chat-sub", "王芳")
     wait_text(b, "#messages .msg.user", "安排 张三")          # the seeded scheduling
     box = b.find_element(By.ID, "composer")
-    box.send_keys("安排 林小雨 明天上午11点 面试官 李四", Keys.ENTER)
+    box.send_keys(f"安排 林小雨 {zh_day(next_working_day())}上午11点 面试官 李四", Keys.ENTER)
     wait_text(b, "#messages .msg.user", "林小雨")
     waiter(b).until(lambda d: bot_said(d, "林小雨", "#"), "HR got no confirmation")
     confirmation = next(t for t in bot_texts(b) if "林小雨" in t)

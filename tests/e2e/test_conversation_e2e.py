@@ -14,6 +14,7 @@ from store.hiring import Interview
 from store.models import User
 from tests.conftest import ADMIN
 from tests.e2e.test_spine import post, text_xml
+from tests.support.days import next_working_day, zh_day
 
 _ids = itertools.count(9_100_000)
 
@@ -85,7 +86,7 @@ def test_which_of_two_people_is_answered_by_number(server, worker, fake_server, 
         for uid in ("lisi", "lisi2"):
             s.add(User(wecom_userid=uid, name="李四", directory_name="李四", role="interviewer",
                        created_at=now, name_synced=True))
-    asked = _say(server, fake, "安排 孙十二 明天下午5点 面试官 李四")
+    asked = _say(server, fake, f"安排 孙十二 {zh_day(next_working_day())}下午5点 面试官 李四")
     assert "是哪一位" in asked and "2) 李四（@lisi2）" in asked, asked
     done = _say(server, fake, "2")
     assert "已安排" in done, done
