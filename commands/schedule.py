@@ -143,15 +143,32 @@ def off_hours(ctx: Context, users: list[User], start: datetime,
                                tz, people.display)
 
 
+def declared(ctx: Context, users: list[User], start: datetime,
+             end: datetime) -> list[tuple[str, str]]:
+    """Who of the people HR named is outside their declared interview hours or at a cap:
+    named by hand they may still be booked, but only once HR has seen why and confirmed."""
+    _, tz = work_hours(ctx)
+    known = [u for u in users if u.id is not None]
+    return [(f"{people.display(u)} {zh}", f"{people.display(u)} {en}")
+            for u, (zh, en) in picking.blockers(ctx.session, known, start, end, tz)
+            if en.startswith(("outside their interview hours", "at their"))]
+
+
 def off_hours_question(ctx: Context, why: list[tuple[str, str]], start: datetime,
-                        end: datetime, what_zh: str, what_en: str) -> tuple[str, str]:
-    """The question asked before booking outside working time: what, when, and why."""
+                        end: datetime, what_zh: str, what_en: str,
+                        over: list[tuple[str, str]] | None = None) -> tuple[str, str]:
+    """The question asked before booking outside working time (or past what an interviewer
+    declared): what, when, and why."""
     at_zh, at_en = when(start, end, ctx.tz, "zh"), when(start, end, ctx.tz, "en")
     # How each part of the time was read: the answer to this question rests on it.
     read = "".join(f"\n{line}" for line in understood(ctx, start))
-    return (f"⚠ {at_zh} 不在工作时间：{'、'.join(z for z, _ in why)}。{read}\n仍要{what_zh}？",
-            f"⚠ {at_en} is outside working time: {', '.join(e for _, e in why)}.{read}\n"
-            f"{what_en[0].upper() + what_en[1:]} anyway?")
+    zh = [f"⚠ {at_zh} 不在工作时间：{'、'.join(z for z, _ in why)}。"] if why else []
+    en = [f"⚠ {at_en} is outside working time: {', '.join(e for _, e in why)}."] if why else []
+    if over:
+        zh.append(f"⚠ {at_zh}：{'、'.join(z for z, _ in over)}。")
+        en.append(f"⚠ {at_en}: {'; '.join(e for _, e in over)}.")
+    return ("\n".join(zh) + f"{read}\n仍要{what_zh}？",
+            "\n".join(en) + f"{read}\n{what_en[0].upper() + what_en[1:]} anyway?")
 
 
 def too_long(length: timedelta) -> None:
@@ -186,9 +203,11 @@ def create(ctx: Context, spec: Spec, *, known: list[User], new: list[User]) -> l
                 f"#{taken.id}. To move it: “reschedule #{taken.id} <time>”.")
     if not spec.off_hours_ok:
         why = off_hours(ctx, known, start, end)
-        if why:
+        over = declared(ctx, [u for u in known if u.wecom_userid not in spec.bounded], start, end)
+        if why or over:
             return [ask(ctx, "schedule_off_hours", asdict(spec), *off_hours_question(
-                ctx, why, start, end, f"安排 {spec.candidate_name}", f"schedule {spec.candidate_name}"))]
+                ctx, why, start, end, f"安排 {spec.candidate_name}", f"schedule {spec.candidate_name}",
+                over=over))]
     panel = [*known, *people.persist(ctx, new)]
     pos = position_named(s, spec.position, ctx.now) if spec.position else None
     cand = s.get_one(Candidate, spec.candidate_id) if spec.candidate_id else \
