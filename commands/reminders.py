@@ -153,7 +153,8 @@ def stale_message(key: str, content: str, written_at: datetime, s: Session) -> b
         return stale_reminder(key, s)
     for iid in {int(x) for x in _AGENDA_LINE.findall(content)}:
         iv = s.get(Interview, iid)
-        if iv is None or iv.status not in LIVE or \
+        # Completed is not stale: an agenda sent late still lists the day as it was.
+        if iv is None or iv.status in ("cancelled", "no_show") or \
                 (iv.status == "rescheduled" and iv.updated_at >= written_at):
             return True
     return False

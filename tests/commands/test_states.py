@@ -260,8 +260,9 @@ def test_the_decision_closes_the_loop_and_shows_in_the_candidates_history(desk):
     assert "没有待交的评价" in desk.ask(HR, "待评价")
     history = desk.ask(HR, "候选人 张三")
     assert "决定：通过（strong on systems）" in history
-    assert [a.action for a in desk.sessions().scalars(
-        select(AuditLog).where(AuditLog.action == "decide"))] == ["decide", "decide"]
+    with desk.sessions() as s:               # closed here: an open one would block the next TRUNCATE
+        actions = [a.action for a in s.scalars(select(AuditLog).where(AuditLog.action == "decide"))]
+    assert actions == ["decide", "decide"]
     text = desk.ask(HR, "安排下一轮 #1 下周一上午10点 面试官 赵六")
     assert "已安排 #2 张三｜二面" in text
     assert desk.get(Interview, Interview.id == 2).round == 2
