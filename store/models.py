@@ -15,6 +15,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     false,
+    func,
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
@@ -82,6 +83,13 @@ class OutboxMessage(Base):
     # Not a column: set by outbox.claim when this new message repeats one the member got
     # within WeCom's duplicate-check window, so that the check does not drop it.
     repeats_recent = False
+
+
+# The claim's order, for unsent rows only: a claim walks it and stops after a few rows,
+# however many thousands a rush has queued (bot.pipeline.outbox.claim).
+Index("ix_outbox_pending_rank",
+      func.coalesce(OutboxMessage.rank_at, OutboxMessage.next_attempt_at), OutboxMessage.id,
+      postgresql_where=text("status = 'pending'"), sqlite_where=text("status = 'pending'"))
 
 
 class AccessToken(Base):
