@@ -117,7 +117,7 @@ def queue_the_rush(sessions: Any, day: date) -> tuple[int, float]:
     from sqlalchemy import func, select, update
 
     from bot.pipeline.clock import ReminderClock
-    from store.hiring import Interview
+    from store.hiring import Interview, Panelist
     from store.models import OutboxMessage
 
     nine = datetime.combine(day, datetime.min.time(), ZoneInfo(ZONE)) + timedelta(hours=9)
@@ -125,9 +125,13 @@ def queue_the_rush(sessions: Any, day: date) -> tuple[int, float]:
     ReminderClock(sessions, ZONE)(nine.astimezone(UTC))
     took = time.perf_counter() - began
     with sessions.begin() as s:
-        s.execute(update(Interview).values(status="cancelled", cancel_reason="bench: day done"))
+        # The day is long past on the workers' real clock: close it (done, decided, feedback
+        # waived) so their ticks queue no nudges or warnings of their own. Not cancelled: a
+        # cancelled interview rightly voids the agenda that names it.
+        s.execute(update(Interview).values(status="completed", decision="pass"))
+        s.execute(update(Panelist).values(feedback_status="waived"))
         # Late reminders of the first interviews fall due at 09:00 too; this run is about the
-        # digests, and the cancellation above would void those reminders mid-run anyway.
+        # digests.
         others = s.execute(update(OutboxMessage).where(~OutboxMessage.dedupe_key.like("agenda%"))
                            .values(status="void", last_error="bench: not the digests"))
         queued = s.scalar(select(func.count()).select_from(OutboxMessage)

@@ -208,9 +208,9 @@ def label(p: Panelist, lang: str) -> str:
 def table_text() -> str:
     """The interviewer and interview transitions as plain tables, for docs and the closing note."""
     rows = ["PANELIST (one interviewer on one interview; a shadow's moves after it)",
-            f"{'event':<11} {'from answer':<28} {'from feedback':<20} → answer, feedback"]
+            f"{'event':<19} {'from answer':<28} {'from feedback':<20} → answer, feedback"]
     for event, m in [*PANELIST.items(), *((f"{e} (shadow)", m) for e, m in SHADOW.items())]:
-        rows.append(f"{event:<11} {'|'.join(m.answers):<28} {'|'.join(m.feedback):<20} → "
+        rows.append(f"{event:<19} {'|'.join(m.answers):<28} {'|'.join(m.feedback):<20} → "
                     f"{m.answer_to or '(same)'}, {m.feedback_to or '(same)'}")
     rows += ["", "INTERVIEW (Interview.status)", f"{'event':<11} {'from status':<49} → status"]
     for event, (froms, to) in INTERVIEW.items():
