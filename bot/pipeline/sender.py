@@ -94,6 +94,12 @@ class Sender:
         free = 0
         while free < self.config.concurrency and self._slots.acquire(blocking=False):
             free += 1
+        if 0 < free < self.config.concurrency // 2:
+            # Sends are in flight and each wakes the loop when it ends: claim when half the
+            # slots are free, not one row per claim (a claim's queries cost more than a send).
+            for _ in range(free):
+                self._slots.release()
+            return 0
         rows: list[OutboxMessage] = []
         try:
             if free:
