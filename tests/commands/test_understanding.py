@@ -30,6 +30,16 @@ def test_polite_schedule_runs(desk):
     assert "已安排" in done and _count(desk) == 1
 
 
+def test_a_closing_particle_on_its_own_is_not_an_interviewer(desk):
+    done = desk.ask(HR, "帮我安排一下 孙八 明天下午3点 面试官 李四 吧")
+    assert "已安排" in done and "找不到" not in done and _count(desk) == 1
+
+
+def test_a_question_is_not_taken_as_an_order(desk):
+    reply = desk.ask(HR, "安排 孙八 明天下午3点 面试官 李四 吗")
+    assert "已安排" not in reply and _count(desk) == 0
+
+
 @pytest.mark.parametrize(("text", "role_command"), [
     ("你好", "我的面试"), ("hi", "my interviews"), ("Hello!", "my interviews"), ("在吗？", "我的面试")])
 def test_greetings_get_a_short_bilingual_welcome(desk, text, role_command):
