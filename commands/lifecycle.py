@@ -48,13 +48,14 @@ def _not_started(ctx: Context, v: repo.View) -> None:
     example=("取消 #12 候选人放弃", "cancel #12 candidate withdrew"))
 def cancel(ctx: Context, interview: int | None, reason: str | None = None) -> list[Reply]:
     """Ask to confirm cancelling interview #id; with no #id, drop pending confirmations."""
-    if interview is None:
+    if interview is None and reason is None:   # a bare 取消: drop what awaits confirmation
         live = ctx.session.scalars(select(PendingConfirmation.id).where(
             PendingConfirmation.actor_id == ctx.sender.id,
             PendingConfirmation.consumed_at.is_(None),
             PendingConfirmation.expires_at > ctx.now)).first()
         if live is not None:
             return [Reply(drop_pending(ctx))]
+    if interview is None:
         raise usage_error("cancel", [("缺少面试编号", "missing interview #id")])
     v = _load(ctx, interview, LIVE, ("取消", "cancelled"))
     _not_started(ctx, v)

@@ -156,10 +156,10 @@ def _is_cjk(s: str) -> bool:
 # Politeness before a command and particles/punctuation after it: 请安排…, 我的面试呢？
 _POLITE_HEAD = re.compile(r"^(?:请问|请你|请帮我|请|麻烦你?|帮我|帮忙|能不能|可以|我想|我要|please\s+|pls\s+"
                           r"|can you\s+|could you\s+|show me\s+)", re.IGNORECASE)
-# Closing punctuation, and a particle standing as its own last word (… 面试官 李四 吧): never
-# an argument. A particle joined to a word (李四吧) stays, and the name is asked about; 吗
-# stays too: "安排 … 吗" asks, it does not tell.
-_END_PUNCT = re.compile(r"(?:[\s。.！!？?~～…]|(?<=\s)(?:呢|吧|嘛|啊|呀|哦|哈))+$")
+# Closing punctuation, and a particle standing as its own last word or after a number
+# (… 面试官 李四 吧, 取消#2吧): never an argument. A particle joined to a word (李四吧) stays,
+# and the name is asked about; 吗 stays too: "安排 … 吗" asks, it does not tell.
+_END_PUNCT = re.compile(r"(?:[\s。.！!？?~～…]|(?<=[\s\d])(?:呢|吧|嘛|啊|呀|哦|哈))+$")
 _PARTICLES = re.compile(r"(?:[\s。.！!？?~～…，,]|呢|吧|吗|嘛|啊|呀|哦|哈|了)*")
 _PARTICLE_TAIL = re.compile(r"(?:[\s。.！!？?~～…，,]|呢|吧|吗|嘛|啊|呀|哦|哈|了|一下|下)+$")
 _GREETINGS = frozenset({"你好", "您好", "你好啊", "嗨", "哈喽", "哈啰", "在", "在么", "早", "早上好",

@@ -105,6 +105,19 @@ def test_cancel_without_an_id_drops_the_pending_confirmation(desk):
     assert "缺少面试编号" in desk.ask(HR, "取消")   # nothing pending any more: usage
 
 
+def test_cancel_of_an_interview_is_never_read_as_dropping_what_is_pending(desk):
+    desk.ask(HR, PLAN)
+    desk.ask(HR, "安排 李雷 明天下午5点 面试官 王五")
+    desk.ask(HR, "取消 #1")                           # a confirmation now waits
+    second = desk.ask(HR, "取消#2吧")                  # a particle after the number
+    assert "取消 #2" in second and "已放弃" not in second
+    unread = desk.ask(HR, "取消 二号那场")             # no number: asked, nothing dropped
+    assert "缺少面试编号" in unread and "已放弃" not in unread
+    with desk.sessions() as s:
+        assert s.query(PendingConfirmation).filter(
+            PendingConfirmation.outcome.is_(None)).count() == 2
+
+
 def test_someone_elses_code_is_not_yours(desk):
     desk.ask(HR, PLAN)
     ask = desk.ask(HR, "取消 #1")
