@@ -7,6 +7,7 @@ import socket
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import partial
 
 import httpx
 from sqlalchemy.engine import Engine
@@ -19,7 +20,7 @@ from bot.pipeline.inbox import Inbox
 from bot.pipeline.oa_jobs import OaJobs
 from bot.pipeline.sender import Sender, SenderConfig
 from bot.pipeline.usersync import NameSync
-from bot.pipeline.wakeup import ListenWakeup, Wakeup
+from bot.pipeline.wakeup import OUTBOX, ListenWakeup, Wakeup
 from bot.pipeline.worker import Worker
 from bot.wecom.client import AccessTokenAuth, GetToken, WeComClient, api_http
 from bot.wecom.token import TokenStore
@@ -114,10 +115,13 @@ def build(settings: Settings, *, transport: httpx.BaseTransport | None = None,
         minute=timedelta(seconds=settings.budget_minute_seconds))
     # PostgreSQL wakes workers in every process (NOTIFY); SQLite is the one-process demo.
     wakeup = ListenWakeup(engine.url) if engine.dialect.name == "postgresql" else Wakeup()
+    if isinstance(wakeup, ListenWakeup):
+        wakeup.ignore_own(engine)
     dispatcher = Dispatcher(settings=settings, router=load())
     pipeline = Pipeline(sessions=sessions, inbox=Inbox(engine), dispatcher=dispatcher,
                         sender=Sender(sessions, client, config, clock=clock,
-                                      worker_id=name or worker_id(), done=wakeup.notify),
+                                      worker_id=name or worker_id(),
+                                      done=partial(wakeup.notify, OUTBOX)),
                         wakeup=wakeup)
     return Services(settings=settings, engine=engine, sessions=sessions, clock=clock,
                     crypto=crypto, client=client, pipeline=pipeline,

@@ -12,13 +12,18 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, tuple_, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from config.settings import Settings
 from store.models import ApiBudget
 from store.sql import insert_ignore
+
+_TABLE: Any = ApiBudget.__table__   # Core statements: the claim may hold a bare Connection
 
 
 @dataclass(frozen=True)
@@ -63,17 +68,20 @@ class Budget:
         """The limits of one API, shortest window first (the lock order of every process)."""
         return sorted(self.per_api.get(api, self.default), key=lambda lim: lim.seconds)
 
-    def take(self, s: Session, api: str, want: int, now: datetime) -> Grant:
+    def take(self, s: Session | Connection, api: str, want: int, now: datetime) -> Grant:
         """Take up to `want` calls of `api` at `now`; the rows stay locked until `s` commits."""
         limits = self.limits(api)
         if want <= 0 or not limits:
             return Grant(max(want, 0))
-        rows = [_row(s, api, lim, now) for lim in limits]
-        rooms = [max(0, lim.most - row.used) for lim, row in zip(limits, rows, strict=True)]
+        used = _lock(s, api, limits, now)
+        rooms = [max(0, lim.most - used[lim.name]) for lim in limits]
         calls = min(want, *rooms)
         if calls:
-            for row in rows:
-                row.used += calls
+            s.execute(update(_TABLE).where(
+                _TABLE.c.api == api,
+                tuple_(_TABLE.c.window, _TABLE.c.window_start).in_(
+                    [(lim.name, lim.start(now)) for lim in limits]))
+                .values(used=_TABLE.c.used + calls))
         retry_at = None
         if calls < want:   # the first full window decides when to ask again
             retry_at = max(lim.end(now) for lim, room in zip(limits, rooms, strict=True)
@@ -102,6 +110,31 @@ class Budget:
                 ApiBudget.api == api, ApiBudget.window == lim.name,
                 ApiBudget.window_start == lim.start(now))) or 0
         return out
+
+
+def _lock(s: Session | Connection, api: str, limits: Sequence[Limit], now: datetime) -> dict[str, int]:
+    """Lock the current window of each limit, made if new, in one statement (the claim's
+    hot path): calls used so far, by window name.
+
+    An upsert that changes nothing takes the row lock and returns the row; rows are locked
+    in the order given (shortest window first), the same in every process.
+    """
+    bind = s.get_bind() if isinstance(s, Session) else s
+    insert = postgresql.insert if bind.dialect.name == "postgresql" else sqlite.insert
+    stmt = insert(_TABLE).values([{"api": api, "window": lim.name,
+                                      "window_start": lim.start(now), "used": 0}
+                                     for lim in limits])
+    stmt = stmt.on_conflict_do_update(index_elements=["api", "window", "window_start"],
+                                      set_={"used": _TABLE.c.used})
+    used = {w: int(u) for w, u in s.execute(stmt.returning(_TABLE.c.window, _TABLE.c.used))}
+    for lim in limits:
+        if used[lim.name] == 0:
+            # A new window (or one unused so far): forget the windows before the previous
+            # one, so the table stays small.
+            s.execute(delete(_TABLE).where(
+                _TABLE.c.api == api, _TABLE.c.window == lim.name,
+                _TABLE.c.window_start < lim.start(now) - timedelta(seconds=lim.seconds)))
+    return used
 
 
 def _row(s: Session, api: str, lim: Limit, now: datetime) -> ApiBudget:

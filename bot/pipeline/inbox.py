@@ -21,9 +21,8 @@ from datetime import datetime
 from typing import Any
 
 import psycopg
-from sqlalchemy import exists, func, select, text, tuple_, update
+from sqlalchemy import bindparam, exists, func, select, text, tuple_, update
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import aliased
 
 from bot.pipeline import outbox
 from bot.pipeline.dispatch import DATABASE_DOWN, RATE_WINDOW, Dispatcher, typed
@@ -34,6 +33,7 @@ from store.sql import insert_ignore
 
 log = logging.getLogger(__name__)
 
+_ASYNC_COMMIT = text("SET LOCAL synchronous_commit TO OFF")
 _SQL = ("INSERT INTO inbound_messages (dedupe_key, source, from_user, msg_type, event, status,"
         " payload, received_at) VALUES (%s, %s, %s, %s, %s, 'pending', %s, %s)"
         " ON CONFLICT (dedupe_key) DO NOTHING")
@@ -108,18 +108,38 @@ def _is_connection_error(exc: Exception) -> bool:
     return isinstance(exc, psycopg.OperationalError | psycopg.InterfaceError)
 
 
+_M: Any = InboundMessage.__table__
+
+
+def _statements() -> dict[str, Any]:
+    """The act stage's own statements, built once (Core over the tables, parameters bound
+    late): every message runs them, and building them cost more than running them."""
+    m, earlier = _M, _M.alias("earlier")
+    out: dict[str, Any] = {}
+    # The oldest pending rows that may run now: each member's oldest, not held by a worker.
+    out["pending"] = (
+        select(m.c.dedupe_key, m.c.from_user, m.c.payload, m.c.received_at, m.c.msg_type,
+               m.c.event).where(
+            m.c.status == "pending",
+            ~exists().where(earlier.c.status == "pending", earlier.c.from_user == m.c.from_user,
+                            tuple_(earlier.c.received_at, earlier.c.dedupe_key)
+                            < tuple_(m.c.received_at, m.c.dedupe_key)))
+        .order_by(m.c.received_at, m.c.dedupe_key)
+        .with_for_update(skip_locked=True, of=m))
+    out["members"] = select(User).where(User.wecom_userid.in_(bindparam("ids", expanding=True)))
+    out["window"] = select(m.c.from_user, m.c.received_at, m.c.dedupe_key, m.c.msg_type,
+                           m.c.event).where(
+        m.c.from_user.in_(bindparam("users", expanding=True)),
+        m.c.received_at > bindparam("since"), m.c.received_at <= bindparam("until"))
+    return out
+
+
+_ACT = _statements()
+
+
 def pending(limit: int) -> Any:
     """The oldest pending rows that may run now: each member's oldest, not held by a worker."""
-    earlier = aliased(InboundMessage)
-    m = InboundMessage
-    columns = (m.dedupe_key, m.from_user, m.payload, m.received_at, m.msg_type, m.event)
-    return (select(*columns).where(
-        m.status == "pending",
-        ~exists().where(earlier.status == "pending", earlier.from_user == m.from_user,
-                        tuple_(earlier.received_at, earlier.dedupe_key)
-                        < tuple_(m.received_at, m.dedupe_key)))
-        .order_by(m.received_at, m.dedupe_key).limit(limit)
-        .with_for_update(skip_locked=True, of=m))
+    return _ACT["pending"].limit(limit)
 
 
 def act_on_pending(sessions: Sessions, dispatcher: Dispatcher, limit: int = 32) -> int:
@@ -146,7 +166,8 @@ def act_on_pending(sessions: Sessions, dispatcher: Dispatcher, limit: int = 32) 
 
 def _batch(sessions: Sessions, dispatcher: Dispatcher, limit: int, trying: list[str]) -> int:
     with sessions.begin() as s:
-        rows = s.execute(pending(limit)).all()
+        conn = s.connection()
+        rows = conn.execute(pending(limit)).all()
         if not rows:
             return 0
         if s.get_bind().dialect.name == "postgresql":
@@ -155,17 +176,15 @@ def _batch(sessions: Sessions, dispatcher: Dispatcher, limit: int, trying: list[
             # before a later synchronous commit (the sender's claim of its outbox row, an
             # office job's claim), and PostgreSQL flushes the WAL in order, this act with it.
             # A crash before that loses the act whole and the message is pending again.
-            s.execute(text("SET LOCAL synchronous_commit TO OFF"))
+            conn.execute(_ASYNC_COMMIT)
         # Looked up once for the batch (a member has at most one message in it): the members,
         # and every message of theirs in the minute before each one, for the rate limit.
-        known = {u.wecom_userid: u for u in s.scalars(select(User).where(
-            User.wecom_userid.in_({r.from_user.lower() for r in rows})))}
-        window = s.execute(select(InboundMessage.from_user, InboundMessage.received_at,
-                                  InboundMessage.dedupe_key, InboundMessage.msg_type,
-                                  InboundMessage.event).where(
-            InboundMessage.from_user.in_({r.from_user for r in rows}),
-            InboundMessage.received_at > min(r.received_at for r in rows) - RATE_WINDOW,
-            InboundMessage.received_at <= max(r.received_at for r in rows))).all()
+        known = {u.wecom_userid: u for u in s.scalars(_ACT["members"], {
+            "ids": sorted({r.from_user.lower() for r in rows})})}
+        window = conn.execute(_ACT["window"], {
+            "users": sorted({r.from_user for r in rows}),
+            "since": min(r.received_at for r in rows) - RATE_WINDOW,
+            "until": max(r.received_at for r in rows)}).all()
         for row in rows:
             trying.append(row.dedupe_key)
             try:
@@ -193,8 +212,9 @@ def _set(s: Any, keys: list[str], **values: Any) -> None:
     """Finish pending rows: one UPDATE for a whole batch."""
     if "error" in values:
         values["error"] = values["error"][:2000]
-    s.execute(update(InboundMessage).where(InboundMessage.dedupe_key.in_(keys),
-                                           InboundMessage.status == "pending").values(**values))
+    # Core on the session's connection: an ORM update would flush and evaluate first.
+    s.connection().execute(update(_M).where(_M.c.dedupe_key.in_(keys), _M.c.status == "pending")
+                           .values(**values))
 
 
 def backlog(sessions: Any, now: datetime, max_age: float | None = None) -> dict[str, Any]:

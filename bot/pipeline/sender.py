@@ -27,6 +27,7 @@ from store.models import OutboxMessage
 
 log = logging.getLogger(__name__)
 
+EXPIRED_EVERY = timedelta(seconds=5)   # how often a claim also looks for leases run out
 
 
 def plain_text(markdown: str) -> str:
@@ -84,48 +85,65 @@ class Sender:
                  clock: Callable[[], datetime], worker_id: str, done: Callable[[], None]):
         self.sessions, self.client, self.config, self.clock = sessions, client, config, clock
         self.worker_id = worker_id
-        self._done = done   # called after every send: the worker looks for more work
+        self._done = done   # wakes the worker to claim again (see _send_and_release)
         self._slots = threading.Semaphore(config.concurrency)
         self.next_due: datetime | None = None   # the next row due later, seen when idle
         self._hold_through_send = is_postgres(sessions.kw["bind"])
+        # Whether a send's end should wake the worker to claim: rows were left behind (a
+        # member's later rows, slots were full, limits deferred some). A lone reply's send
+        # ends with nothing behind it, and costs no second claim.
+        self._again = False
+        self._expired_at: datetime | None = None   # when leases were last looked at
 
     def step(self, pool: ThreadPoolExecutor | None = None) -> int:
         """Claim as many rows as there are free slots and send them; returns how many."""
         free = 0
         while free < self.config.concurrency and self._slots.acquire(blocking=False):
             free += 1
-        if 0 < free < self.config.concurrency // 2:
+        if free < max(1, self.config.concurrency // 2):
             # Sends are in flight and each wakes the loop when it ends: claim when half the
             # slots are free, not one row per claim (a claim's queries cost more than a send).
             for _ in range(free):
                 self._slots.release()
+            self._again = True
             return 0
-        rows: list[OutboxMessage] = []
+        now = self.clock()
+        # Leases run out after a minute; looking for them every few seconds is soon enough,
+        # and a claim without that query is one round trip shorter.
+        expired = self._expired_at is None or now < self._expired_at \
+            or now - self._expired_at >= min(EXPIRED_EVERY, self.config.lease / 4)
+        claimed = outbox.Claimed()
         try:
-            if free:
-                rows = outbox.claim(self.sessions, worker_id=self.worker_id, now=self.clock(),
-                                    limit=free, lease=self.config.lease,
-                                    budget=self.config.budget)
+            claimed = outbox.claim(self.sessions, worker_id=self.worker_id, now=now,
+                                   limit=free, lease=self.config.lease,
+                                   budget=self.config.budget, expired=expired)
+            if expired:
+                self._expired_at = now
         finally:   # a failed claim (database down) must give its slots back, or none are left
-            for _ in range(free - len(rows)):
+            for _ in range(free - len(claimed)):
                 self._slots.release()
-        if not rows and free:
+        self._again = claimed.more
+        if not claimed:
             self.next_due = outbox.next_due(self.sessions)
-        for row in rows:
+        for row in claimed:
             if pool is None:
                 self._send_and_release(row)
             else:
                 pool.submit(self._send_and_release, row)
-        return len(rows)
+        return len(claimed)
 
     def _send_and_release(self, row: OutboxMessage) -> None:
+        plain = False
         try:
-            self.send(row)
+            plain = self.send(row)
         except Exception:
             log.exception("sending outbox row %s failed unexpectedly", row.id)
         finally:
             self._slots.release()
-            self._done()
+            # A retry or a refusal changed when rows fall due, and a failed group may have
+            # written a message: the worker looks again. A plain send only if rows wait.
+            if self._again or not plain:
+                self._done()
 
     def _refused(self, row: OutboxMessage, errcode: int) -> datetime:
         """When to try again after WeCom's rate limit refused a call: after the window."""
@@ -140,13 +158,12 @@ class Sender:
         with self.sessions.begin() as s:
             return self.config.budget.exhaust(s, api, now, minute)
 
-    def send(self, row: OutboxMessage) -> None:
-        """Deliver one claimed row and record the outcome."""
+    def send(self, row: OutboxMessage) -> bool:
+        """Deliver one claimed row and record the outcome; True if it was simply sent."""
         path, body = build_request(row, self.config.agent_id, self.config.markdown)
         try:
             if outbox.about_an_interview(row):
-                self._send_held(row, path, body)
-                return
+                return self._send_held(row, path, body)
             result = self._post(row, path, body)
         except ApiError as exc:
             error = f"errcode {exc.errcode}: {exc.errmsg}"
@@ -160,23 +177,24 @@ class Sender:
                 if outbox.mark_dead(self.sessions, row, self.worker_id, error) \
                         and row.channel == "appchat_create":
                     group_refused(self.sessions, row, exc, self.clock())
-            return
+            return False
         except TokenUnavailable as exc:
             outbox.mark_retry(self.sessions, row, self.worker_id, self.clock(), str(exc),
                               min_delay=exc.retry_after)
-            return
+            return False
         except TransportError as exc:
             outbox.mark_retry(self.sessions, row, self.worker_id, self.clock(), str(exc))
-            return
+            return False
         outbox.mark_sent(self.sessions, row, self.worker_id, self.clock(),
                          msgid=result.get("msgid"), invaliduser=_invalid(row, result))
+        return True
 
     def _post(self, row: OutboxMessage, path: str, body: dict[str, Any]) -> dict[str, Any]:
         if row.channel == "response_url":   # one-shot URL, no access_token
             return self.client.post_url(path, body)
         return self.client.call("POST", path, body=body)
 
-    def _send_held(self, row: OutboxMessage, path: str, body: dict[str, Any]) -> None:
+    def _send_held(self, row: OutboxMessage, path: str, body: dict[str, Any]) -> bool:
         # A message about one interview is checked, sent and marked sent under the row's lock:
         # nothing about an interview goes out once its cancellation (or change) has committed.
         # A failed call raises out of the block, which rolls back and releases the lock before
@@ -186,15 +204,16 @@ class Sender:
         with self.sessions.begin() as s:
             if not outbox.hold(s, row, self.worker_id):
                 log.info("outbox row %s not sent: its interview changed", row.id)
-                return
+                return True   # voided: nothing changed for the rows behind it
             if self._hold_through_send:
                 result = self._post(row, path, body)
                 outbox.sent_held(s, row, self.clock(), msgid=result.get("msgid"),
                                  invaliduser=_invalid(row, result))
-                return
+                return True
         result = self._post(row, path, body)
         outbox.mark_sent(self.sessions, row, self.worker_id, self.clock(),
                          msgid=result.get("msgid"), invaliduser=_invalid(row, result))
+        return True
 
 
 def _invalid(row: OutboxMessage, result: dict[str, Any]) -> str:

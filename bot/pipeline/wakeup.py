@@ -1,11 +1,16 @@
 """Waking idle workers when there is work, instead of polling the database.
 
 `Wakeup` wakes the worker of this process (the demo runs the web app and the worker in one).
-`ListenWakeup` also wakes on PostgreSQL's NOTIFY: a trigger (migration 0006) notifies the
-channel when a row is inserted into the inbox or the outbox, so a callback committed by any
-web process, or a reply written by any worker, wakes every idle worker at once. The worker
-still looks on its own every few seconds (its fallback poll), so a lost notification or a
-dropped LISTEN connection costs seconds, never a message.
+`ListenWakeup` also wakes on PostgreSQL's NOTIFY: a trigger (migrations 0006, 0010) notifies
+the channel when a row is inserted into the inbox, the outbox or the office jobs, so a callback
+committed by any web process, or a reply written by any worker, wakes every idle worker at once.
+The worker still looks on its own every few seconds (its fallback poll), so a lost notification
+or a dropped LISTEN connection costs seconds, never a message.
+
+A wake-up names the stages that have work (`take`), so a woken worker looks only there: a
+callback costs one look at the inbox, not a look at the outbox and the office jobs too.
+NOTIFYs from this process's own connections are not news (`ignore_own`): what a worker writes
+it goes on to handle in the same pass, or wakes itself for locally.
 """
 from __future__ import annotations
 
@@ -13,15 +18,23 @@ import logging
 import os
 import select
 import threading
+from typing import Any
 
 import psycopg
-from sqlalchemy.engine import URL
+from sqlalchemy import event
+from sqlalchemy.engine import URL, Engine
 
 log = logging.getLogger(__name__)
 
 CHANNEL = "interview_bot_work"   # the trigger in migrations/versions/0006_wakeup.py notifies it
 LOCAL_POLL = 0.05     # seconds: with nothing but in-process wake-ups, look often
 LISTEN_POLL = 5.0     # seconds: with NOTIFY, the poll is only a safety net
+
+# The worker's stages, as a wake-up names them.
+INBOX, OUTBOX, JOBS = "inbox", "outbox", "jobs"
+EVERY = frozenset((INBOX, OUTBOX, JOBS))
+# What the trigger's payload (the table written) means for the worker.
+STAGE_OF_TABLE = {"inbound_messages": INBOX, "outbox": OUTBOX, "wecom_jobs": JOBS}
 
 
 class Wakeup:
@@ -31,9 +44,12 @@ class Wakeup:
 
     def __init__(self) -> None:
         self._event = threading.Event()
+        self._lock = threading.Lock()
+        self._woken: set[str] = set()
 
-    def notify(self) -> None:
-        """There may be work: stop waiting."""
+    def notify(self, *stages: str) -> None:
+        """There may be work for these stages (all of them when none is named): stop waiting."""
+        self._mark(stages or EVERY)
         self._event.set()
 
     def wait(self, timeout: float) -> bool:
@@ -41,6 +57,16 @@ class Wakeup:
         woke = self._event.wait(timeout)
         self._event.clear()
         return woke
+
+    def take(self) -> set[str]:
+        """The stages named by the wake-ups since the last take, forgotten as they are taken."""
+        with self._lock:
+            woken, self._woken = self._woken, set()
+        return woken
+
+    def _mark(self, stages: frozenset[str] | tuple[str, ...]) -> None:
+        with self._lock:
+            self._woken.update(stages)
 
     def close(self) -> None:
         """Release what waiting holds (nothing here)."""
@@ -55,12 +81,29 @@ class ListenWakeup(Wakeup):
         super().__init__()
         self._dsn = url.set(drivername="postgresql").render_as_string(hide_password=False)
         self._conn: psycopg.Connection[tuple[object, ...]] | None = None
+        self._own: set[int] = set()   # backend pids of this process's pooled connections
         self._pipe_r, self._pipe_w = os.pipe()   # a local notify interrupts select()
         os.set_blocking(self._pipe_r, False)
         os.set_blocking(self._pipe_w, False)
 
-    def notify(self) -> None:
-        """There may be work: stop waiting (from any thread of this process)."""
+    def ignore_own(self, engine: Engine) -> None:
+        """Take NOTIFYs sent from `engine`'s connections as no news (this process wrote it)."""
+        def remember(dbapi_conn: Any, record: Any) -> None:
+            pid = getattr(getattr(dbapi_conn, "info", None), "backend_pid", None)
+            if pid:
+                record.info["backend_pid"] = pid
+                self._own.add(pid)
+
+        def forget(dbapi_conn: Any, record: Any) -> None:
+            self._own.discard(record.info.pop("backend_pid", None))
+
+        event.listen(engine, "connect", remember)
+        event.listen(engine, "close", forget)
+
+    def notify(self, *stages: str) -> None:
+        """There may be work for these stages (all when none is named): stop waiting
+        (from any thread of this process)."""
+        self._mark(stages or EVERY)
         try:
             os.write(self._pipe_w, b"!")
         except BlockingIOError:   # the pipe is full of wake-ups already
@@ -76,8 +119,11 @@ class ListenWakeup(Wakeup):
             self._drain_pipe()
         if conn is not None and conn.fileno() in ready:
             try:
-                for _ in conn.notifies(timeout=0):   # consume what arrived; never blocks
-                    pass
+                # Consume what arrived (never blocks). An unknown payload wakes every stage.
+                for n in conn.notifies(timeout=0):
+                    if n.pid not in self._own:
+                        stage = STAGE_OF_TABLE.get(n.payload)
+                        self._mark((stage,) if stage else EVERY)
             except psycopg.Error:
                 self._drop()
         return bool(ready)

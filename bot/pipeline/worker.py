@@ -1,7 +1,9 @@
 """The worker process's loop: heartbeat, the clock's ticks, then act and deliver until stopped.
 
-Everything it does is a stage of the Pipeline or a tick; the loop only decides when to look
-for work: at once after work was found, on a wake-up, or after the poll interval.
+Everything it does is a stage of the Pipeline or a tick; the loop only decides when to look,
+and where: at a stage that says it has more, at the stages a wake-up names, or everywhere after
+the poll interval (and at every tick). A message's way is one look at the inbox, whose act goes
+straight on to the outbox in the same pass; nothing looks where nothing was written.
 """
 from __future__ import annotations
 
@@ -11,7 +13,8 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 
-from bot.pipeline.flow import Pipeline
+from bot.pipeline.flow import ACT_BATCH, Pipeline
+from bot.pipeline.wakeup import EVERY, INBOX, JOBS, OUTBOX
 from store.db import Sessions
 from store.models import WorkerHeartbeat
 from store.sql import insert_ignore
@@ -55,17 +58,24 @@ class Worker:
         """Loop until `stop` is set."""
         concurrency = self.pipeline.sender.config.concurrency
         log.info("worker %s started (concurrency %d)", self.worker_id, concurrency)
+        wakeup = self.pipeline.wakeup
         with ThreadPoolExecutor(concurrency, thread_name_prefix="send") as pool:
+            stages: set[str] = set(EVERY)
             while not stop.is_set():
                 try:
-                    busy = self.step(pool)
+                    _, more = self.look(stages, pool)
                 except Exception:  # the database may be down: keep going, it comes back
                     log.exception("worker step failed")
-                    busy = -1
-                if busy < 0:   # after a failure wait a second: one traceback, not twenty
-                    self.pipeline.wakeup.wait(FAILED_STEP_PAUSE)
-                elif busy == 0:
-                    self.pipeline.wakeup.wait(self.idle_wait())
+                    # After a failure wait a second (one traceback, not twenty), then look
+                    # everywhere: what the failed look was to do is still to do.
+                    wakeup.wait(FAILED_STEP_PAUSE)
+                    wakeup.take()
+                    stages = set(EVERY)
+                    continue
+                # More work where a stage said so, at once; wake-ups that came meanwhile are
+                # picked up on the way. Idle: sleep until one names a stage, or look everywhere.
+                woke = wakeup.wait(0 if more else self.idle_wait())
+                stages = more | wakeup.take() if woke else more or set(EVERY)
         log.info("worker %s stopped", self.worker_id)
 
     def idle_wait(self) -> float:
@@ -81,15 +91,40 @@ class Worker:
         return max(wait, MIN_WAIT)
 
     def step(self, pool: ThreadPoolExecutor | None = None) -> int:
-        """One pass: heartbeat and ticks when due, act, deliver. Returns the work done."""
+        """One pass everywhere: heartbeat and ticks when due, act, office jobs, deliver.
+        Returns the work done."""
+        return self.look(set(EVERY), pool)[0]
+
+    def look(self, stages: set[str],
+             pool: ThreadPoolExecutor | None = None) -> tuple[int, set[str]]:
+        """One pass over `stages` (every stage when a tick is due); returns the work done and
+        the stages that may have more right now."""
         now = self.clock()
+        stages = set(stages)
         if self._last_beat is None or now - self._last_beat >= HEARTBEAT_EVERY - TICK_SLACK:
             self._beat(now)
-            for tick in self.ticks:
+            for tick in self.ticks:   # reminders and digests: they write to the outbox
                 tick(now)
-        acted = self.pipeline.act()
-        acted += sum(step(now) for step in self.steps)
-        return acted + self.pipeline.deliver(pool)
+            stages = set(EVERY)
+        more: set[str] = set()
+        done = 0
+        if INBOX in stages:
+            acted = self.pipeline.act()
+            if acted >= ACT_BATCH:
+                more.add(INBOX)
+            if acted:   # its replies, and any office jobs its commands queued, are next
+                stages |= {OUTBOX, JOBS}
+            done += acted
+        if JOBS in stages and self.steps:
+            ran = sum(step(now) for step in self.steps)
+            if ran:   # a job's outcome may be a message; a full batch may leave more
+                stages.add(OUTBOX)
+                more.add(JOBS)
+            done += ran
+        if OUTBOX in stages:
+            # The sender wakes the loop itself when a send ends and more may be claimable.
+            done += self.pipeline.deliver(pool)
+        return done, more
 
     def drain(self, max_steps: int = 1000) -> None:
         """Act on the inbox and send everything due now, synchronously (tests, `simulate`)."""

@@ -51,10 +51,10 @@ def test_the_run_loop_pauses_after_a_failed_step(services, fake_wecom, monkeypat
     svc.pipeline = replace(svc.pipeline, wakeup=RecordingWakeup(stop, rounds=3))
     worker = svc.make_worker(poll_interval=0.05)
 
-    def failing_step(pool=None):
+    def failing_look(stages, pool=None):
         raise OperationalError("SELECT", {}, Exception("connection refused"))
 
-    monkeypatch.setattr(worker, "step", failing_step)
+    monkeypatch.setattr(worker, "look", failing_look)
     worker.run(stop)
     # After each failure the loop waits the long pause, not the 50 ms poll.
     assert svc.pipeline.wakeup.waits == [FAILED_STEP_PAUSE] * 3
