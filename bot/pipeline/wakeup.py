@@ -9,8 +9,9 @@ or a dropped LISTEN connection costs seconds, never a message.
 
 A wake-up names the stages that have work (`take`), so a woken worker looks only there: a
 callback costs one look at the inbox, not a look at the outbox and the office jobs too.
-NOTIFYs from this process's own connections are not news (`ignore_own`): what a worker writes
-it goes on to handle in the same pass, or wakes itself for locally.
+NOTIFYs from this process's own connections about the inbox and the outbox are not news
+(`ignore_own`): what a worker writes there it goes on to handle in the same pass, or wakes
+itself for locally.
 """
 from __future__ import annotations
 
@@ -35,6 +36,9 @@ INBOX, OUTBOX, JOBS = "inbox", "outbox", "jobs"
 EVERY = frozenset((INBOX, OUTBOX, JOBS))
 # What the trigger's payload (the table written) means for the worker.
 STAGE_OF_TABLE = {"inbound_messages": INBOX, "outbox": OUTBOX, "wecom_jobs": JOBS}
+# An act goes on to the outbox in its own pass, but few commands queue office jobs: the jobs'
+# own NOTIFY, even from this process, says when to look there, instead of a look per act.
+OWN_ARE_NEWS = frozenset((JOBS,))
 
 
 class Wakeup:
@@ -121,8 +125,8 @@ class ListenWakeup(Wakeup):
             try:
                 # Consume what arrived (never blocks). An unknown payload wakes every stage.
                 for n in conn.notifies(timeout=0):
-                    if n.pid not in self._own:
-                        stage = STAGE_OF_TABLE.get(n.payload)
+                    stage = STAGE_OF_TABLE.get(n.payload)
+                    if stage in OWN_ARE_NEWS or n.pid not in self._own:
                         self._mark((stage,) if stage else EVERY)
             except psycopg.Error:
                 self._drop()

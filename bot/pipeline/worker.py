@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 
 from bot.pipeline.flow import ACT_BATCH, Pipeline
 from bot.pipeline.wakeup import EVERY, INBOX, JOBS, OUTBOX
-from store.db import Sessions
+from store.db import Sessions, is_postgres
 from store.models import WorkerHeartbeat
 from store.sql import insert_ignore
 
@@ -49,9 +49,14 @@ class Worker:
         self.sessions, self.clock, self.poll_interval = sessions, clock, poll_interval
         self.worker_id = pipeline.worker_id
         self._last_beat: datetime | None = None
+        # On PostgreSQL `run` keeps time on a thread of its own (heartbeat and ticks), so a
+        # tick's transactions and directory calls never hold up a message in the loop.
+        self._apart = False
+        self._time_moved = threading.Event()
 
     def wake(self) -> None:
         """Ask the loop to look for work now (the demo's clock moved, a commit in-process)."""
+        self._time_moved.set()
         self.pipeline.wakeup.notify()
 
     def run(self, stop: threading.Event) -> None:
@@ -59,6 +64,12 @@ class Worker:
         concurrency = self.pipeline.sender.config.concurrency
         log.info("worker %s started (concurrency %d)", self.worker_id, concurrency)
         wakeup = self.pipeline.wakeup
+        # SQLite (the demo) has one writer at a time: there the ticks stay in the loop.
+        self._apart = is_postgres(self.sessions.kw["bind"])
+        keeper = threading.Thread(target=self._keep_time, args=(stop,), name="clock",
+                                  daemon=True)
+        if self._apart:
+            keeper.start()
         with ThreadPoolExecutor(concurrency, thread_name_prefix="send") as pool:
             stages: set[str] = set(EVERY)
             while not stop.is_set():
@@ -76,7 +87,35 @@ class Worker:
                 # picked up on the way. Idle: sleep until one names a stage, or look everywhere.
                 woke = wakeup.wait(0 if more else self.idle_wait())
                 stages = more | wakeup.take() if woke else more or set(EVERY)
+        if keeper.is_alive():
+            self._time_moved.set()
+            keeper.join()
         log.info("worker %s stopped", self.worker_id)
+
+    def _keep_time(self, stop: threading.Event) -> None:
+        """The clock thread: heartbeat and ticks when due, then a look everywhere."""
+        while not stop.is_set():
+            now = self.clock()
+            if self._tick_due(now):
+                try:
+                    self.tick(now)
+                except Exception:  # the database may be down: the next tick tries again
+                    log.exception("worker tick failed")
+                # A tick may have written anything (reminders, digests): look everywhere.
+                self.pipeline.wakeup.notify()
+            # A second at most: a clock moved by hand (the demo) is seen soon even unannounced.
+            wait = HEARTBEAT_EVERY - (now - (self._last_beat or now))
+            self._time_moved.wait(min(1.0, max(MIN_WAIT, wait.total_seconds())))
+            self._time_moved.clear()
+
+    def _tick_due(self, now: datetime) -> bool:
+        return self._last_beat is None or now - self._last_beat >= HEARTBEAT_EVERY - TICK_SLACK
+
+    def tick(self, now: datetime) -> None:
+        """The heartbeat, then every tick (reminders, name sync)."""
+        self._beat(now)
+        for tick in self.ticks:
+            tick(now)
 
     def idle_wait(self) -> float:
         """How long to sleep with nothing to do: until a wake-up, the next due outbox row,
@@ -85,7 +124,7 @@ class Worker:
         due = self.pipeline.sender.next_due
         if due is not None:
             wait = min(wait, (due - now).total_seconds())
-        if self._last_beat is not None:
+        if self._last_beat is not None and not self._apart:
             wait = min(wait, (self._last_beat + HEARTBEAT_EVERY - now).total_seconds())
         # Never a hot loop: rows due but held behind a member's send in flight wait for it.
         return max(wait, MIN_WAIT)
@@ -101,10 +140,8 @@ class Worker:
         the stages that may have more right now."""
         now = self.clock()
         stages = set(stages)
-        if self._last_beat is None or now - self._last_beat >= HEARTBEAT_EVERY - TICK_SLACK:
-            self._beat(now)
-            for tick in self.ticks:   # reminders and digests: they write to the outbox
-                tick(now)
+        if not self._apart and self._tick_due(now):
+            self.tick(now)   # reminders and digests: they write to the outbox
             stages = set(EVERY)
         more: set[str] = set()
         done = 0
@@ -112,8 +149,8 @@ class Worker:
             acted = self.pipeline.act()
             if acted >= ACT_BATCH:
                 more.add(INBOX)
-            if acted:   # its replies, and any office jobs its commands queued, are next
-                stages |= {OUTBOX, JOBS}
+            if acted:   # its replies are next (office jobs it queued say so: NOTIFY)
+                stages.add(OUTBOX)
             done += acted
         if JOBS in stages and self.steps:
             ran = sum(step(now) for step in self.steps)
