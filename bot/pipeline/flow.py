@@ -46,7 +46,16 @@ class Pipeline:
 
     def act(self, limit: int = ACT_BATCH) -> int:
         """Act on up to `limit` stored messages; returns how many."""
-        return act_on_pending(self.sessions, self.dispatcher, limit)
+        return act_on_pending(self.sessions, self.dispatcher, limit)[0]
+
+    def act_and_send(self, pool: ThreadPoolExecutor | None = None,
+                     limit: int = ACT_BATCH) -> tuple[int, bool]:
+        """Act, and hand the replies to the sender in the act's own transaction, no claim of
+        their own; returns how many messages were acted on, and whether rows were left in
+        the outbox for a claim (not the member's turn, a limit, no free slot)."""
+        acted, handed = act_on_pending(self.sessions, self.dispatcher, limit, self.sender)
+        self.sender.start(handed, pool)
+        return acted, handed.more
 
     def deliver(self, pool: ThreadPoolExecutor | None = None) -> int:
         """Send what is due in the outbox; returns how many rows were claimed."""

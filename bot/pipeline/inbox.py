@@ -23,9 +23,11 @@ from typing import Any
 import psycopg
 from sqlalchemy import bindparam, exists, func, select, text, tuple_, update
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
 
 from bot.pipeline import outbox
 from bot.pipeline.dispatch import DATABASE_DOWN, RATE_WINDOW, Dispatcher, typed
+from bot.pipeline.sender import Sender
 from bot.wecom.messages import Inbound, InboundError, dedupe_key, from_stored, stored_form
 from store.db import INBOX_LIMITS, NoAnswer, Sessions, connect
 from store.models import InboundMessage, User
@@ -142,11 +144,13 @@ def pending(limit: int) -> Any:
     return _ACT["pending"].limit(limit)
 
 
-def act_on_pending(sessions: Sessions, dispatcher: Dispatcher, limit: int = 32) -> int:
-    """Act on up to `limit` pending messages in one transaction; returns how many."""
+def act_on_pending(sessions: Sessions, dispatcher: Dispatcher, limit: int = 32,
+                   sender: Sender | None = None) -> tuple[int, outbox.Claimed]:
+    """Act on up to `limit` pending messages in one transaction; returns how many, and the
+    rows of their replies that `sender` claimed in that transaction (with a sender)."""
     trying: list[str] = []
     try:
-        return _batch(sessions, dispatcher, limit, trying)
+        return _batch(sessions, dispatcher, limit, trying, sender)
     except DATABASE_DOWN:
         raise
     except Exception as exc:
@@ -161,50 +165,67 @@ def act_on_pending(sessions: Sessions, dispatcher: Dispatcher, limit: int = 32) 
         log.exception("acting on inbound message %s failed", trying[-1])
         with sessions.begin() as s:
             _set(s, [trying[-1]], status="failed", error="failed outside its handler; see the log")
-        return 1
+        return 1, outbox.Claimed()
 
 
-def _batch(sessions: Sessions, dispatcher: Dispatcher, limit: int, trying: list[str]) -> int:
-    with sessions.begin() as s:
-        conn = s.connection()
-        rows = conn.execute(pending(limit)).all()
-        if not rows:
-            return 0
-        if s.get_bind().dialect.name == "postgresql":
-            # Commit without waiting for the WAL flush: one fsync less on every message's way
-            # to message/send (issue 14). Safe because nothing of an act leaves the database
-            # before a later synchronous commit (the sender's claim of its outbox row, an
-            # office job's claim), and PostgreSQL flushes the WAL in order, this act with it.
-            # A crash before that loses the act whole and the message is pending again.
-            conn.execute(_ASYNC_COMMIT)
-        # Looked up once for the batch (a member has at most one message in it): the members,
-        # and every message of theirs in the minute before each one, for the rate limit.
-        known = {u.wecom_userid: u for u in s.scalars(_ACT["members"], {
-            "ids": sorted({r.from_user.lower() for r in rows})})}
-        window = conn.execute(_ACT["window"], {
-            "users": sorted({r.from_user for r in rows}),
-            "since": min(r.received_at for r in rows) - RATE_WINDOW,
-            "until": max(r.received_at for r in rows)}).all()
-        for row in rows:
-            trying.append(row.dedupe_key)
-            try:
-                msg = from_stored(row.payload or "")
-            except InboundError as exc:   # damaged by hand, or by a bug we want to hear of
-                _set(s, [row.dedupe_key], status="failed", error=f"unreadable payload: {exc}")
-                continue
-            # In inbox order: a later message received in the same instant does not count.
-            # Typed commands and automatic events are counted apart (bot.pipeline.dispatch.typed).
-            person = typed(row.msg_type, row.event)
-            recent = sum(1 for w in window if w.from_user == row.from_user
-                         and typed(w.msg_type, w.event) == person
-                         and w.received_at > row.received_at - RATE_WINDOW
-                         and (w.received_at, w.dedupe_key) <= (row.received_at, row.dedupe_key))
-            acted = dispatcher.act(s, row.dedupe_key, msg, row.received_at, recent=recent,
-                                   known=known)
-            outbox.deliver(s, acted.replies, now=row.received_at, source_key=row.dedupe_key,
-                           sender=acted.sender.wecom_userid if acted.sender else None)
-        # Whatever act did not mark (throttled, failed, ignored) is done.
-        _set(s, [r.dedupe_key for r in rows], status="done")
+def _batch(sessions: Sessions, dispatcher: Dispatcher, limit: int, trying: list[str],
+           sender: Sender | None) -> tuple[int, outbox.Claimed]:
+    handed = outbox.Claimed()
+    try:
+        with sessions.begin() as s:
+            count = _act(s, dispatcher, limit, trying, sender is not None)
+            if count and sender is not None:
+                # The replies go to the sender from here, claimed in this transaction (it
+                # commits synchronously: nothing leaves before its cause is durable).
+                handed = sender.claim_written(s.connection(), s.info.pop(outbox.WRITTEN, []))
+    except BaseException:
+        if sender is not None and handed:
+            sender.give_back(handed)   # the claim did not commit: nor did anything else
+        raise
+    return count, handed
+
+
+def _act(s: Session, dispatcher: Dispatcher, limit: int, trying: list[str],
+         durable: bool) -> int:
+    conn = s.connection()
+    rows = conn.execute(pending(limit)).all()
+    if not rows:
+        return 0
+    if not durable and s.get_bind().dialect.name == "postgresql":
+        # Commit without waiting for the WAL flush: one fsync less on every message's way
+        # to message/send (issue 14). Safe because nothing of an act leaves the database
+        # before a later synchronous commit (the sender's claim of its outbox row, an
+        # office job's claim), and PostgreSQL flushes the WAL in order, this act with it.
+        # A crash before that loses the act whole and the message is pending again.
+        conn.execute(_ASYNC_COMMIT)
+    # Looked up once for the batch (a member has at most one message in it): the members,
+    # and every message of theirs in the minute before each one, for the rate limit.
+    known = {u.wecom_userid: u for u in s.scalars(_ACT["members"], {
+        "ids": sorted({r.from_user.lower() for r in rows})})}
+    window = conn.execute(_ACT["window"], {
+        "users": sorted({r.from_user for r in rows}),
+        "since": min(r.received_at for r in rows) - RATE_WINDOW,
+        "until": max(r.received_at for r in rows)}).all()
+    for row in rows:
+        trying.append(row.dedupe_key)
+        try:
+            msg = from_stored(row.payload or "")
+        except InboundError as exc:   # damaged by hand, or by a bug we want to hear of
+            _set(s, [row.dedupe_key], status="failed", error=f"unreadable payload: {exc}")
+            continue
+        # In inbox order: a later message received in the same instant does not count.
+        # Typed commands and automatic events are counted apart (bot.pipeline.dispatch.typed).
+        person = typed(row.msg_type, row.event)
+        recent = sum(1 for w in window if w.from_user == row.from_user
+                     and typed(w.msg_type, w.event) == person
+                     and w.received_at > row.received_at - RATE_WINDOW
+                     and (w.received_at, w.dedupe_key) <= (row.received_at, row.dedupe_key))
+        acted = dispatcher.act(s, row.dedupe_key, msg, row.received_at, recent=recent,
+                               known=known)
+        outbox.deliver(s, acted.replies, now=row.received_at, source_key=row.dedupe_key,
+                       sender=acted.sender.wecom_userid if acted.sender else None)
+    # Whatever act did not mark (throttled, failed, ignored) is done.
+    _set(s, [r.dedupe_key for r in rows], status="done")
     return len(rows)
 
 

@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Integer, and_, bindparam, exists, func, insert, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
@@ -25,7 +26,7 @@ from commands.sanitize import no_tags
 from store.budget import Budget
 from store.db import Sessions
 from store.models import OutboxMessage
-from store.sql import changed, insert_ignore
+from store.sql import changed
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +50,10 @@ DUPLICATE_CHECK_INTERVAL = 600
 CHANNEL_API = {"app": "message/send", "appchat": "appchat/send",
                "appchat_create": "appchat/create",
                "card_update": "message/update_template_card"}
+
+
+# session.info key: ids of the outbox rows written in the session's transaction.
+WRITTEN = "outbox_written"
 
 
 def split_utf8(text: str, limit: int = TEXT_LIMIT) -> list[str]:
@@ -101,15 +106,24 @@ def enqueue(session: Session, *, touser: str, content: str, now: datetime,
         row = dict(touser=touser, content=part, msgtype=msgtype, channel=channel, url=url,
                    dedupe_key=key, source_key=source_key, status="pending", attempts=0,
                    next_attempt_at=due_at or now, created_at=now, rank_at=rank_at)
-        written += insert_ignore(session, OutboxMessage, row, ("dedupe_key",)) \
-            if key else _insert(session, row)
+        written += _insert(session, row)
     return written
 
 
 def _insert(session: Session, row: dict[str, Any]) -> int:
     # Core on the session's connection: a reply per message, and the ORM's unit of work
-    # cost more than the INSERT itself.
-    session.connection().execute(insert(_T), row)
+    # cost more than the INSERT itself. The new row's id is noted in the session for the
+    # act stage, which may hand its rows straight to the sender (claim_written).
+    conn = session.connection()
+    if row["dedupe_key"] is None:
+        stmt = insert(_T).returning(_T.c.id)
+    else:   # a second enqueue of the same key writes nothing
+        dml = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
+        stmt = dml(_T).on_conflict_do_nothing(index_elements=["dedupe_key"]).returning(_T.c.id)
+    new = conn.execute(stmt, row).scalar()
+    if new is None:
+        return 0
+    session.info.setdefault(WRITTEN, []).append(new)
     return 1
 
 
@@ -158,6 +172,11 @@ def _claim_statements() -> dict[str, Any]:
     out: dict[str, Any] = {name: select(*(t.c[c] for c in _CARRIED), t.c.status, repeats)
            .where(due, head).order_by(*order).limit(bindparam("n", type_=Integer))
            .with_for_update(skip_locked=True, of=t) for name, due in dues.items()}
+    # The rows an act just wrote, in its own transaction: no other worker can see them yet.
+    out["written"] = (select(*(t.c[c] for c in _CARRIED), t.c.status, repeats)
+                      .where(t.c.id.in_(bindparam("ids", expanding=True)),
+                             t.c.status == "pending", t.c.next_attempt_at <= bindparam("now"),
+                             head).order_by(*order).limit(bindparam("n", type_=Integer)))
     sent_app = and_(t.c.status == "sent", t.c.channel == "app")
     out["stats"] = (
         select(t.c.touser, func.count().filter(t.c.status == "pending"),
@@ -188,7 +207,6 @@ def claim(sessions: Sessions, *, worker_id: str, now: datetime, limit: int,
     lease ran out (a worker died mid-send), first; the sender looks every few seconds.
     The rows come back detached, as they are being sent (status 'sending').
     """
-    out = Claimed()
     params = {"now": now, "stale": now - lease,
               "since": now - timedelta(seconds=DUPLICATE_CHECK_INTERVAL)}
     with sessions.kw["bind"].begin() as conn:
@@ -196,41 +214,64 @@ def claim(sessions: Sessions, *, worker_id: str, now: datetime, limit: int,
         for due in ("expired", "waiting") if expired else ("waiting",):
             if len(rows) < limit * 4:
                 rows += conn.execute(_CLAIM[due], {**params, "n": limit * 4 - len(rows)}).all()
-        if not rows:
-            return out
-        stats = {u: (int(w), int(m), int(h)) for u, w, m, h in conn.execute(_CLAIM["stats"], {
-            "users": sorted({r.touser for r in rows}), "minute_ago": now - timedelta(minutes=1),
-            "hour_ago": now - timedelta(hours=1)})}
-        chosen: list[Any] = []
-        deferred: list[dict[str, Any]] = []
-        for r in rows:
-            waiting, minute, hour = stats.get(r.touser, (0, 0, 0))
-            if waiting > (r.status == "pending"):
-                out.more = True   # a later row of this member is next once this one is sent
-            if len(chosen) >= limit:
-                out.more = True
-            elif r.channel == "app" and (minute >= PER_MINUTE or hour >= PER_HOUR):
-                deferred.append({"rid": r.id, "due": now + timedelta(
-                    seconds=5 if hour < PER_HOUR else 60)})
-            else:
-                chosen.append(r)
-        if budget is not None:
-            kept = _within_budget(conn, budget, chosen, now)
-            deferred += [{"rid": r.id, "due": due} for r, due in kept.refused]
-            chosen = kept.rows
-        if deferred:
-            out.more = True
-            conn.execute(_CLAIM["defer"], deferred)
-        if chosen:
-            conn.execute(_CLAIM["take"], {"ids": [r.id for r in chosen], "at": now,
-                                          "by": worker_id})
-        for r in chosen:
-            row = OutboxMessage(**{c: getattr(r, c) for c in _CARRIED})
-            row.status, row.claimed_at, row.claimed_by = "sending", now, worker_id
-            row.attempts += 1
-            row.repeats_recent = row.attempts == 1 and bool(r.repeats)
-            out.append(row)
+        return _take(conn, rows, worker_id=worker_id, now=now, limit=limit, budget=budget)
+
+
+def claim_written(conn: Connection, ids: list[int], *, worker_id: str, now: datetime,
+                  limit: int, budget: Budget | None = None) -> Claimed:
+    """Claim, in the transaction that wrote them, rows just written (`WRITTEN`): the act
+    stage hands its replies to the sender without a claim of their own. The same rules as
+    `claim`: a member's older rows first, the member and corp-wide limits; rows not taken
+    stay pending for a claim."""
+    if not ids or limit <= 0:
+        return Claimed()
+    rows = list(conn.execute(_CLAIM["written"], {
+        "ids": ids, "now": now, "n": limit * 4,
+        "since": now - timedelta(seconds=DUPLICATE_CHECK_INTERVAL)}).all())
+    claimed = _take(conn, rows, worker_id=worker_id, now=now, limit=limit, budget=budget)
+    claimed.more = claimed.more or len(claimed) < len(ids)
+    return claimed
+
+
+def _take(conn: Connection, rows: list[Any], *, worker_id: str, now: datetime, limit: int,
+          budget: Budget | None) -> Claimed:
+    """Of the candidate rows (locked), those this worker may send now, marked 'sending'."""
+    out = Claimed()
+    if not rows:
         return out
+    stats = {u: (int(w), int(m), int(h)) for u, w, m, h in conn.execute(_CLAIM["stats"], {
+        "users": sorted({r.touser for r in rows}), "minute_ago": now - timedelta(minutes=1),
+        "hour_ago": now - timedelta(hours=1)})}
+    chosen: list[Any] = []
+    deferred: list[dict[str, Any]] = []
+    for r in rows:
+        waiting, minute, hour = stats.get(r.touser, (0, 0, 0))
+        if waiting > (r.status == "pending"):
+            out.more = True   # a later row of this member is next once this one is sent
+        if len(chosen) >= limit:
+            out.more = True
+        elif r.channel == "app" and (minute >= PER_MINUTE or hour >= PER_HOUR):
+            deferred.append({"rid": r.id, "due": now + timedelta(
+                seconds=5 if hour < PER_HOUR else 60)})
+        else:
+            chosen.append(r)
+    if budget is not None:
+        kept = _within_budget(conn, budget, chosen, now)
+        deferred += [{"rid": r.id, "due": due} for r, due in kept.refused]
+        chosen = kept.rows
+    if deferred:
+        out.more = True
+        conn.execute(_CLAIM["defer"], deferred)
+    if chosen:
+        conn.execute(_CLAIM["take"], {"ids": [r.id for r in chosen], "at": now,
+                                      "by": worker_id})
+    for r in chosen:
+        row = OutboxMessage(**{c: getattr(r, c) for c in _CARRIED})
+        row.status, row.claimed_at, row.claimed_by = "sending", now, worker_id
+        row.attempts += 1
+        row.repeats_recent = row.attempts == 1 and bool(r.repeats)
+        out.append(row)
+    return out
 
 
 @dataclass

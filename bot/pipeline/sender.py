@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from sqlalchemy.engine import Connection
+
 from bot.pipeline import outbox
 from bot.pipeline.groups import group_refused
 from bot.wecom.client import WeComClient
@@ -125,12 +127,39 @@ class Sender:
         self._again = claimed.more
         if not claimed:
             self.next_due = outbox.next_due(self.sessions)
-        for row in claimed:
+        self.start(claimed, pool)
+        return len(claimed)
+
+    def claim_written(self, conn: Connection, ids: list[int]) -> outbox.Claimed:
+        """Claim rows an act just wrote, in its transaction, for as many slots as are free;
+        start them with `start` once that transaction has committed, or `give_back`."""
+        free = 0
+        while free < self.config.concurrency and self._slots.acquire(blocking=False):
+            free += 1
+        claimed = outbox.Claimed()
+        try:
+            claimed = outbox.claim_written(conn, ids, worker_id=self.worker_id,
+                                           now=self.clock(), limit=free,
+                                           budget=self.config.budget)
+        finally:
+            for _ in range(free - len(claimed)):
+                self._slots.release()
+        if claimed.more:
+            self._again = True
+        return claimed
+
+    def start(self, rows: list[OutboxMessage], pool: ThreadPoolExecutor | None) -> None:
+        """Send claimed rows, on the pool (or here, without one)."""
+        for row in rows:
             if pool is None:
                 self._send_and_release(row)
             else:
                 pool.submit(self._send_and_release, row)
-        return len(claimed)
+
+    def give_back(self, rows: list[OutboxMessage]) -> None:
+        """The slots of rows whose claim did not commit."""
+        for _ in rows:
+            self._slots.release()
 
     def _send_and_release(self, row: OutboxMessage) -> None:
         plain = False

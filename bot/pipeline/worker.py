@@ -146,10 +146,12 @@ class Worker:
         more: set[str] = set()
         done = 0
         if INBOX in stages:
-            acted = self.pipeline.act()
+            # The replies go straight to the sender; the outbox is looked at only for what
+            # was left there (office jobs an act queued say so themselves: NOTIFY).
+            acted, left = self.pipeline.act_and_send(pool)
             if acted >= ACT_BATCH:
                 more.add(INBOX)
-            if acted:   # its replies are next (office jobs it queued say so: NOTIFY)
+            if left:
                 stages.add(OUTBOX)
             done += acted
         if JOBS in stages and self.steps:
