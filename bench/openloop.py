@@ -71,7 +71,10 @@ async def run(args: argparse.Namespace) -> dict:
     latency = [float("nan")] * n
     lag = [0.0] * n
     status = [0] * n
-    wall_offset = time.time() - loop.time()
+    # Each slot's wall-clock time, from the wall clock read when it is sent: the fake WeCom
+    # stamps what it receives with time.time(), and a wall clock being slewed (seen here:
+    # 5 ms a second) would otherwise turn into latency growing through the run.
+    wall_offset = [time.time() - loop.time()] * n
     t0 = loop.time() + 0.2
 
     async def one(i: int) -> None:
@@ -81,6 +84,7 @@ async def run(args: argparse.Namespace) -> dict:
         if delay > 0:
             await asyncio.sleep(delay)
         lag[i] = loop.time() - due
+        wall_offset[i] = time.time() - loop.time()
         for attempt in range(2):   # a keep-alive connection the server just closed: retry once,
             if idle and attempt == 0:   # on a new connection
                 conn = idle.pop()
@@ -114,7 +118,7 @@ async def run(args: argparse.Namespace) -> dict:
     for conn in idle:
         conn.close()
     return {"rate": args.rate, "duration": args.duration, "n": n, "connections_opened": opened,
-            "sched_wall": [wall_offset + t0 + i / args.rate for i in range(n)],
+            "sched_wall": [wall_offset[i] + t0 + i / args.rate for i in range(n)],
             "latency": latency, "lag": lag, "status": status}
 
 

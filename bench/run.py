@@ -514,6 +514,11 @@ class Bench:
         sched = {users[i]: raw["sched_wall"][i] for i in range(n) if raw["status"][i] == 200}
         lat_ms = [(m["at"] - sched[m["touser"]]) * 1000 for m in state["delivered"]
                   if m["touser"] in sched]
+        # Each message's send time (s after the first) and latency, to see when a tail came.
+        first = min(sched.values(), default=0.0)
+        (self.run_dir / f"e2e-latency-{rate:g}.json").write_text(json.dumps(sorted(
+            (round(sched[m["touser"]] - first, 4), round((m["at"] - sched[m["touser"]]) * 1000, 2))
+            for m in state["delivered"] if m["touser"] in sched)))
         assert self.peer
         echo = self.openloop(f"e2e-echo-{rate:g}", self.peer_url, PEER_PATH, data, rate,
                              duration)
