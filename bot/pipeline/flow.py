@@ -2,6 +2,7 @@
 
     take_in  (the callback)  verified, parsed message -> one pending inbox row, committed
     act      (a worker)      pending rows -> command handlers -> outbox rows, one transaction
+                             (act_and_send: the replies claimed in it and sent at once)
     deliver  (a worker)      due outbox rows -> message/send, with retries and rate limits
 
 Built once per process by bot.services.build; the web process uses take_in, workers the rest.

@@ -7,7 +7,8 @@ the dedupe row too, so a WeCom retry is one conflicting insert.
 Act (`act_on_pending`, in a worker): pending rows taken with FOR UPDATE SKIP LOCKED, the oldest
 first, one at a time per member so a member's commands run in the order they were sent, each
 through `Dispatcher.act` (member, rate limit, handler in a savepoint) and `outbox.deliver`,
-with the statuses, in one commit.
+with the statuses, in one commit; given the worker's sender, the replies are claimed for it in
+that same transaction (`Sender.claim_written`) and sent once it commits.
 
 Nothing acknowledged is lost (the row is committed before the 200), nothing is done twice (the
 row's status changes in the transaction that does the work), and a worker killed mid-batch

@@ -224,7 +224,9 @@ def claim_written(conn: Connection, ids: list[int], *, worker_id: str, now: date
     `claim`: a member's older rows first, the member and corp-wide limits; rows not taken
     stay pending for a claim."""
     if not ids or limit <= 0:
-        return Claimed()
+        left = Claimed()
+        left.more = bool(ids)   # written, but no slot to send it from: a claim takes it
+        return left
     rows = list(conn.execute(_CLAIM["written"], {
         "ids": ids, "now": now, "n": limit * 4,
         "since": now - timedelta(seconds=DUPLICATE_CHECK_INTERVAL)}).all())

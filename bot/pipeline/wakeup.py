@@ -19,6 +19,7 @@ import logging
 import os
 import select
 import threading
+import weakref
 from typing import Any
 
 import psycopg
@@ -39,6 +40,30 @@ STAGE_OF_TABLE = {"inbound_messages": INBOX, "outbox": OUTBOX, "wecom_jobs": JOB
 # An act goes on to the outbox in its own pass, but few commands queue office jobs: the jobs'
 # own NOTIFY, even from this process, says when to look there, instead of a look per act.
 OWN_ARE_NEWS = frozenset((JOBS,))
+
+
+_OWN: weakref.WeakKeyDictionary[Engine, set[int]] = weakref.WeakKeyDictionary()
+
+
+def own_backends(engine: Engine) -> set[int]:
+    """The backend pids of `engine`'s open connections, kept up to date from its pool's events
+    (registered once per engine, however many wake-ups ask)."""
+    if engine not in _OWN:
+        pids: set[int] = set()
+
+        def remember(dbapi_conn: Any, record: Any) -> None:
+            pid = getattr(getattr(dbapi_conn, "info", None), "backend_pid", None)
+            if pid:
+                record.info["backend_pid"] = pid
+                pids.add(pid)
+
+        def forget(dbapi_conn: Any, record: Any) -> None:
+            pids.discard(record.info.pop("backend_pid", None))
+
+        event.listen(engine, "connect", remember)
+        event.listen(engine, "close", forget)
+        _OWN[engine] = pids
+    return _OWN[engine]
 
 
 class Wakeup:
@@ -92,17 +117,7 @@ class ListenWakeup(Wakeup):
 
     def ignore_own(self, engine: Engine) -> None:
         """Take NOTIFYs sent from `engine`'s connections as no news (this process wrote it)."""
-        def remember(dbapi_conn: Any, record: Any) -> None:
-            pid = getattr(getattr(dbapi_conn, "info", None), "backend_pid", None)
-            if pid:
-                record.info["backend_pid"] = pid
-                self._own.add(pid)
-
-        def forget(dbapi_conn: Any, record: Any) -> None:
-            self._own.discard(record.info.pop("backend_pid", None))
-
-        event.listen(engine, "connect", remember)
-        event.listen(engine, "close", forget)
+        self._own = own_backends(engine)
 
     def notify(self, *stages: str) -> None:
         """There may be work for these stages (all when none is named): stop waiting

@@ -9,6 +9,7 @@ from sqlalchemy import event, text
 from bot.pipeline import outbox
 from bot.pipeline.wakeup import LISTEN_POLL, ListenWakeup, Wakeup
 from bot.pipeline.worker import HEARTBEAT_EVERY
+from tests.support.wait import until
 
 
 def waiting(wakeup: ListenWakeup, timeout: float = 60.0) -> tuple[threading.Thread, list[bool]]:
@@ -109,3 +110,35 @@ def test_an_idle_worker_wakes_for_a_retry_that_falls_due(services, clock):
                        due_at=clock() + timedelta(seconds=2))
     worker.step()                              # not due yet: nothing claimed
     assert worker.idle_wait() <= 2.0           # it sleeps until then, not the whole poll
+
+
+def test_a_wakeup_names_its_stage_and_this_processs_own_writes_are_no_news(db, clock):
+    from bot.pipeline.inbox import _SQL
+    from bot.pipeline.wakeup import INBOX
+    from store.db import make_engine, make_sessionmaker
+
+    url = db.url.render_as_string(hide_password=False)
+    mine, theirs = make_engine(url), make_engine(url)
+    wakeup = ListenWakeup(db.url)
+    wakeup.ignore_own(mine)                   # before this process opens a connection
+    try:
+        assert wakeup.wait(0) is False
+        with make_sessionmaker(mine).begin() as s:     # this process writes the outbox
+            outbox.enqueue(s, touser="lisi", content="hi", now=clock())
+        with theirs.begin() as conn:                   # another process takes in a callback
+            conn.exec_driver_sql(_SQL, ("app:msg:1", "app", "lisi", "text", None, "{}",
+                                        clock()))
+        seen: set[str] = set()
+
+        def inbox_seen() -> bool:
+            if wakeup.wait(0.1):
+                seen.update(wakeup.take())
+            return INBOX in seen
+
+        # NOTIFYs arrive in commit order: the inbox's comes after the outbox's.
+        assert until(inbox_seen, timeout=30)
+        assert seen == {INBOX}                    # the outbox write was this process's own
+    finally:
+        wakeup.close()
+        mine.dispose()
+        theirs.dispose()

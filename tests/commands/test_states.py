@@ -95,7 +95,7 @@ def test_settle_confirms_on_the_last_acceptance_and_steps_back_on_a_withdrawal()
 
 # Assignments to `.status` that are not an interview's: the claim loops of the outbox and of the
 # WeCom office jobs set their own rows' status; the fake WeCom and the simulator their own.
-OTHER_TABLES = {("bot/pipeline/outbox.py", "r.status"), ("bot/pipeline/oa_jobs.py", "r.status"),
+OTHER_TABLES = {("bot/pipeline/outbox.py", "row.status"), ("bot/pipeline/oa_jobs.py", "r.status"),
                 ("devkit/simulator/wecom_side.py", "self.status"),
                 ("devkit/fakewecom/errors.py", "self.status"),
                 # a self-scheduling link's own status (used, revoked), and an HTTP refusal's code
