@@ -18,6 +18,7 @@ BOT_THREADS=1 selects sync workers (with the same deadline), which measured fast
 app's short callbacks (bench/RESULTS.md). Scale out with more processes or machines, all
 sharing one PostgreSQL.
 """
+import gc
 import multiprocessing
 import os
 
@@ -42,6 +43,13 @@ max_requests_jitter = 1000
 # Flask, SQLAlchemy and the commands (~1 s of CPU each time), and the workers share its pages.
 # Nothing connects to the database or WeCom while the app is built, so no socket is shared.
 preload_app = True
+
+
+def pre_fork(server: object, worker: object) -> None:  # noqa: ARG001 (gunicorn's hook)
+    """The app's objects, built once in the master, out of the collector's reach (gc.freeze):
+    a full collection in a worker no longer walks them (a 60 ms stall, measured in the worker
+    process), nor writes to their pages, which stay shared with the master."""
+    gc.freeze()
 
 
 def post_fork(server: object, worker: object) -> None:  # noqa: ARG001 (gunicorn's hook)
