@@ -69,8 +69,9 @@ from common import (  # noqa: E402
     wait_http,
 )
 
-# Our web processes: config/gunicorn.conf.py's own default on this machine (2 × cores + 1
-# sync workers) unless BENCH_OURS_WORKERS says otherwise. The peer runs as its README says.
+# Our web processes: 2 × cores + 1 of config/gunicorn.conf.py's default worker (gthread,
+# BOT_THREADS threads each, 8 unless set) unless BENCH_OURS_WORKERS says otherwise. The peer
+# runs as its README says.
 OURS_WORKERS = os.environ.get("BENCH_OURS_WORKERS", str(2 * (os.cpu_count() or 1) + 1))
 from reqfile import write_requests  # noqa: E402
 
@@ -1199,8 +1200,9 @@ def report(res: dict[str, Any]) -> str:
         f"- Machine: {m['nproc']} CPUs ({m['cpu']}), {m['memory_gib']} GiB, Linux "
         f"{m['kernel']}; Python {m['python']} (peer: {m['peer_python']}); PostgreSQL "
         f"{m['postgresql']} on the same machine; {m['wrk']}.",
-        f"- Ours: `interview-bot serve` = gunicorn with config/gunicorn.conf.py (sync "
-        f"workers, WEB_CONCURRENCY={res.get('ours_workers', '?')}, access log off as in "
+        f"- Ours: `interview-bot serve` = gunicorn with config/gunicorn.conf.py (its default "
+        f"gthread workers, {os.environ.get('BOT_THREADS', '8')} threads each, "
+        f"WEB_CONCURRENCY={res.get('ours_workers', '?')}, access log off as in "
         f"production), BOT_TIMESTAMP_WINDOW=0; {m['ours_packages']}; code at {m['git']}.",
         f"- Peers: `gunicorn -w 2 peer_app:app` (echo: verifies, decrypts, answers with an "
         f"encrypted passive reply, stores nothing) and `gunicorn -w 2 peer_durable_app:app` "
