@@ -60,9 +60,14 @@ def worker(args: argparse.Namespace) -> int:
 
     svc = build(_valid_settings())
     stop = threading.Event()
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(sig, lambda *_: stop.set())
     worker = svc.make_worker()
+
+    def stop_now(*_: object) -> None:
+        stop.set()
+        svc.pipeline.wakeup.interrupt()   # out of its sleep now, not after the poll interval
+
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, stop_now)
     # What was built so far lives as long as the process: out of the collector's full passes,
     # each of which stalled the loop (and every message in it) for ~60 ms (issue 14).
     gc.collect()

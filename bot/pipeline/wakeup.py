@@ -87,6 +87,10 @@ class Wakeup:
         self._event.clear()
         return woke
 
+    def interrupt(self) -> None:
+        """End a wait without naming work (safe in a signal handler: takes no lock here)."""
+        self._event.set()
+
     def take(self) -> set[str]:
         """The stages named by the wake-ups since the last take, forgotten as they are taken."""
         with self._lock:
@@ -126,6 +130,13 @@ class ListenWakeup(Wakeup):
         try:
             os.write(self._pipe_w, b"!")
         except BlockingIOError:   # the pipe is full of wake-ups already
+            pass
+
+    def interrupt(self) -> None:
+        """End a wait without naming work (a signal handler's: one write, no lock)."""
+        try:
+            os.write(self._pipe_w, b"!")
+        except (BlockingIOError, OSError):   # full of wake-ups already, or closed
             pass
 
     def wait(self, timeout: float) -> bool:

@@ -142,3 +142,15 @@ def test_a_wakeup_names_its_stage_and_this_processs_own_writes_are_no_news(db, c
         wakeup.close()
         mine.dispose()
         theirs.dispose()
+
+
+def test_an_interrupt_ends_the_wait_and_names_no_work(db):
+    wakeup = ListenWakeup(db.url)
+    try:
+        thread, woke = waiting(wakeup)
+        wakeup.interrupt()                    # SIGTERM's handler: stop sleeping, nothing to do
+        thread.join(30)
+        assert woke == [True]
+        assert wakeup.take() == set()
+    finally:
+        wakeup.close()
