@@ -15,13 +15,12 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import delete, select, tuple_, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from config.settings import Settings
 from store.models import ApiBudget
-from store.sql import insert_ignore
+from store.sql import insert_ignore, upsert_insert
 
 _TABLE: Any = ApiBudget.__table__   # Core statements: the claim may hold a bare Connection
 
@@ -120,8 +119,7 @@ def _lock(s: Session | Connection, api: str, limits: Sequence[Limit], now: datet
     in the order given (shortest window first), the same in every process.
     """
     bind = s.get_bind() if isinstance(s, Session) else s
-    insert = postgresql.insert if bind.dialect.name == "postgresql" else sqlite.insert
-    stmt = insert(_TABLE).values([{"api": api, "window": lim.name,
+    stmt = upsert_insert(bind.dialect.name)(_TABLE).values([{"api": api, "window": lim.name,
                                       "window_start": lim.start(now), "used": 0}
                                      for lim in limits])
     stmt = stmt.on_conflict_do_update(index_elements=["api", "window", "window_start"],

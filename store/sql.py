@@ -18,6 +18,11 @@ def changed(session: Session, statement: Any) -> int:
 _STATEMENTS: dict[tuple[Any, str, tuple[str, ...]], Any] = {}
 
 
+def upsert_insert(dialect: str) -> Any:
+    """The dialect's INSERT with ON CONFLICT (PostgreSQL in production, SQLite for the demo)."""
+    return postgresql.insert if dialect == "postgresql" else sqlite.insert
+
+
 def insert_ignore(session: Session | Connection, model: Any, values: dict[str, Any],
                   conflict: Sequence[str]) -> int:
     """INSERT ... ON CONFLICT DO NOTHING; returns 1 if the row was written, 0 if it existed.
@@ -31,7 +36,7 @@ def insert_ignore(session: Session | Connection, model: Any, values: dict[str, A
     stmt = _STATEMENTS.get(key)
     if stmt is None:   # built once: rebuilding it per call was a quarter of a callback's CPU
         table = model.__table__
-        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        insert = upsert_insert(dialect)
         stmt = _STATEMENTS[key] = (insert(table)
                                    .on_conflict_do_nothing(index_elements=list(conflict))
                                    .returning(table.c[conflict[0]]))

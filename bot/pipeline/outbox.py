@@ -6,6 +6,7 @@ member may be claimed), which also makes the per-member rate limit exact across 
 """
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import random
@@ -15,7 +16,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Integer, and_, bindparam, exists, func, insert, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
@@ -26,7 +26,7 @@ from commands.sanitize import no_tags
 from store.budget import Budget
 from store.db import Sessions
 from store.models import OutboxMessage
-from store.sql import changed
+from store.sql import changed, upsert_insert
 
 log = logging.getLogger(__name__)
 
@@ -110,16 +110,21 @@ def enqueue(session: Session, *, touser: str, content: str, now: datetime,
     return written
 
 
+@functools.cache
+def _insert_statement(dialect: str, deduped: bool) -> Any:
+    """INSERT … RETURNING id, built once; with a dedupe key a second enqueue writes nothing."""
+    if not deduped:
+        return insert(_T).returning(_T.c.id)
+    return (upsert_insert(dialect)(_T).on_conflict_do_nothing(index_elements=["dedupe_key"])
+            .returning(_T.c.id))
+
+
 def _insert(session: Session, row: dict[str, Any]) -> int:
     # Core on the session's connection: a reply per message, and the ORM's unit of work
     # cost more than the INSERT itself. The new row's id is noted in the session for the
     # act stage, which may hand its rows straight to the sender (claim_written).
     conn = session.connection()
-    if row["dedupe_key"] is None:
-        stmt = insert(_T).returning(_T.c.id)
-    else:   # a second enqueue of the same key writes nothing
-        dml = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
-        stmt = dml(_T).on_conflict_do_nothing(index_elements=["dedupe_key"]).returning(_T.c.id)
+    stmt = _insert_statement(conn.dialect.name, row["dedupe_key"] is not None)
     new = conn.execute(stmt, row).scalar()
     if new is None:
         return 0

@@ -99,9 +99,7 @@ class Sender:
 
     def step(self, pool: ThreadPoolExecutor | None = None) -> int:
         """Claim as many rows as there are free slots and send them; returns how many."""
-        free = 0
-        while free < self.config.concurrency and self._slots.acquire(blocking=False):
-            free += 1
+        free = self._reserve()
         if free < max(1, self.config.concurrency // 2):
             # Sends are in flight and each wakes the loop when it ends: claim when half the
             # slots are free, not one row per claim (a claim's queries cost more than a send).
@@ -133,9 +131,7 @@ class Sender:
     def claim_written(self, conn: Connection, ids: list[int]) -> outbox.Claimed:
         """Claim rows an act just wrote, in its transaction, for as many slots as are free;
         start them with `start` once that transaction has committed, or `give_back`."""
-        free = 0
-        while free < self.config.concurrency and self._slots.acquire(blocking=False):
-            free += 1
+        free = self._reserve()
         claimed = outbox.Claimed()
         try:
             claimed = outbox.claim_written(conn, ids, worker_id=self.worker_id,
@@ -147,6 +143,13 @@ class Sender:
         if claimed.more:
             self._again = True
         return claimed
+
+    def _reserve(self) -> int:
+        """Take every free send slot; returns how many (give back what is not used)."""
+        free = 0
+        while free < self.config.concurrency and self._slots.acquire(blocking=False):
+            free += 1
+        return free
 
     def start(self, rows: list[OutboxMessage], pool: ThreadPoolExecutor | None) -> None:
         """Send claimed rows, on the pool (or here, without one)."""
