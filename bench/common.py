@@ -257,6 +257,32 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / CLK_TCK   # utime, stime
 
 
+def reaped_cpu_seconds(pid: int) -> float:
+    """CPU time of a process's children that have ended and been waited for (0 if it is gone):
+    how a worker gunicorn recycled, or a PostgreSQL backend that closed, is still counted."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[13]) + int(fields[14])) / CLK_TCK   # cutime, cstime
+
+
+def parent(pid: int) -> int:
+    """A process's parent (0 if it is gone)."""
+    try:
+        return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+    except OSError:
+        return 0
+
+
+def cpu_delta(before: dict[int, float], after: dict[int, float], reaped: float) -> float:
+    """CPU used between two readings of a set of processes whose parent waited for `reaped`
+    seconds' worth of ended children meanwhile: an ended one's whole life is in `reaped`, so
+    what it had used before the first reading is taken off."""
+    return (sum(v - before.get(p, 0.0) for p, v in after.items()) + reaped
+            - sum(v for p, v in before.items() if p not in after))
+
+
 def machine_busy_seconds() -> float:
     """CPU seconds all CPUs have spent busy (not idle or iowait) since boot, from /proc/stat."""
     fields = [int(x) for x in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]

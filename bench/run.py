@@ -55,13 +55,16 @@ from common import (  # noqa: E402
     ScratchDB,
     busy_cores,
     children,
+    cpu_delta,
     cpu_seconds,
     dump_json,
     log,
     machine_busy_seconds,
     median,
     memory_kib,
+    parent,
     percentile,
+    reaped_cpu_seconds,
     replace_section,
     require_wrk,
     run_wrk,
@@ -69,10 +72,10 @@ from common import (  # noqa: E402
     wait_http,
 )
 
-# Our web processes: 2 × cores + 1 of config/gunicorn.conf.py's default worker (gthread,
-# BOT_THREADS threads each, 8 unless set) unless BENCH_OURS_WORKERS says otherwise. The peer
-# runs as its README says.
-OURS_WORKERS = os.environ.get("BENCH_OURS_WORKERS", str(2 * (os.cpu_count() or 1) + 1))
+# Our web processes: as many as config/gunicorn.conf.py starts by default (gthread workers,
+# cores + 1 of them, 8 threads each), unless BENCH_OURS_WORKERS says otherwise. The peers run
+# as their README says.
+OURS_WORKERS = os.environ.get("BENCH_OURS_WORKERS", "")
 from reqfile import write_requests  # noqa: E402
 
 from devkit.children import Child, free_port  # noqa: E402
@@ -147,7 +150,8 @@ class Bench:
                 "WECOM_SECRET": SECRET, "WECOM_TOKEN": TOKEN, "WECOM_ENCODING_AES_KEY": AES_KEY,
                 "WECOM_API_BASE": self.fake_url or "http://127.0.0.1:9",
                 "DATABASE_URL": self.db.url, "BOT_TIMESTAMP_WINDOW": "0",
-                "WEB_CONCURRENCY": OURS_WORKERS, "BOT_LOG_LEVEL": "INFO", **extra}
+                **({"WEB_CONCURRENCY": OURS_WORKERS} if OURS_WORKERS else {}),
+                "BOT_LOG_LEVEL": "INFO", **extra}
 
     def setup(self) -> None:
         require_wrk()
@@ -274,15 +278,23 @@ class Bench:
                      *, db: bool | ScratchDB) -> dict[str, Any]:
         """run_wrk, plus the CPU time the web processes (and their PostgreSQL backends) used."""
         pgdb = db if isinstance(db, ScratchDB) else self.db
+        # Workers gunicorn recycles (max_requests) and backends that close during the run are
+        # counted through their parents' reaped-children time (gunicorn's master, PostgreSQL's
+        # postmaster: there, any backend that closed meanwhile, ours nearly all).
         web0 = {p: cpu_seconds(p) for p in self.tree(proc)}
+        master0 = reaped_cpu_seconds(proc.pid)
         pg0 = {p: cpu_seconds(p) for p in self.pg_backends(pgdb)} if db else {}
+        postmaster = parent(next(iter(pg0), 0))
+        postmaster0 = reaped_cpu_seconds(postmaster) if postmaster else 0.0
         kids0 = resource.getrusage(resource.RUSAGE_CHILDREN)
         busy0, t0 = machine_busy_seconds(), time.monotonic()
         out = run_wrk(base, path, reqfile, duration, connections=self.args.connections)
         busy, elapsed = machine_busy_seconds() - busy0, time.monotonic() - t0
         kids1 = resource.getrusage(resource.RUSAGE_CHILDREN)
-        web = sum(cpu_seconds(p) - web0.get(p, 0.0) for p in self.tree(proc))
-        pg = (sum(cpu_seconds(p) - pg0.get(p, 0.0) for p in self.pg_backends(pgdb))
+        web = cpu_delta(web0, {p: cpu_seconds(p) for p in self.tree(proc)},
+                        reaped_cpu_seconds(proc.pid) - master0)
+        pg = (cpu_delta(pg0, {p: cpu_seconds(p) for p in self.pg_backends(pgdb)},
+                        (reaped_cpu_seconds(postmaster) - postmaster0) if postmaster else 0.0)
               if db else 0.0)
         wrk = (kids1.ru_utime + kids1.ru_stime) - (kids0.ru_utime + kids0.ru_stime)
         n = max(out["requests"], 1)
@@ -849,7 +861,8 @@ class Bench:
             signal.alarm(int(self.args.budget + 60))
         self.setup()
         self.results["machine"] = machine_info(self.db)
-        self.results["ours_workers"] = OURS_WORKERS
+        assert self.ours
+        self.results["ours_workers"] = len(children(self.ours.pid))
         phases = {"throughput": self.phase_throughput, "latency": self.phase_ack_latency,
                   "e2e": self.phase_e2e, "inbox": self.phase_inbox,
                   "interviews": self.phase_interviews,
@@ -1201,9 +1214,10 @@ def report(res: dict[str, Any]) -> str:
         f"{m['kernel']}; Python {m['python']} (peer: {m['peer_python']}); PostgreSQL "
         f"{m['postgresql']} on the same machine; {m['wrk']}.",
         f"- Ours: `interview-bot serve` = gunicorn with config/gunicorn.conf.py (its default "
-        f"gthread workers, {os.environ.get('BOT_THREADS', '8')} threads each, "
-        f"WEB_CONCURRENCY={res.get('ours_workers', '?')}, access log off as in "
-        f"production), BOT_TIMESTAMP_WINDOW=0; {m['ours_packages']}; code at {m['git']}.",
+        f"gthread workers, 8 threads each, {res.get('ours_workers', '?')} processes "
+        f"({'BENCH_OURS_WORKERS' if OURS_WORKERS else 'its default, cores + 1'}), access log "
+        f"off as in production), BOT_TIMESTAMP_WINDOW=0; {m['ours_packages']}; code at "
+        f"{m['git']}.",
         f"- Peers: `gunicorn -w 2 peer_app:app` (echo: verifies, decrypts, answers with an "
         f"encrypted passive reply, stores nothing) and `gunicorn -w 2 peer_durable_app:app` "
         f"(durable: the same, plus one SQLAlchemy INSERT … ON CONFLICT DO NOTHING committed "
