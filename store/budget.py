@@ -9,12 +9,13 @@ kept here are below WeCom's by a headroom, since WeCom's own window edges are no
 """
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, select, tuple_, update
+from sqlalchemy import and_, bindparam, delete, or_, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
@@ -76,11 +77,8 @@ class Budget:
         rooms = [max(0, lim.most - used[lim.name]) for lim in limits]
         calls = min(want, *rooms)
         if calls:
-            s.execute(update(_TABLE).where(
-                _TABLE.c.api == api,
-                tuple_(_TABLE.c.window, _TABLE.c.window_start).in_(
-                    [(lim.name, lim.start(now)) for lim in limits]))
-                .values(used=_TABLE.c.used + calls))
+            s.execute(_statements(_dialect(s), len(limits))["take"],
+                      {**_windows(api, limits, now), "b_calls": calls})
         retry_at = None
         if calls < want:   # the first full window decides when to ask again
             retry_at = max(lim.end(now) for lim, room in zip(limits, rooms, strict=True)
@@ -111,20 +109,48 @@ class Budget:
         return out
 
 
-def _lock(s: Session | Connection, api: str, limits: Sequence[Limit], now: datetime) -> dict[str, int]:
+def _dialect(s: Session | Connection) -> str:
+    return (s.get_bind() if isinstance(s, Session) else s).dialect.name
+
+
+def _windows(api: str, limits: Sequence[Limit], now: datetime) -> dict[str, Any]:
+    """The parameters naming the current window of each limit, in lock order."""
+    # Not the columns' own names: SQLAlchemy keeps those for an UPDATE's SET.
+    out: dict[str, Any] = {"b_api": api}
+    for i, lim in enumerate(limits):
+        out[f"b_window_{i}"], out[f"b_start_{i}"] = lim.name, lim.start(now)
+    return out
+
+
+@functools.cache
+def _statements(dialect: str, n: int) -> dict[str, Any]:
+    """The statements of a take over `n` windows, built once: a take runs for every message
+    sent. The lock is a one-row upsert run with a row per window (SQLAlchemy sends them as
+    one multi-row INSERT, in order): a multi-row VALUES built in Python is compiled again on
+    every execution, which was 0.4 of a take's 0.6 ms."""
+    t = _TABLE
+    lock = upsert_insert(dialect)(t).on_conflict_do_update(
+        index_elements=["api", "window", "window_start"], set_={"used": t.c.used})
+    current = or_(*(and_(t.c.window == bindparam(f"b_window_{i}"),
+                         t.c.window_start == bindparam(f"b_start_{i}")) for i in range(n)))
+    return {"lock": lock.returning(t.c.window, t.c.used),
+            "take": update(t).where(t.c.api == bindparam("b_api"), current)
+                    .values(used=t.c.used + bindparam("b_calls"))}
+
+
+def _lock(s: Session | Connection, api: str, limits: Sequence[Limit],
+          now: datetime) -> dict[str, int]:
     """Lock the current window of each limit, made if new, in one statement (the claim's
     hot path): calls used so far, by window name.
 
     An upsert that changes nothing takes the row lock and returns the row; rows are locked
     in the order given (shortest window first), the same in every process.
     """
-    bind = s.get_bind() if isinstance(s, Session) else s
-    stmt = upsert_insert(bind.dialect.name)(_TABLE).values([{"api": api, "window": lim.name,
-                                      "window_start": lim.start(now), "used": 0}
-                                     for lim in limits])
-    stmt = stmt.on_conflict_do_update(index_elements=["api", "window", "window_start"],
-                                      set_={"used": _TABLE.c.used})
-    used = {w: int(u) for w, u in s.execute(stmt.returning(_TABLE.c.window, _TABLE.c.used))}
+    stmt = _statements(_dialect(s), len(limits))["lock"]
+    # One INSERT of these rows, in this order (SQLAlchemy's insertmanyvalues), so locked in it.
+    rows = [{"api": api, "window": lim.name, "window_start": lim.start(now), "used": 0}
+            for lim in limits]
+    used = {w: int(u) for w, u in s.execute(stmt, rows)}
     for lim in limits:
         if used[lim.name] == 0:
             # A new window (or one unused so far): forget the windows before the previous
