@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
@@ -27,6 +28,7 @@ log = logging.getLogger(__name__)
 HEARTBEAT_EVERY = timedelta(seconds=15)
 WORKER_STALE_AFTER = 60  # seconds without a heartbeat before a worker counts as down
 FAILED_STEP_PAUSE = 1.0   # seconds between steps while the database is unreachable
+STILL_FAILING_EVERY = 60.0   # seconds between the one-line reminders of an ongoing failure
 MIN_WAIT = 0.05           # seconds: the shortest idle sleep
 # A sleep until the next tick may end a hair early (select's rounding, two clocks): a tick
 # that due counts as due, or the worker would look once more 50 ms later, for nothing.
@@ -36,6 +38,38 @@ TICK_SLACK = timedelta(seconds=MIN_WAIT)
 Tick = Callable[[datetime], None]
 # A step runs on every pass with the current time and returns the work it did.
 Step = Callable[[datetime], int]
+
+
+class Failures:
+    """The log of a run of failures of one activity (the loop's look, the clock's tick), which
+    retries every second while the database is down: the first failure with its traceback,
+    then one line a minute while it lasts, then one when it works again, instead of a
+    traceback a second."""
+
+    def __init__(self, what: str, every: float = STILL_FAILING_EVERY,
+                 clock: Callable[[], float] = time.monotonic):
+        self.what, self.every, self._clock = what, every, clock
+        self.count = 0
+        self._since = self._told = 0.0
+
+    def failed(self, exc: BaseException) -> None:
+        """Log this failure as its run calls for (call from the except clause)."""
+        now = self._clock()
+        self.count += 1
+        if self.count == 1:
+            self._since = self._told = now
+            log.exception("%s failed", self.what)
+        elif now - self._told >= self.every:
+            self._told = now
+            log.error("%s still failing: %d times in %.0f s, now %s", self.what, self.count,
+                      now - self._since, type(exc).__name__)
+
+    def ok(self) -> None:
+        """It worked: end the run, saying so if there was one."""
+        if self.count:
+            log.warning("%s works again after %d failures in %.0f s", self.what, self.count,
+                        self._clock() - self._since)
+            self.count = 0
 
 
 class Worker:
@@ -72,17 +106,19 @@ class Worker:
             keeper.start()
         with ThreadPoolExecutor(concurrency, thread_name_prefix="send") as pool:
             stages: set[str] = set(EVERY)
+            failures = Failures("worker step")
             while not stop.is_set():
                 try:
                     _, more = self.look(stages, pool)
-                except Exception:  # the database may be down: keep going, it comes back
-                    log.exception("worker step failed")
-                    # After a failure wait a second (one traceback, not twenty), then look
-                    # everywhere: what the failed look was to do is still to do.
+                except Exception as exc:  # the database may be down: keep going, it comes back
+                    failures.failed(exc)
+                    # After a failure wait a second, then look everywhere: what the failed
+                    # look was to do is still to do.
                     wakeup.wait(FAILED_STEP_PAUSE)
                     wakeup.take()
                     stages = set(EVERY)
                     continue
+                failures.ok()
                 # More work where a stage said so, at once; wake-ups that came meanwhile are
                 # picked up on the way. Idle: sleep until one names a stage, or look everywhere.
                 woke = wakeup.wait(0 if more else self.idle_wait())
@@ -94,13 +130,15 @@ class Worker:
 
     def _keep_time(self, stop: threading.Event) -> None:
         """The clock thread: heartbeat and ticks when due, then a look everywhere."""
+        failures = Failures("worker tick")
         while not stop.is_set():
             now = self.clock()
             if self._tick_due(now):
                 try:
                     self.tick(now)
-                except Exception:  # the database may be down: the next tick tries again
-                    log.exception("worker tick failed")
+                    failures.ok()
+                except Exception as exc:  # the database may be down: the next tick tries again
+                    failures.failed(exc)
                 # A tick may have written anything (reminders, digests): look everywhere.
                 self.pipeline.wakeup.notify()
             # A second at most: a clock moved by hand (the demo) is seen soon even unannounced.

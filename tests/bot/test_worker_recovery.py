@@ -66,3 +66,26 @@ def test_the_run_loop_polls_briefly_when_idle(services, fake_wecom):
     svc.pipeline = replace(svc.pipeline, wakeup=RecordingWakeup(stop, rounds=2))
     svc.make_worker(poll_interval=0.05).run(stop)
     assert svc.pipeline.wakeup.waits == [0.05, 0.05]
+
+
+def test_a_run_of_failures_logs_one_traceback_then_a_line_a_minute_then_the_recovery(caplog):
+    from bot.pipeline.worker import Failures
+
+    now = [100.0]
+    failures = Failures("worker tick", every=60.0, clock=lambda: now[0])
+    caplog.set_level("INFO", logger="bot.pipeline.worker")
+    for _ in range(150):                       # the database is down for 150 s, a try a second
+        try:
+            raise OperationalError("SELECT", {}, Exception("connection refused"))
+        except OperationalError as exc:
+            failures.failed(exc)
+        now[0] += 1.0
+    failures.ok()
+    failures.ok()                              # a success with no failures before says nothing
+    records = [(r.levelname, r.getMessage(), r.exc_info is not None) for r in caplog.records]
+    assert records == [
+        ("ERROR", "worker tick failed", True),
+        ("ERROR", "worker tick still failing: 61 times in 60 s, now OperationalError", False),
+        ("ERROR", "worker tick still failing: 121 times in 120 s, now OperationalError", False),
+        ("WARNING", "worker tick works again after 150 failures in 150 s", False),
+    ]
