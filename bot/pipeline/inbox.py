@@ -16,6 +16,7 @@ leaves its rows pending for the next one.
 """
 from __future__ import annotations
 
+import functools
 import logging
 import threading
 from datetime import datetime
@@ -235,8 +236,16 @@ def _set(s: Any, keys: list[str], **values: Any) -> None:
     if "error" in values:
         values["error"] = values["error"][:2000]
     # Core on the session's connection: an ORM update would flush and evaluate first.
-    s.connection().execute(update(_M).where(_M.c.dedupe_key.in_(keys), _M.c.status == "pending")
-                           .values(**values))
+    s.connection().execute(_finish(tuple(sorted(values))),
+                           {"b_keys": keys, **{f"b_{k}": v for k, v in values.items()}})
+
+
+@functools.cache
+def _finish(columns: tuple[str, ...]) -> Any:
+    """The UPDATE that sets `columns` of pending rows, built once (every batch runs it)."""
+    return (update(_M).where(_M.c.dedupe_key.in_(bindparam("b_keys", expanding=True)),
+                             _M.c.status == "pending")
+            .values({c: bindparam(f"b_{c}") for c in columns}))
 
 
 def backlog(sessions: Any, now: datetime, max_age: float | None = None) -> dict[str, Any]:
