@@ -57,6 +57,10 @@ class OutboxMessage(Base):
         Index("ix_outbox_due", "status", "next_attempt_at"),
         Index("ix_outbox_touser_sent", "touser", "sent_at"),
         Index("ix_outbox_touser_status", "touser", "status", "id"),
+        # Each member's unsent rows by id: the claim's "oldest unsent row" is its first entry.
+        Index("ix_outbox_unsent", "touser", "id",
+              postgresql_where=text("status IN ('pending', 'sending')"),
+              sqlite_where=text("status IN ('pending', 'sending')")),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)

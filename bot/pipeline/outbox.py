@@ -154,11 +154,12 @@ def _claim_statements() -> dict[str, Any]:
     t, older, prior = _T, _T.alias("older"), _T.alias("prior")
     # Only each member's oldest unsent row: ordered by rank, a member's later rows would
     # otherwise crowd out a head that the member limit put back by a few seconds.
-    # A scalar subquery, not NOT EXISTS: the planner cannot turn it into a join, so even with
-    # no statistics (a rush into a fresh table) each row costs one probe of
-    # ix_outbox_touser_status instead of a scan of every unsent row. `<=` means `=` here (the
-    # row is in its own minimum); PostgreSQL guesses a third of rows pass it, where `=`
-    # gets a guess of 0.5% and a plan that sorts every due row instead of walking the index.
+    # A scalar subquery, not NOT EXISTS: the planner cannot turn it into a join, so each row
+    # costs one probe of an index on touser instead of a scan of every unsent row; with
+    # statistics that is ix_outbox_unsent (migration 0016), whose first entry is the minimum.
+    # `<=` means `=` here (the row is in its own minimum); PostgreSQL guesses a third of rows
+    # pass it, where `=` gets a guess of 0.5% and a plan that sorts every due row instead of
+    # walking the index.
     head = t.c.id <= select(func.min(older.c.id)).where(
         older.c.touser == t.c.touser,
         older.c.status.in_(("pending", "sending"))).scalar_subquery()
