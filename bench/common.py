@@ -228,19 +228,21 @@ def parse_wrk(out: str) -> dict[str, Any]:
 # --- memory ------------------------------------------------------------------------------
 
 
+def _stat(pid: int | str) -> list[str] | None:
+    """The fields of /proc/<pid>/stat after the command name (None if the process is gone):
+    [0] state, [1] ppid, … [11] utime, [12] stime, [13] cutime, [14] cstime."""
+    try:
+        # pid (comm) state ppid ...; comm may hold spaces and parentheses
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+
+
 def children(pid: int) -> list[int]:
     """Direct children of a process."""
     out = []
     for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue
-        # pid (comm) state ppid ...; comm may hold spaces and parentheses
-        ppid = int(stat.rsplit(")", 1)[1].split()[1])
-        if ppid == pid:
+        if entry.name.isdigit() and (fields := _stat(entry.name)) and int(fields[1]) == pid:
             out.append(int(entry.name))
     return sorted(out)
 
@@ -250,29 +252,21 @@ CLK_TCK = os.sysconf("SC_CLK_TCK")
 
 def cpu_seconds(pid: int) -> float:
     """User + system CPU time a process has used so far (0 if it is gone)."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / CLK_TCK   # utime, stime
+    fields = _stat(pid)
+    return (int(fields[11]) + int(fields[12])) / CLK_TCK if fields else 0.0
 
 
 def reaped_cpu_seconds(pid: int) -> float:
     """CPU time of a process's children that have ended and been waited for (0 if it is gone):
     how a worker gunicorn recycled, or a PostgreSQL backend that closed, is still counted."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return 0.0
-    return (int(fields[13]) + int(fields[14])) / CLK_TCK   # cutime, cstime
+    fields = _stat(pid)
+    return (int(fields[13]) + int(fields[14])) / CLK_TCK if fields else 0.0
 
 
 def parent(pid: int) -> int:
     """A process's parent (0 if it is gone)."""
-    try:
-        return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
-    except OSError:
-        return 0
+    fields = _stat(pid)
+    return int(fields[1]) if fields else 0
 
 
 def cpu_delta(before: dict[int, float], after: dict[int, float], reaped: float) -> float:

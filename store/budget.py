@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from config.settings import Settings
 from store.models import ApiBudget
-from store.sql import insert_ignore, upsert_insert
+from store.sql import dialect_of, insert_ignore, upsert_insert
 
 _TABLE: Any = ApiBudget.__table__   # Core statements: the claim may hold a bare Connection
 
@@ -77,7 +77,7 @@ class Budget:
         rooms = [max(0, lim.most - used[lim.name]) for lim in limits]
         calls = min(want, *rooms)
         if calls:
-            s.execute(_statements(_dialect(s), len(limits))["take"],
+            s.execute(_statements(dialect_of(s), len(limits))["take"],
                       {**_windows(api, limits, now), "b_calls": calls})
         retry_at = None
         if calls < want:   # the first full window decides when to ask again
@@ -107,10 +107,6 @@ class Budget:
                 ApiBudget.api == api, ApiBudget.window == lim.name,
                 ApiBudget.window_start == lim.start(now))) or 0
         return out
-
-
-def _dialect(s: Session | Connection) -> str:
-    return (s.get_bind() if isinstance(s, Session) else s).dialect.name
 
 
 def _windows(api: str, limits: Sequence[Limit], now: datetime) -> dict[str, Any]:
@@ -146,7 +142,7 @@ def _lock(s: Session | Connection, api: str, limits: Sequence[Limit],
     An upsert that changes nothing takes the row lock and returns the row; rows are locked
     in the order given (shortest window first), the same in every process.
     """
-    stmt = _statements(_dialect(s), len(limits))["lock"]
+    stmt = _statements(dialect_of(s), len(limits))["lock"]
     # One INSERT of these rows, in this order (SQLAlchemy's insertmanyvalues), so locked in it.
     rows = [{"api": api, "window": lim.name, "window_start": lim.start(now), "used": 0}
             for lim in limits]

@@ -18,6 +18,11 @@ def changed(session: Session, statement: Any) -> int:
 _STATEMENTS: dict[tuple[Any, str, tuple[str, ...]], Any] = {}
 
 
+def dialect_of(session: Session | Connection) -> str:
+    """The name of the database dialect a session or connection talks to."""
+    return (session.get_bind() if isinstance(session, Session) else session).dialect.name
+
+
 def upsert_insert(dialect: str) -> Any:
     """The dialect's INSERT with ON CONFLICT (PostgreSQL in production, SQLite for the demo)."""
     return postgresql.insert if dialect == "postgresql" else sqlite.insert
@@ -30,8 +35,7 @@ def insert_ignore(session: Session | Connection, model: Any, values: dict[str, A
     On PostgreSQL a concurrent insert of the same key waits for the other transaction and then
     reports the conflict, which is what makes four simultaneous retries take effect once.
     """
-    bind = session.get_bind() if isinstance(session, Session) else session
-    dialect = bind.dialect.name
+    dialect = dialect_of(session)
     key = (model, dialect, tuple(conflict))
     stmt = _STATEMENTS.get(key)
     if stmt is None:   # built once: rebuilding it per call was a quarter of a callback's CPU

@@ -236,12 +236,12 @@ def _set(s: Any, keys: list[str], **values: Any) -> None:
     if "error" in values:
         values["error"] = values["error"][:2000]
     # Core on the session's connection: an ORM update would flush and evaluate first.
-    s.connection().execute(_finish(tuple(sorted(values))),
+    s.connection().execute(_set_statement(tuple(sorted(values))),
                            {"b_keys": keys, **{f"b_{k}": v for k, v in values.items()}})
 
 
 @functools.cache
-def _finish(columns: tuple[str, ...]) -> Any:
+def _set_statement(columns: tuple[str, ...]) -> Any:
     """The UPDATE that sets `columns` of pending rows, built once (every batch runs it)."""
     return (update(_M).where(_M.c.dedupe_key.in_(bindparam("b_keys", expanding=True)),
                              _M.c.status == "pending")
